@@ -1,0 +1,4 @@
+export * from './fingerprint.ts';
+export * from './model.ts';
+export * from './result.ts';
+export * from './trace.ts';

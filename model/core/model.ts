@@ -1,0 +1,89 @@
+/**
+ * The domain-free core: the contract between a model and anything that explores it.
+ *
+ * A model knows nothing about explorers, and explorers know nothing about virtual machines.
+ * Everything here is pure data and pure functions, so a path can be replayed from action indices.
+ */
+
+/** A JSON value, for details and traces that must survive serialisation. */
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+
+/** A broken `always` property: which claim failed, one line saying what went wrong, and where. */
+export interface Violation {
+  /** Name of the property that failed, a claim such as `noStaleWrite`. */
+  readonly invariant: string;
+  /** One line in plain words, naming the VM, page and frame involved. */
+  readonly message: string;
+  /** JSON-safe facts (VM, page, frame, values) behind the message. */
+  readonly details: { readonly [key: string]: Json };
+}
+
+/**
+ * A property of states.
+ * - `always`: `check` returns a violation in any state where the claim is broken.
+ * - `sometimes`: `check` returns a non-undefined value in a state that witnesses the claim; a run
+ *   that never meets a witness reports the property as never reached.
+ */
+export interface Property<S> {
+  readonly name: string;
+  readonly kind: 'always' | 'sometimes';
+  /** One sentence of what is claimed. */
+  readonly description: string;
+  /** Spec section (e.g. `7.1`) the property checks, for reports. */
+  readonly specRef?: string;
+  readonly check: (state: S) => Violation | undefined;
+}
+
+/** 64-bit fingerprint of a state, as two unsigned 32-bit halves: equal states have equal fingerprints. */
+export type Fingerprint = readonly [hi: number, lo: number];
+
+/**
+ * The model contract any explorer can drive.
+ *
+ * Laws (tested for every model in this project):
+ * - `actions(s)` is a pure function of `s`: same state, same actions in the same order.
+ * - `next(s, a)` is pure and only called with an `a` from `actions(s)`.
+ * - `fingerprint(s)` depends only on the value of `s`; distinct reachable states differ with
+ *   overwhelming probability (64 bits).
+ */
+export interface Model<S, A> {
+  /** Name for reports, e.g. `fig6-relocation/patent`. */
+  readonly name: string;
+  /** The initial states, in a fixed order. */
+  initialStates(): readonly S[];
+  /** The enabled actions of `state`, in a deterministic order. */
+  actions(state: S): readonly A[];
+  /** The state after `action`; `state` is left untouched. */
+  next(state: S, action: A): S;
+  /** Properties checked on every reached state, `always` and `sometimes`. */
+  readonly properties: readonly Property<S>[];
+  /** Canonical 64-bit fingerprint of `state`. */
+  fingerprint(state: S): Fingerprint;
+  /** Short human description of an action, e.g. `channel.transfer ch0 VM-2 page 1 -> frame 5`. */
+  describeAction(action: A): string;
+  /** The action kind for coverage statistics, e.g. `channel.transfer`. */
+  actionKind(action: A): string;
+  /** Every action kind the model can produce, so kinds that never fired can be listed. */
+  readonly actionKinds: readonly string[];
+  /** The action as JSON (for ITF traces). */
+  actionToJson(action: A): Json;
+  /** The state as JSON (for ITF traces and text diffs): a plain tree of records, arrays and scalars. */
+  stateToJson(state: S): Json;
+  /**
+   * True when `state` is a proper end of the scenario. A state with no enabled action that is not
+   * final is a deadlock.
+   */
+  isFinal(state: S): boolean;
+}
+
+/** Raised on misuse of a model or explorer: `code` names the kind, the message the likely cause. */
+export class VmcheckError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: { readonly [key: string]: Json } = {},
+  ) {
+    super(message);
+    this.name = 'VmcheckError';
+  }
+}
