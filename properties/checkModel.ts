@@ -13,7 +13,10 @@ import { invariants } from './invariants.ts';
 import { sometimesProperties } from './sometimes.ts';
 
 /** The model of `scenario` under `variant` (default: the scenario's own), with every property. */
-export function createCheckModel(scenario: Scenario, variant: Variant = scenario.variant): Model<MachineState, Action> & { ctx: VmmContext } {
+export function createCheckModel(
+  scenario: Scenario,
+  variant: Variant = scenario.variant,
+): Model<MachineState, Action> & { ctx: VmmContext } {
   const ctx = buildContext(scenario, variant);
   return { ...createVmmModel(ctx, [...invariants(ctx), ...sometimesProperties(ctx)]), ctx };
 }

@@ -4,13 +4,26 @@
  */
 import type { Property, Violation } from '../model/core/model.ts';
 import type { VmmContext } from '../model/vmm/context.ts';
-import { activeRelocation, frameHolders, frameOf, inFlight, pteOf, targetCounts } from '../model/vmm/queries.ts';
+import {
+  activeRelocation,
+  frameHolders,
+  frameOf,
+  inFlight,
+  pteOf,
+  targetCounts,
+} from '../model/vmm/queries.ts';
 import { datum, type Incident, type MachineState } from '../model/vmm/state.ts';
 
 type Check = (state: MachineState) => Violation | undefined;
 
 function fromIncident(invariant: string, incident: Incident | undefined): Violation | undefined {
-  return incident && { invariant, message: incident.message, details: { incident: incident.kind, ...incident.details } };
+  return (
+    incident && {
+      invariant,
+      message: incident.message,
+      details: { incident: incident.kind, ...incident.details },
+    }
+  );
 }
 
 function incident(state: MachineState, ...kinds: Incident['kind'][]): Incident | undefined {
@@ -29,14 +42,23 @@ const pageFixedAreaIsContiguous =
     for (const vm of state.vms) {
       if (!vm.alive || !vm.pageFixed) continue;
       const details = { vm: vm.name, origin: vm.origin, end: vm.end, size: vm.size };
-      const fail = (message: string) => ({ invariant: 'pageFixedAreaIsContiguous', message: `${vm.name}: ${message}`, details });
-      if (vm.end !== vm.origin + vm.size - 1) return fail(`end ${vm.end} is not origin ${vm.origin} + size ${vm.size} - 1`);
-      if (vm.origin < ctx.vmmFrames) return fail(`origin ${vm.origin} lies in the VMM's storage (frames 0..${ctx.vmmFrames - 1})`);
-      if (vm.end >= ctx.frameCount) return fail(`end ${vm.end} is past main storage (${ctx.frameCount} frames)`);
-      if (vm.hostSt !== null) return fail('is page-fixed (bit 432 = 1) but still translates through a host segment table');
+      const fail = (message: string) => ({
+        invariant: 'pageFixedAreaIsContiguous',
+        message: `${vm.name}: ${message}`,
+        details,
+      });
+      if (vm.end !== vm.origin + vm.size - 1)
+        return fail(`end ${vm.end} is not origin ${vm.origin} + size ${vm.size} - 1`);
+      if (vm.origin < ctx.vmmFrames)
+        return fail(`origin ${vm.origin} lies in the VMM's storage (frames 0..${ctx.vmmFrames - 1})`);
+      if (vm.end >= ctx.frameCount)
+        return fail(`end ${vm.end} is past main storage (${ctx.frameCount} frames)`);
+      if (vm.hostSt !== null)
+        return fail('is page-fixed (bit 432 = 1) but still translates through a host segment table');
       for (let f = vm.origin; f < vm.origin + vm.online; f++) {
         const other = holders[f]!.find((h) => state.vms[h.vm]!.name !== vm.name);
-        if (other) return fail(`frame ${f} of its area also holds ${state.vms[other.vm]!.name} page ${other.page}`);
+        if (other)
+          return fail(`frame ${f} of its area also holds ${state.vms[other.vm]!.name} page ${other.page}`);
       }
     }
     return undefined;
@@ -46,7 +68,10 @@ const pageFixedAreaIsContiguous =
 const noChannelTouchesMovedPage =
   (ctx: VmmContext): Check =>
   (state) => {
-    const found = fromIncident('noChannelTouchesMovedPage', incident(state, 'movedTargetedPage', 'strayAccess'));
+    const found = fromIncident(
+      'noChannelTouchesMovedPage',
+      incident(state, 'movedTargetedPage', 'strayAccess'),
+    );
     if (found) return found;
     const reloc = activeRelocation(state);
     if (reloc?.transit) {
@@ -130,7 +155,8 @@ const contentIsPreserved =
   };
 
 /** 7.6: an access past end, or to offline storage, is refused with an addressing exception. */
-const accessesStayInBounds = (): Check => (state) => fromIncident('accessesStayInBounds', incident(state, 'boundsBreach'));
+const accessesStayInBounds = (): Check => (state) =>
+  fromIncident('accessesStayInBounds', incident(state, 'boundsBreach'));
 
 /** 7.7: bit 431 = 1 only with bit 432 = 1 and no relocation under way. */
 const modeIsConsistent = (): Check => (state) => {
@@ -140,7 +166,11 @@ const modeIsConsistent = (): Check => (state) => {
     if (!vm.alive || !vm.direct) continue;
     const details = { vm: vm.name, direct: 1, pageFixed: vm.pageFixed ? 1 : 0 };
     if (!vm.pageFixed) {
-      return { invariant: 'modeIsConsistent', message: `${vm.name} has bit 431 = 1 while bit 432 = 0 (pageable)`, details };
+      return {
+        invariant: 'modeIsConsistent',
+        message: `${vm.name} has bit 431 = 1 while bit 432 = 0 (pageable)`,
+        details,
+      };
     }
     if (reloc?.vm === v && reloc.step !== 'clearDirect' && reloc.step !== 'dispatch') {
       return {
@@ -211,7 +241,11 @@ const offlineStorageIsQuiet =
 const cpusAndSizesFollowTable =
   (ctx: VmmContext): Check =>
   (state) => {
-    const fail = (message: string, details: Violation['details']) => ({ invariant: 'cpusAndSizesFollowTable', message, details });
+    const fail = (message: string, details: Violation['details']) => ({
+      invariant: 'cpusAndSizesFollowTable',
+      message,
+      details,
+    });
     for (let v = 0; v < state.vms.length; v++) {
       const vm = state.vms[v]!;
       if (!vm.alive) continue;
@@ -219,10 +253,19 @@ const cpusAndSizesFollowTable =
       if (vm.cpus.mode !== 'dedicated') continue;
       for (const c of vm.cpus.cpus) {
         const other = state.vms.find((o, w) => w !== v && o.alive && o.cpus.cpus.includes(c));
-        if (other) return fail(`CPU ${c} is dedicated to ${vm.name} but also assigned to ${other.name}`, { cpu: c, vm: vm.name, other: other.name });
+        if (other)
+          return fail(`CPU ${c} is dedicated to ${vm.name} but also assigned to ${other.name}`, {
+            cpu: c,
+            vm: vm.name,
+            other: other.name,
+          });
         const runner = state.running[c];
         if (runner !== null && runner !== undefined && runner !== v) {
-          return fail(`dedicated CPU ${c} of ${vm.name} runs ${state.vms[runner]!.name}`, { cpu: c, vm: vm.name, running: state.vms[runner]!.name });
+          return fail(`dedicated CPU ${c} of ${vm.name} runs ${state.vms[runner]!.name}`, {
+            cpu: c,
+            vm: vm.name,
+            running: state.vms[runner]!.name,
+          });
         }
       }
     }
@@ -233,15 +276,32 @@ const cpusAndSizesFollowTable =
         const want = table[v]!;
         if (!vm.alive) continue;
         if (vm.size !== want.size || vm.online !== want.size || vm.origin !== want.origin) {
-          return fail(`${vm.name} has ${vm.online}/${vm.size} pages at frame ${vm.origin} after the event; the table says ${want.size} at frame ${want.origin}`, {
-            vm: vm.name, size: vm.size, online: vm.online, origin: vm.origin, tableSize: want.size, tableOrigin: want.origin,
-          });
+          return fail(
+            `${vm.name} has ${vm.online}/${vm.size} pages at frame ${vm.origin} after the event; the table says ${want.size} at frame ${want.origin}`,
+            {
+              vm: vm.name,
+              size: vm.size,
+              online: vm.online,
+              origin: vm.origin,
+              tableSize: want.size,
+              tableOrigin: want.origin,
+            },
+          );
         }
-        const same = vm.cpus.mode === want.cpus.mode && [...vm.cpus.cpus].sort().join() === [...want.cpus.cpus].sort().join();
+        const same =
+          vm.cpus.mode === want.cpus.mode &&
+          [...vm.cpus.cpus].sort().join() === [...want.cpus.cpus].sort().join();
         if (!same) {
-          return fail(`${vm.name} runs ${vm.cpus.mode} on CPUs ${vm.cpus.cpus.join(',')}; the table says ${want.cpus.mode} on ${want.cpus.cpus.join(',')}`, {
-            vm: vm.name, mode: vm.cpus.mode, cpus: vm.cpus.cpus.join(','), tableMode: want.cpus.mode, tableCpus: want.cpus.cpus.join(','),
-          });
+          return fail(
+            `${vm.name} runs ${vm.cpus.mode} on CPUs ${vm.cpus.cpus.join(',')}; the table says ${want.cpus.mode} on ${want.cpus.cpus.join(',')}`,
+            {
+              vm: vm.name,
+              mode: vm.cpus.mode,
+              cpus: vm.cpus.cpus.join(','),
+              tableMode: want.cpus.mode,
+              tableCpus: want.cpus.cpus.join(','),
+            },
+          );
         }
       }
     }
@@ -276,10 +336,13 @@ const oneReconfigurationAtATime = (): Check => (state) => {
   const fail = (message: string) => ({ invariant: 'oneReconfigurationAtATime', message, details: {} });
   const r = state.reconfig;
   const runningEvents = state.events.flatMap((s, e) => (s === 'running' ? [e] : []));
-  if (runningEvents.length > (r?.kind === 'resize' ? 1 : 0)) return fail(`events ${runningEvents.join(', ')} run outside the current reconfiguration`);
-  if (r?.kind === 'resize' && state.events[r.event] !== 'running') return fail(`a resize runs for event ${r.event}, which is ${state.events[r.event]}`);
+  if (runningEvents.length > (r?.kind === 'resize' ? 1 : 0))
+    return fail(`events ${runningEvents.join(', ')} run outside the current reconfiguration`);
+  if (r?.kind === 'resize' && state.events[r.event] !== 'running')
+    return fail(`a resize runs for event ${r.event}, which is ${state.events[r.event]}`);
   const reloc = r?.kind === 'resize' ? r.relocation : r;
-  if (state.channelsSuspended && reloc?.kind !== 'priorArt') return fail('channel access is suspended outside a relocation');
+  if (state.channelsSuspended && reloc?.kind !== 'priorArt')
+    return fail('channel access is suspended outside a relocation');
   const shrinking = state.vms.filter((vm) => vm.shrinkRequest !== null);
   if (shrinking.length > 0 && !(r?.kind === 'resize' && r.step === 'shrink' && r.asked)) {
     return fail(`${shrinking.map((vm) => vm.name).join(', ')} is asked to shrink outside a resize`);
@@ -289,7 +352,12 @@ const oneReconfigurationAtATime = (): Check => (state) => {
 
 /** Every `always` property of SPEC section 7, for a scenario's context. Item 11 (progress) is the explorers' deadlock check. */
 export function invariants(ctx: VmmContext): Property<MachineState>[] {
-  const always = (name: string, specRef: string, description: string, check: Check): Property<MachineState> => ({
+  const always = (
+    name: string,
+    specRef: string,
+    description: string,
+    check: Check,
+  ): Property<MachineState> => ({
     name,
     kind: 'always',
     specRef,
@@ -297,18 +365,78 @@ export function invariants(ctx: VmmContext): Property<MachineState>[] {
     check,
   });
   return [
-    always('noStaleWrite', '7.1', 'Every channel write lands in the frame mapping its page; reads return the last write.', noStaleWrite()),
-    always('pageFixedAreaIsContiguous', '7.2', "A page-fixed VM's frames are exactly origin..end, inside storage, its own.", pageFixedAreaIsContiguous(ctx)),
-    always('noChannelTouchesMovedPage', '7.3', 'No page moves while a transfer targets it; no channel touches a released or foreign frame.', noChannelTouchesMovedPage(ctx)),
-    always('framesAreIsolated', '7.4', 'No frame holds live pages of two VMs, or two pages of one VM.', framesAreIsolated(ctx)),
-    always('contentIsPreserved', '7.5', 'Relocation, paging and resize never change what a guest sees.', contentIsPreserved(ctx)),
-    always('accessesStayInBounds', '7.6', 'An access past end or to offline storage gets an addressing exception.', accessesStayInBounds()),
-    always('modeIsConsistent', '7.7', 'Bit 431 = 1 only with bit 432 = 1 and no relocation under way.', modeIsConsistent()),
-    always('pinnedPagesStayResident', '7.8', 'Pinned pages are never paged out; paged-out pages are never channel targets.', pinnedPagesStayResident(ctx)),
-    always('offlineStorageIsQuiet', '7.9', 'Offline storage has no in-flight transfers and no live data.', offlineStorageIsQuiet(ctx)),
-    always('cpusAndSizesFollowTable', '7.10', 'After an event sizes and CPUs equal the table; dedicated CPUs run only their VM.', cpusAndSizesFollowTable(ctx)),
-    always('pinsAreExact', '7.12', 'Pin counts equal the in-flight host transfers that target each page.', pinsAreExact(ctx)),
-    always('oneReconfigurationAtATime', '7.13', 'Events wait for the reconfiguration under way; nothing runs interleaved with it.', oneReconfigurationAtATime()),
+    always(
+      'noStaleWrite',
+      '7.1',
+      'Every channel write lands in the frame mapping its page; reads return the last write.',
+      noStaleWrite(),
+    ),
+    always(
+      'pageFixedAreaIsContiguous',
+      '7.2',
+      "A page-fixed VM's frames are exactly origin..end, inside storage, its own.",
+      pageFixedAreaIsContiguous(ctx),
+    ),
+    always(
+      'noChannelTouchesMovedPage',
+      '7.3',
+      'No page moves while a transfer targets it; no channel touches a released or foreign frame.',
+      noChannelTouchesMovedPage(ctx),
+    ),
+    always(
+      'framesAreIsolated',
+      '7.4',
+      'No frame holds live pages of two VMs, or two pages of one VM.',
+      framesAreIsolated(ctx),
+    ),
+    always(
+      'contentIsPreserved',
+      '7.5',
+      'Relocation, paging and resize never change what a guest sees.',
+      contentIsPreserved(ctx),
+    ),
+    always(
+      'accessesStayInBounds',
+      '7.6',
+      'An access past end or to offline storage gets an addressing exception.',
+      accessesStayInBounds(),
+    ),
+    always(
+      'modeIsConsistent',
+      '7.7',
+      'Bit 431 = 1 only with bit 432 = 1 and no relocation under way.',
+      modeIsConsistent(),
+    ),
+    always(
+      'pinnedPagesStayResident',
+      '7.8',
+      'Pinned pages are never paged out; paged-out pages are never channel targets.',
+      pinnedPagesStayResident(ctx),
+    ),
+    always(
+      'offlineStorageIsQuiet',
+      '7.9',
+      'Offline storage has no in-flight transfers and no live data.',
+      offlineStorageIsQuiet(ctx),
+    ),
+    always(
+      'cpusAndSizesFollowTable',
+      '7.10',
+      'After an event sizes and CPUs equal the table; dedicated CPUs run only their VM.',
+      cpusAndSizesFollowTable(ctx),
+    ),
+    always(
+      'pinsAreExact',
+      '7.12',
+      'Pin counts equal the in-flight host transfers that target each page.',
+      pinsAreExact(ctx),
+    ),
+    always(
+      'oneReconfigurationAtATime',
+      '7.13',
+      'Events wait for the reconfiguration under way; nothing runs interleaved with it.',
+      oneReconfigurationAtATime(),
+    ),
   ];
 }
 

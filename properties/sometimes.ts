@@ -8,7 +8,11 @@ import { activeRelocation } from '../model/vmm/queries.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { hostProgramInFlight } from './invariants.ts';
 
-const witness = (name: string, description: string, holds: (s: MachineState) => boolean): Property<MachineState> => ({
+const witness = (
+  name: string,
+  description: string,
+  holds: (s: MachineState) => boolean,
+): Property<MachineState> => ({
   name,
   kind: 'sometimes',
   description,
@@ -19,25 +23,45 @@ const witness = (name: string, description: string, holds: (s: MachineState) => 
 export function sometimesProperties(ctx: VmmContext): Property<MachineState>[] {
   if (ctx.variant === 'prior-art') return [];
   const out: Property<MachineState>[] = [];
-  const relocates = ctx.requests.some((r) => r.kind === 'relocate' || r.kind === 'toPageFixed') || ctx.events.length > 0;
+  const relocates =
+    ctx.requests.some((r) => r.kind === 'relocate' || r.kind === 'toPageFixed') || ctx.events.length > 0;
   if (relocates) {
     out.push(
-      witness('relocationCompletesWithTransferInFlight', 'A relocation completes while a channel transfer is in flight.', (s) => {
-        const r = activeRelocation(s);
-        return r !== null && r.dest !== null && r.step === 'dispatch' && s.channels.some((c) => c !== null);
-      }),
+      witness(
+        'relocationCompletesWithTransferInFlight',
+        'A relocation completes while a channel transfer is in flight.',
+        (s) => {
+          const r = activeRelocation(s);
+          return r !== null && r.dest !== null && r.step === 'dispatch' && s.channels.some((c) => c !== null);
+        },
+      ),
     );
   }
   if (ctx.io.some((io) => ctx.requests.some((r) => r.vm === io.vm && r.kind !== 'terminate'))) {
     out.push(
-      witness('interceptedStartMidRelocation', 'A simulated (intercepted) start-I/O runs while its VM is being relocated.', (s) => {
-        const r = activeRelocation(s);
-        return r !== null && r.step !== 'clearDirect' && r.step !== 'buildSpace' && hostProgramInFlight(ctx, s, r.vm);
-      }),
+      witness(
+        'interceptedStartMidRelocation',
+        'A simulated (intercepted) start-I/O runs while its VM is being relocated.',
+        (s) => {
+          const r = activeRelocation(s);
+          return (
+            r !== null &&
+            r.step !== 'clearDirect' &&
+            r.step !== 'buildSpace' &&
+            hostProgramInFlight(ctx, s, r.vm)
+          );
+        },
+      ),
     );
   }
   if (ctx.events.length > 0) {
-    out.push(witness('resizeCompletes', 'A resize on an event completes and matches its table.', (s) => s.settledEvent !== null));
+    out.push(
+      witness(
+        'resizeCompletes',
+        'A resize on an event completes and matches its table.',
+        (s) => s.settledEvent !== null,
+      ),
+    );
   }
   if (ctx.requests.some((r) => r.kind === 'toPageable')) {
     out.push(

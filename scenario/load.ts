@@ -4,7 +4,7 @@
  * Every problem names its field; nothing here ends in a stack trace for bad input.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type CpuAssignment, type Scenario, scenarioSchema } from './schema.ts';
 
 /** One problem in a scenario: where (a field path such as `vms[1].origin`) and what. */
@@ -31,7 +31,9 @@ export function loadScenarioFile(path: string): Scenario {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ScenarioError(path, [{ path: '', message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})` }]);
+    throw new ScenarioError(path, [
+      { path: '', message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})` },
+    ]);
   }
   return parseScenarioText(text, path);
 }
@@ -81,11 +83,13 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
   const { frames, vmmFrames } = s.storage;
-  if (vmmFrames >= frames) add('storage.vmmFrames', `the VMM's ${vmmFrames} frames leave no storage for guests (${frames} frames)`);
+  if (vmmFrames >= frames)
+    add('storage.vmmFrames', `the VMM's ${vmmFrames} frames leave no storage for guests (${frames} frames)`);
 
   const names = new Map<string, number>();
   s.vms.forEach((vm, i) => {
-    if (names.has(vm.name)) add(`vms[${i}].name`, `duplicate VM name ${vm.name} (also vms[${names.get(vm.name)}])`);
+    if (names.has(vm.name))
+      add(`vms[${i}].name`, `duplicate VM name ${vm.name} (also vms[${names.get(vm.name)}])`);
     else names.set(vm.name, i);
   });
   const vmIndex = (name: string, path: string): number | undefined => {
@@ -105,10 +109,14 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
     };
     if (vm.pageFixed) {
       if (vm.origin === undefined) add(`vms[${i}].origin`, 'a page-fixed VM needs an origin');
-      if (vm.frames !== undefined) add(`vms[${i}].frames`, 'a page-fixed VM has no page frames list (it uses origin)');
+      if (vm.frames !== undefined)
+        add(`vms[${i}].frames`, 'a page-fixed VM has no page frames list (it uses origin)');
       if (vm.origin !== undefined) {
         if (vm.origin + vm.size > frames) {
-          add(`vms[${i}].origin`, `area ${span(vm.origin, vm.size)} does not fit in main storage (${frames} frames)`);
+          add(
+            `vms[${i}].origin`,
+            `area ${span(vm.origin, vm.size)} does not fit in main storage (${frames} frames)`,
+          );
         } else {
           for (let p = 0; p < vm.size; p++) {
             const f = vm.origin + p;
@@ -123,9 +131,15 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
     } else {
       if (vm.direct) add(`vms[${i}].direct`, 'bit 431 may be 1 only for a page-fixed VM (SPEC 7.7)');
       if (vm.origin !== undefined) add(`vms[${i}].origin`, 'a pageable VM has no origin (it uses frames)');
-      if (vm.frames === undefined) add(`vms[${i}].frames`, 'a pageable VM needs a frame (or null) for each page');
-      else if (vm.frames.length !== vm.size) add(`vms[${i}].frames`, `has ${vm.frames.length} entries, size is ${vm.size}`);
-      else vm.frames.forEach((f, p) => f !== null && claim(f, `vms[${i}].frames[${p}]`));
+      if (vm.frames === undefined)
+        add(`vms[${i}].frames`, 'a pageable VM needs a frame (or null) for each page');
+      else if (vm.frames.length !== vm.size)
+        add(`vms[${i}].frames`, `has ${vm.frames.length} entries, size is ${vm.size}`);
+      else {
+        vm.frames.forEach((f, p) => {
+          if (f !== null) claim(f, `vms[${i}].frames[${p}]`);
+        });
+      }
     }
     checkCpus(vm.cpus, `vms[${i}].cpus`, s.cpus, add);
   });
@@ -136,12 +150,16 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
 
   s.io.forEach((io, i) => {
     const v = vmIndex(io.vm, `io[${i}].vm`);
-    if (io.channel >= s.channels) add(`io[${i}].channel`, `channel ${io.channel} does not exist (${s.channels} channels)`);
+    if (io.channel >= s.channels)
+      add(`io[${i}].channel`, `channel ${io.channel} does not exist (${s.channels} channels)`);
     if (v === undefined) return;
     const size = s.vms[v]!.size;
     io.program.forEach((t, k) => {
       if (t.page + t.length > size) {
-        add(`io[${i}].program[${k}]`, `pages ${t.page}..${t.page + t.length - 1} are past ${io.vm}'s size (${size} pages)`);
+        add(
+          `io[${i}].program[${k}]`,
+          `pages ${t.page}..${t.page + t.length - 1} are past ${io.vm}'s size (${size} pages)`,
+        );
       }
     });
   });
@@ -149,7 +167,10 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
   s.cpuAccess.forEach((a, i) => {
     const v = vmIndex(a.vm, `cpuAccess[${i}].vm`);
     if (v !== undefined && a.page > s.vms[v]!.size) {
-      add(`cpuAccess[${i}].page`, `page ${a.page} is more than one page past ${a.vm}'s size (${s.vms[v]!.size})`);
+      add(
+        `cpuAccess[${i}].page`,
+        `page ${a.page} is more than one page past ${a.vm}'s size (${s.vms[v]!.size})`,
+      );
     }
   });
 
@@ -158,9 +179,16 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
     if (v === undefined) return;
     const vm = s.vms[v]!;
     if (r.kind === 'relocate' || r.kind === 'toPageFixed') {
-      if (r.to < vmmFrames) add(`reconfigurations[${i}].to`, `frame ${r.to} is in the VMM's storage (frames 0..${vmmFrames - 1})`);
+      if (r.to < vmmFrames)
+        add(
+          `reconfigurations[${i}].to`,
+          `frame ${r.to} is in the VMM's storage (frames 0..${vmmFrames - 1})`,
+        );
       else if (r.to + vm.size > frames) {
-        add(`reconfigurations[${i}].to`, `area ${span(r.to, vm.size)} does not fit in main storage (${frames} frames)`);
+        add(
+          `reconfigurations[${i}].to`,
+          `area ${span(r.to, vm.size)} does not fit in main storage (${frames} frames)`,
+        );
       }
     }
     if (r.kind === 'toPageable' && (r.resident < 1 || r.resident > vm.size)) {
@@ -185,7 +213,8 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
       }
       total += entry.after.size;
       const { origin, size } = entry.after;
-      if (origin + size > frames) add(`${path}.after`, `area ${span(origin, size)} does not fit in main storage (${frames} frames)`);
+      if (origin + size > frames)
+        add(`${path}.after`, `area ${span(origin, size)} does not fit in main storage (${frames} frames)`);
       else {
         for (let f = origin; f < origin + size; f++) {
           if (after[f] !== undefined) {
@@ -202,7 +231,11 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
       add(base, `after sizes total ${total} pages but only ${frames - vmmFrames} frames are outside the VMM`);
     }
     checkDedicated(
-      Object.entries(e.table).map(([name, entry]) => ({ name, cpus: entry.after.cpus, path: `${base}.${name}.after.cpus` })),
+      Object.entries(e.table).map(([name, entry]) => ({
+        name,
+        cpus: entry.after.cpus,
+        path: `${base}.${name}.after.cpus`,
+      })),
       add,
     );
   });

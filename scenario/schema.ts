@@ -67,7 +67,10 @@ export const tableEntrySchema = z.strictObject({
 
 export const eventSchema = z.strictObject({
   trigger: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('timeOfDay'), at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM') }),
+    z.strictObject({
+      kind: z.literal('timeOfDay'),
+      at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
+    }),
     z.strictObject({ kind: z.literal('failover'), partner: z.string().min(1) }),
   ]),
   /** Configuration table [9000]: per VM name, size and CPUs before and after the event. */

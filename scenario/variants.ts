@@ -20,13 +20,15 @@ export type Variant = (typeof VARIANTS)[number];
 
 /** One line per variant, for `vmcheck list` and README. */
 export const VARIANT_DESCRIPTIONS: Record<Variant, string> = {
-  patent: "The patent's method (SPEC 5-6): relocate page by page, never a page an in-flight transfer targets.",
+  patent:
+    "The patent's method (SPEC 5-6): relocate page by page, never a page an in-flight transfer targets.",
   'prior-art':
     'JP H03-211629 ([0005], [0012]): suspend channel access, copy the area, resume host channel programs with their old addresses.',
   'fault-move-targeted-page': 'Step 5085 moves a page even while an in-flight transfer targets it.',
   'fault-forget-direct-io': 'Step 5035/5085 forgets channel programs started directly before step 5000.',
   'fault-direct-before-fixed': 'Steps 5090-5120 set bit 431 before bit 432 and before origin/end.',
-  'fault-overlap-copy': 'With overlapping areas, a page is copied into a frame still holding an unmoved page.',
+  'fault-overlap-copy':
+    'With overlapping areas, a page is copied into a frame still holding an unmoved page.',
   'fault-page-out-pinned': 'Steps 5020-5030 page out a page that a host channel program has pinned.',
   'fault-limit-off-by-one': 'The page-fixed limit check lets an access one page past end through.',
   'fault-offline-under-io': 'Step 7010 takes storage offline while a transfer into it is in flight.',

@@ -1,4 +1,4 @@
-import { type Model, VmcheckError, type Violation } from './model.ts';
+import { type Model, type Violation, VmcheckError } from './model.ts';
 
 /** One step of a trace: the action taken and the state it led to. */
 export interface TraceStep<S, A> {
@@ -23,7 +23,11 @@ export function lastState<S, A>(trace: Trace<S, A>): S {
  * This is how explorers turn stored predecessor pointers into a trace: the model's action order is
  * deterministic, so indices replay exactly. Throws `VmcheckError('bad-path')` if an index does not fit.
  */
-export function replayIndices<S, A>(model: Model<S, A>, initialIndex: number, actionIndices: readonly number[]): Trace<S, A> {
+export function replayIndices<S, A>(
+  model: Model<S, A>,
+  initialIndex: number,
+  actionIndices: readonly number[],
+): Trace<S, A> {
   const initials = model.initialStates();
   const initial = initials[initialIndex];
   if (initialIndex < 0 || initialIndex >= initials.length) {

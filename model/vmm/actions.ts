@@ -102,34 +102,64 @@ export function describeAction(ctx: VmmContext, action: Action): string {
       const x = ctx.access[a.access]!;
       return `guest.cpuAccess: ${vm(x.vm)} CPU ${x.op}s page ${x.page}`;
     })
-    .with({ kind: 'guest.offline' }, (a) => `guest.offline: ${vm(a.vm)} takes its high storage offline (7010)`)
+    .with(
+      { kind: 'guest.offline' },
+      (a) => `guest.offline: ${vm(a.vm)} takes its high storage offline (7010)`,
+    )
     .with({ kind: 'guest.online' }, (a) => `guest.online: ${vm(a.vm)} brings its new storage online (7040)`)
-    .with({ kind: 'vmm.translateIo' }, (a) => `vmm.translateIo io${a.io}: build host channel program and pin (5070)`)
-    .with({ kind: 'vmm.startHostProgram' }, (a) => `vmm.startHostProgram io${a.io}: start host program (5080)`)
-    .with({ kind: 'vmm.startRefused' }, (a) => `vmm.startRefused io${a.io}: channel busy, unpin and retry (5083)`)
+    .with(
+      { kind: 'vmm.translateIo' },
+      (a) => `vmm.translateIo io${a.io}: build host channel program and pin (5070)`,
+    )
+    .with(
+      { kind: 'vmm.startHostProgram' },
+      (a) => `vmm.startHostProgram io${a.io}: start host program (5080)`,
+    )
+    .with(
+      { kind: 'vmm.startRefused' },
+      (a) => `vmm.startRefused io${a.io}: channel busy, unpin and retry (5083)`,
+    )
     .with({ kind: 'vmm.pageIn' }, (a) => `vmm.pageIn: page fault, page in ${vm(a.vm)} page ${a.page}`)
     .with({ kind: 'channel.transfer' }, (a) => `channel.transfer: channel ${a.channel} moves one page`)
     .with({ kind: 'channel.end' }, (a) => `channel.end: channel ${a.channel} ends normally, I/O interrupt`)
-    .with({ kind: 'channel.error' }, (a) => `channel.error: channel ${a.channel} ends with an error, I/O interrupt`)
+    .with(
+      { kind: 'channel.error' },
+      (a) => `channel.error: channel ${a.channel} ends with an error, I/O interrupt`,
+    )
     .with({ kind: 'cpu.dispatch' }, (a) => `cpu.dispatch: CPU ${a.cpu} runs ${vm(a.vm)}`)
     .with({ kind: 'vm.terminate' }, (a) => `vm.terminate: ${vm(a.vm)} ends and its frames are freed`)
     .with({ kind: 'request.begin' }, (a) => {
       const r = ctx.requests[a.request]!;
-      const where = 'to' in r ? ` to frame ${r.to}` : 'resident' in r ? ` keeping ${r.resident} resident` : '';
+      const where =
+        'to' in r ? ` to frame ${r.to}` : 'resident' in r ? ` keeping ${r.resident} resident` : '';
       return `request.begin: ${r.kind} ${vm(r.vm)}${where}`;
     })
     .with({ kind: 'event.arrive' }, (a) => {
       const e = ctx.events[a.event]!;
-      return e.trigger === 'timeOfDay' ? `event.arrive: time of day ${e.label}` : `event.arrive: partner ${e.label} fails`;
+      return e.trigger === 'timeOfDay'
+        ? `event.arrive: time of day ${e.label}`
+        : `event.arrive: partner ${e.label} fails`;
     })
     .with({ kind: 'reloc.clearDirect' }, () => 'reloc.clearDirect: clear bit 431 (5000)')
-    .with({ kind: 'reloc.buildSpace' }, () => 'reloc.buildSpace: build host virtual space, VM becomes pageable (5010)')
+    .with(
+      { kind: 'reloc.buildSpace' },
+      () => 'reloc.buildSpace: build host virtual space, VM becomes pageable (5010)',
+    )
     .with({ kind: 'reloc.pageOut' }, (a) => `reloc.pageOut: page out page ${a.page} (5020-5030)`)
-    .with({ kind: 'reloc.copyAll' }, () => 'reloc.copyAll: no I/O in flight, copy every page and remap (5035 yes, 5040)')
-    .with({ kind: 'reloc.startPaging' }, () => 'reloc.startPaging: I/O in flight, run pageable and move page by page (5035 no)')
+    .with(
+      { kind: 'reloc.copyAll' },
+      () => 'reloc.copyAll: no I/O in flight, copy every page and remap (5035 yes, 5040)',
+    )
+    .with(
+      { kind: 'reloc.startPaging' },
+      () => 'reloc.startPaging: I/O in flight, run pageable and move page by page (5035 no)',
+    )
     .with({ kind: 'reloc.copyPage' }, (a) => `reloc.copyPage: copy page ${a.page} to its destination (5085)`)
     .with({ kind: 'reloc.remapPage' }, () => 'reloc.remapPage: switch the PT entry to the copy (5085)')
-    .with({ kind: 'reloc.pageInToDest' }, (a) => `reloc.pageInToDest: page in page ${a.page} at its destination`)
+    .with(
+      { kind: 'reloc.pageInToDest' },
+      (a) => `reloc.pageInToDest: page in page ${a.page} at its destination`,
+    )
     .with({ kind: 'reloc.setOrigin' }, () => 'reloc.setOrigin: set origin/end to the destination (5090-5100)')
     .with({ kind: 'reloc.setPageFixed' }, () => 'reloc.setPageFixed: set bit 432 (5110)')
     .with({ kind: 'reloc.setDirect' }, () => 'reloc.setDirect: set bit 431 (5120)')
@@ -137,10 +167,16 @@ export function describeAction(ctx: VmmContext, action: Action): string {
     .with({ kind: 'prior.suspend' }, () => 'prior.suspend: suspend channel access (prior art)')
     .with({ kind: 'prior.copy' }, () => 'prior.copy: copy the area and set origin/end (prior art)')
     .with({ kind: 'prior.resume' }, () => 'prior.resume: resume host channel programs (prior art)')
-    .with({ kind: 'resize.begin' }, (a) => `resize.begin: process event ${a.event} with its configuration table`)
+    .with(
+      { kind: 'resize.begin' },
+      (a) => `resize.begin: process event ${a.event} with its configuration table`,
+    )
     .with({ kind: 'resize.askShrink' }, (a) => `resize.askShrink: ask ${vm(a.vm)} to shrink (7000)`)
     .with({ kind: 'resize.relocate' }, (a) => `resize.relocate: relocate ${vm(a.vm)} (7020)`)
-    .with({ kind: 'resize.askGrow' }, (a) => `resize.askGrow: extend ${vm(a.vm)}'s area and ask it to grow (7030)`)
+    .with(
+      { kind: 'resize.askGrow' },
+      (a) => `resize.askGrow: extend ${vm(a.vm)}'s area and ask it to grow (7030)`,
+    )
     .with({ kind: 'resize.reassignCpus' }, () => 'resize.reassignCpus: assign CPUs per the table (7050)')
     .exhaustive();
 }

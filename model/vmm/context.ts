@@ -75,21 +75,12 @@ export function buildContext(scenario: Scenario, variant: Variant): VmmContext {
     io: scenario.io.map((io) => ({
       vm: index(io.vm),
       channel: io.channel,
-      transfers: io.program.flatMap((t) => Array.from({ length: t.length }, (_, k) => ({ op: t.op, page: t.page + k }))),
+      transfers: io.program.flatMap((t) =>
+        Array.from({ length: t.length }, (_, k) => ({ op: t.op, page: t.page + k })),
+      ),
     })),
     access: scenario.cpuAccess.map((a) => ({ vm: index(a.vm), op: a.op, page: a.page })),
-    requests: scenario.reconfigurations.map((r): Request => {
-      switch (r.kind) {
-        case 'terminate':
-          return { kind: 'terminate', vm: index(r.vm) };
-        case 'relocate':
-          return { kind: 'relocate', vm: index(r.vm), to: r.to };
-        case 'toPageable':
-          return { kind: 'toPageable', vm: index(r.vm), resident: r.resident };
-        case 'toPageFixed':
-          return { kind: 'toPageFixed', vm: index(r.vm), to: r.to };
-      }
-    }),
+    requests: scenario.reconfigurations.map((r) => ({ ...r, vm: index(r.vm) }) as Request),
     events: scenario.events.map((e) => ({
       trigger: e.trigger.kind,
       label: e.trigger.kind === 'timeOfDay' ? e.trigger.at : e.trigger.partner,

@@ -16,8 +16,8 @@ import {
   pteOf,
   targetCounts,
 } from './queries.ts';
-import type { MachineState, PriorArtRelocation, Relocation, VmState } from './state.ts';
 import { finishingOrder, lowestFreeFrame, movingPageLimit, pageFaultDemanded } from './rules.ts';
+import type { MachineState, PriorArtRelocation, Relocation, VmState } from './state.ts';
 
 /** All enabled actions of `state`. */
 export function enabledActions(ctx: VmmContext, state: MachineState): Action[] {
@@ -60,7 +60,8 @@ export function enabledActions(ctx: VmmContext, state: MachineState): Action[] {
     if (io.status !== 'requested') return;
     const entry = ctx.io[i]!;
     const vm = state.vms[entry.vm]!;
-    if (entry.transfers.every((t) => frameOf(ctx, vm, t.page) !== null)) out.push({ kind: 'vmm.translateIo', io: i });
+    if (entry.transfers.every((t) => frameOf(ctx, vm, t.page) !== null))
+      out.push({ kind: 'vmm.translateIo', io: i });
   });
   // vmm.startHostProgram (5080)
   state.io.forEach((io, i) => {
@@ -91,7 +92,8 @@ export function enabledActions(ctx: VmmContext, state: MachineState): Action[] {
     if (state.io[io]!.done < ctx.io[io]!.transfers.length) out.push({ kind: 'channel.transfer', channel: c });
   });
   state.channels.forEach((io, c) => {
-    if (io !== null && state.io[io]!.done === ctx.io[io]!.transfers.length) out.push({ kind: 'channel.end', channel: c });
+    if (io !== null && state.io[io]!.done === ctx.io[io]!.transfers.length)
+      out.push({ kind: 'channel.end', channel: c });
   });
   if (ctx.channelErrors) {
     state.channels.forEach((io, c) => {
@@ -161,9 +163,15 @@ export function currentRelocation(state: MachineState): Relocation | PriorArtRel
   return null;
 }
 
-function growthRoomIsFree(ctx: VmmContext, vm: VmState, newSize: number, holders: readonly PageRef[][]): boolean {
+function growthRoomIsFree(
+  ctx: VmmContext,
+  vm: VmState,
+  newSize: number,
+  holders: readonly PageRef[][],
+): boolean {
   if (!vm.pageFixed) return false;
-  for (let f = vm.origin + vm.size; f < vm.origin + newSize; f++) if (!isFreeFrame(ctx, holders, f)) return false;
+  for (let f = vm.origin + vm.size; f < vm.origin + newSize; f++)
+    if (!isFreeFrame(ctx, holders, f)) return false;
   return true;
 }
 
@@ -198,7 +206,9 @@ function relocationActions(
     }
     case 'checkInflight': {
       const include = { host: true, direct: ctx.variant !== 'fault-forget-direct-io' };
-      out.push(hasIoInFlight(ctx, state, v, include) ? { kind: 'reloc.startPaging' } : { kind: 'reloc.copyAll' });
+      out.push(
+        hasIoInFlight(ctx, state, v, include) ? { kind: 'reloc.startPaging' } : { kind: 'reloc.copyAll' },
+      );
       return;
     }
     case 'movePages': {

@@ -13,7 +13,10 @@ import type { MachineState } from './state.ts';
 import { nextState } from './step.ts';
 
 /** The readable (immer) VMM model of `ctx`'s scenario and variant, checking `properties`. */
-export function createVmmModel(ctx: VmmContext, properties: readonly Property<MachineState>[]): Model<MachineState, Action> {
+export function createVmmModel(
+  ctx: VmmContext,
+  properties: readonly Property<MachineState>[],
+): Model<MachineState, Action> {
   const initial = initialState(ctx);
   return {
     name: `${ctx.scenario.name}/${ctx.variant}`,

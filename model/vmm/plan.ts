@@ -21,8 +21,12 @@ export function nextToRelocate(ctx: VmmContext, state: MachineState, event: numb
   const candidates = state.vms
     .map((vm, v) => ({ vm, v }))
     .filter(({ vm, v }) => vm.alive && (after[v]!.origin !== vm.origin || after[v]!.size < vm.size));
-  const up = candidates.filter(({ vm, v }) => after[v]!.origin > vm.origin).sort((a, b) => b.vm.origin - a.vm.origin);
-  const rest = candidates.filter(({ vm, v }) => after[v]!.origin <= vm.origin).sort((a, b) => a.vm.origin - b.vm.origin);
+  const up = candidates
+    .filter(({ vm, v }) => after[v]!.origin > vm.origin)
+    .sort((a, b) => b.vm.origin - a.vm.origin);
+  const rest = candidates
+    .filter(({ vm, v }) => after[v]!.origin <= vm.origin)
+    .sort((a, b) => a.vm.origin - b.vm.origin);
   return (up[0] ?? rest[0])?.v ?? -1;
 }
 

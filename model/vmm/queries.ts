@@ -20,7 +20,11 @@ export function pteOf(ctx: VmmContext, vm: VmState, page: number): number | null
 }
 
 /** Segment table for `size` pages with page j mapped by `frameFor(j)`. */
-export function buildSegments(ctx: VmmContext, size: number, frameFor: (page: number) => number | null): (number | null)[][] {
+export function buildSegments(
+  ctx: VmmContext,
+  size: number,
+  frameFor: (page: number) => number | null,
+): (number | null)[][] {
   const segments: (number | null)[][] = [];
   for (let page = 0; page < size; page++) {
     const s = Math.floor(page / ctx.pagesPerSegment);
@@ -98,7 +102,12 @@ export function targetCounts(
 }
 
 /** True when any channel program of `vm` is in flight. */
-export function hasIoInFlight(ctx: VmmContext, state: MachineState, vm: number, include = { host: true, direct: true }): boolean {
+export function hasIoInFlight(
+  ctx: VmmContext,
+  state: MachineState,
+  vm: number,
+  include = { host: true, direct: true },
+): boolean {
   return ctx.io.some((entry, i) => {
     if (entry.vm !== vm || !inFlight(state, i)) return false;
     const mode = state.io[i]!.mode;

@@ -22,12 +22,17 @@ export function pageFaultDemanded(ctx: VmmContext, state: MachineState, vm: numb
   );
   if (byCpu) return true;
   return ctx.io.some(
-    (entry, i) => entry.vm === vm && state.io[i]!.status === 'requested' && entry.transfers.some((t) => t.page === page),
+    (entry, i) =>
+      entry.vm === vm && state.io[i]!.status === 'requested' && entry.transfers.some((t) => t.page === page),
   );
 }
 
 /** The lowest free frame outside the running relocation's destination, or null when storage is full. */
-export function lowestFreeFrame(ctx: VmmContext, state: MachineState, holders: readonly PageRef[][]): number | null {
+export function lowestFreeFrame(
+  ctx: VmmContext,
+  state: MachineState,
+  holders: readonly PageRef[][],
+): number | null {
   const reloc = activeRelocation(state);
   for (let f = ctx.vmmFrames; f < ctx.frameCount; f++) {
     if (!isFreeFrame(ctx, holders, f)) continue;

@@ -126,7 +126,11 @@ export interface Resize {
 }
 
 /** What the VMM is doing: one reconfiguration at a time. */
-export type Reconfiguration = Relocation | PriorArtRelocation | Resize | { readonly kind: 'terminate'; readonly vm: number };
+export type Reconfiguration =
+  | Relocation
+  | PriorArtRelocation
+  | Resize
+  | { readonly kind: 'terminate'; readonly vm: number };
 
 /** What went wrong, recorded when it happens so invariants can see it afterwards (first of each kind). */
 export interface Incident {

@@ -7,7 +7,6 @@ import { type Draft, produce } from 'immer';
 import { VmcheckError } from '../core/model.ts';
 import type { Action } from './actions.ts';
 import type { VmmContext } from './context.ts';
-import { currentRelocation } from './enabled.ts';
 import { nextToGrow, nextToRelocate, nextToShrink } from './plan.ts';
 import { buildSegments, frameHolders, frameOf, pteOf, targetCounts } from './queries.ts';
 import { finishingOrder, lowestFreeFrame, movingPageLimit } from './rules.ts';
@@ -131,8 +130,10 @@ function apply(ctx: VmmContext, before: MachineState, d: S, a: Action): void {
       const vm = before.vms[req.vm]!;
       d.nextRequest++;
       d.settledEvent = null;
-      if (req.kind === 'relocate') d.reconfig = newRelocation(ctx, 'relocate', req.vm, req.to, null, vm.size, vm);
-      else if (req.kind === 'toPageable') d.reconfig = patentRelocation('toPageable', req.vm, null, req.resident, vm.size);
+      if (req.kind === 'relocate')
+        d.reconfig = newRelocation(ctx, 'relocate', req.vm, req.to, null, vm.size, vm);
+      else if (req.kind === 'toPageable')
+        d.reconfig = patentRelocation('toPageable', req.vm, null, req.resident, vm.size);
       else if (req.kind === 'toPageFixed') {
         const r = patentRelocation('toPageFixed', req.vm, req.to, null, vm.size);
         d.reconfig = vm.pageFixed ? r : { ...r, step: 'movePages' };
@@ -145,7 +146,14 @@ function apply(ctx: VmmContext, before: MachineState, d: S, a: Action): void {
     case 'resize.begin':
       d.events[a.event] = 'running';
       d.settledEvent = null;
-      d.reconfig = { kind: 'resize', event: a.event, step: 'shrink', cursor: -1, asked: false, relocation: null };
+      d.reconfig = {
+        kind: 'resize',
+        event: a.event,
+        step: 'shrink',
+        cursor: -1,
+        asked: false,
+        relocation: null,
+      };
       advanceResize(ctx, d);
       return;
     case 'resize.askShrink': {
@@ -185,7 +193,10 @@ function apply(ctx: VmmContext, before: MachineState, d: S, a: Action): void {
         const target = table[v]!.cpus;
         if (ctx.variant === 'fault-dedicated-cpu-shared' && target.mode === 'shared') {
           // the fault: the shared VMs keep the CPUs they had, including one now dedicated elsewhere
-          vm.cpus = { mode: 'shared', cpus: [...new Set([...vm.cpus.cpus, ...target.cpus])].sort((x, y) => x - y) };
+          vm.cpus = {
+            mode: 'shared',
+            cpus: [...new Set([...vm.cpus.cpus, ...target.cpus])].sort((x, y) => x - y),
+          };
         } else {
           vm.cpus = { mode: target.mode, cpus: [...target.cpus] };
         }
@@ -257,7 +268,8 @@ function relocationStep(ctx: VmmContext, before: MachineState, d: S, a: Action):
       vm.direct = false;
       ctx.io.forEach((entry, i) => {
         const io = d.io[i]!;
-        if (entry.vm === r.vm && io.status === 'running' && io.mode === 'direct') io.startedBeforeRelocation = true;
+        if (entry.vm === r.vm && io.status === 'running' && io.mode === 'direct')
+          io.startedBeforeRelocation = true;
       });
       r.step = 'buildSpace';
       return;
@@ -312,7 +324,12 @@ function relocationStep(ctx: VmmContext, before: MachineState, d: S, a: Action):
           message: `copying ${vm.name} page ${a.page} into frame ${to} overwrote live ${holders
             .map((h) => `${before.vms[h.vm]!.name} page ${h.page}`)
             .join(', ')}`,
-          details: { vm: vm.name, page: a.page, frame: to, heldBy: holders.map((h) => `${before.vms[h.vm]!.name}.p${h.page}`).join(',') },
+          details: {
+            vm: vm.name,
+            page: a.page,
+            frame: to,
+            heldBy: holders.map((h) => `${before.vms[h.vm]!.name}.p${h.page}`).join(','),
+          },
         });
       }
       noteMovedTargets(ctx, before, d, r.vm, a.page + 1, a.page);
@@ -406,12 +423,20 @@ function advanceResize(ctx: VmmContext, d: S): void {
   const r = d.reconfig as Draft<Resize>;
   const state = d as unknown as MachineState;
   if (r.step === 'shrink' && !r.asked && nextToShrink(ctx, state, r.event) < 0) r.step = 'relocate';
-  if (r.step === 'relocate' && r.relocation === null && nextToRelocate(ctx, state, r.event) < 0) r.step = 'grow';
+  if (r.step === 'relocate' && r.relocation === null && nextToRelocate(ctx, state, r.event) < 0)
+    r.step = 'grow';
   if (r.step === 'grow' && !r.asked && nextToGrow(ctx, state, r.event) < 0) r.step = 'reassignCpus';
 }
 
 /** Record a move of pages [first, limit) of `vm` that an in-flight transfer targets. */
-function noteMovedTargets(ctx: VmmContext, before: MachineState, d: S, vm: number, limit: number, first = 0): void {
+function noteMovedTargets(
+  ctx: VmmContext,
+  before: MachineState,
+  d: S,
+  vm: number,
+  limit: number,
+  first = 0,
+): void {
   const targets = targetCounts(ctx, before, vm, { host: true, direct: true });
   for (let page = first; page < limit; page++) {
     if ((targets[page] ?? 0) > 0) {
@@ -486,7 +511,9 @@ function channelTransfer(ctx: VmmContext, before: MachineState, d: S, channel: n
       }`,
       details: { vm: vm.name, page: t.page, frame, mappedFrame: mapped, channel },
     });
-    const ownHolder = (frameHolders(ctx, before)[frame] ?? []).some((h) => h.vm === entry.vm && h.page === t.page);
+    const ownHolder = (frameHolders(ctx, before)[frame] ?? []).some(
+      (h) => h.vm === entry.vm && h.page === t.page,
+    );
     if (!ownHolder) {
       addIncident(d, {
         kind: 'strayAccess',
