@@ -10,7 +10,6 @@ import pc from 'picocolors';
 import { simulate } from '../generators/index.ts';
 import { VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
-import { storageView } from '../model/vmm/view.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
 import {
   parseItfText,
@@ -19,7 +18,6 @@ import {
   renderTraceText,
   replayItf,
   resultToJson,
-  runSummaryRow,
 } from '../reports/index.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { isVariant, VARIANT_DESCRIPTIONS, VARIANTS, type Variant } from '../scenario/variants.ts';
