@@ -1,0 +1,99 @@
+/**
+ * The prior art's relocation (JP H03-211629 as described in [0005], [0012]): suspend channel
+ * access for the VM, copy the whole area, set the new origin, resume. Host channel programs that
+ * were in flight resume with the host frames they were built with, so their remaining writes land
+ * in the old area: the stale-write hazard the patent removes.
+ */
+import type { MachineContext } from './context.ts';
+import { checkDestination, claimDestination, inArea } from './destination.ts';
+import { VmStateError } from './errors.ts';
+import { Reconfiguration, type StepOutcome } from './reconfiguration.ts';
+import type { VmState } from './vm.ts';
+
+type Phase = 'suspend' | 'copy' | 'setOrigin' | 'resume';
+const PHASES: readonly Phase[] = ['suspend', 'copy', 'setOrigin', 'resume'];
+
+/** Relocation of a page-fixed area the prior art's way. */
+export class PriorArtRelocation extends Reconfiguration {
+  readonly kind = 'relocate' as const;
+  private phaseIndex = 0;
+  private pages = 0;
+
+  constructor(
+    ctx: MachineContext,
+    id: number,
+    readonly vm: VmState,
+    readonly to: number,
+    queued: boolean,
+    onEnd: ((r: Reconfiguration) => void) | null,
+  ) {
+    super(ctx, id, `relocate ${vm.name} to frame ${to} (prior art)`, queued, onEnd);
+  }
+
+  get vmName(): string {
+    return this.vm.name;
+  }
+
+  protected get phase(): string {
+    return PHASES[this.phaseIndex] ?? 'end';
+  }
+
+  protected prepare(): void {
+    const { vm } = this;
+    if (vm.terminated || !vm.cb.pageFixed) throw new VmStateError(vm.name, 'relocate', 'page-fixed');
+    this.pages = vm.onlineSize;
+    checkDestination(this.ctx, vm, this.to, this.pages);
+    claimDestination(this.ctx, vm, this.to, this.pages);
+  }
+
+  protected advance(): StepOutcome {
+    const { vm, ctx, to } = this;
+    const phase = PHASES[this.phaseIndex++]!;
+    const origin = vm.cb.origin!;
+    const n = this.pages;
+    switch (phase) {
+      case 'suspend':
+        ctx.channels.suspendVm(vm.id);
+        return {
+          status: 'progress',
+          report: { action: 'reloc.suspendChannels', spec: '[0005]', vm: vm.name },
+        };
+      case 'copy':
+        ctx.storage.copyFrames(origin, to, n);
+        return {
+          status: 'progress',
+          report: { action: 'reloc.copyAll', spec: '[0005]', vm: vm.name, from: origin, to },
+        };
+      case 'setOrigin': {
+        for (let p = 0; p < vm.size; p++) {
+          const frame = origin + p;
+          if (!inArea(frame, to, n)) ctx.frames.release(frame);
+        }
+        for (let p = 0; p < n; p++) ctx.frames.assign(to + p, vm.id, p);
+        ctx.store.dropFrom(vm.id, n);
+        vm.setSize(n);
+        vm.vacatingFrom = null;
+        vm.cb.origin = to;
+        vm.cb.end = to + n - 1;
+        return {
+          status: 'progress',
+          report: { action: 'reloc.setOrigin', spec: '[0005]', vm: vm.name, from: origin, to },
+        };
+      }
+      case 'resume': {
+        vm.reservedOrigin = null;
+        ctx.channels.resumeVm(vm.id);
+        ctx.cpus.dispatchVm(vm.name);
+        return {
+          status: 'finished',
+          report: {
+            action: 'reloc.resumeChannels',
+            spec: '[0012]',
+            vm: vm.name,
+            detail: 'host channel programs resume with the frame addresses they were built with',
+          },
+        };
+      }
+    }
+  }
+}
