@@ -1,0 +1,135 @@
+import { performance } from 'node:perf_hooks';
+import { VmcheckError } from '../model/core/index.ts';
+
+/** A live snapshot of an exploration, for a CLI progress line. */
+export interface Progress {
+  /** Distinct states found so far. */
+  readonly distinct: number;
+  /** States generated so far, duplicates included. */
+  readonly generated: number;
+  /** Current BFS level, DFS stack depth, or simulation run depth. */
+  readonly depth: number;
+  /** States waiting: the BFS frontier, the DFS stack, the simulation runs left. */
+  readonly queue: number;
+  readonly elapsedMs: number;
+}
+
+/**
+ * Bounds and switches shared by the exhaustive explorers (`checkBfs`, `checkDfs`).
+ *
+ * Every bound that cuts exploration short makes the result `incomplete` (or `violation` if a
+ * property was broken anyway), never `ok`. Results are deterministic for a deterministic model,
+ * except where a wall-clock or memory bound stops the run.
+ */
+export interface CheckOptions {
+  /**
+   * Deepest level explored, in steps from an initial state: states at this depth are checked but not
+   * expanded. The run is `incomplete` with reason `max-depth` if that leaves a new state unexplored.
+   */
+  readonly maxDepth?: number;
+  /** Most distinct states stored; finding one more stops the run (`max-states`). */
+  readonly maxStates?: number;
+  /**
+   * Memory budget in bytes: JS heap in use plus the visited-state table and parent store (which live
+   * outside the heap). Sampled every 4096 steps (`max-memory`): a step is an expanded state for BFS,
+   * a move of the stack for DFS.
+   */
+  readonly maxMemoryBytes?: number;
+  /** Wall-clock budget, measured with `now` and sampled every 256 steps (`timeout`). */
+  readonly timeoutMs?: number;
+  /** Clock in milliseconds; `performance.now` unless a test injects a fake one. */
+  readonly now?: () => number;
+  /** Heap bytes in use; `process.memoryUsage().heapUsed` unless a test injects a fake one. */
+  readonly heapUsed?: () => number;
+  /**
+   * Stop at the first discovery (violation or deadlock). Default true, as a counterexample is what
+   * one wants first. With false the run goes on until every `always` property and deadlock has a
+   * discovery and every `sometimes` property a witness, or the space is exhausted; still at most one
+   * discovery per property.
+   */
+  readonly stopAtFirst?: boolean;
+  /** Report a state with no enabled action that is not final as a deadlock. Default true. */
+  readonly checkDeadlocks?: boolean;
+  /** Called every `progressEvery` expanded states (each state is expanded once, by BFS or DFS). */
+  readonly onProgress?: (progress: Progress) => void;
+  /** How often `onProgress` is called, in expanded states. Default 50 000. */
+  readonly progressEvery?: number;
+}
+
+/** `CheckOptions` with every default filled in. */
+export interface ResolvedCheckOptions {
+  readonly maxDepth: number;
+  readonly maxStates: number;
+  readonly maxMemoryBytes: number;
+  readonly timeoutMs: number;
+  readonly now: () => number;
+  readonly heapUsed: () => number;
+  readonly stopAtFirst: boolean;
+  readonly checkDeadlocks: boolean;
+  readonly onProgress: ((progress: Progress) => void) | undefined;
+  readonly progressEvery: number;
+}
+
+/** Default interval between progress reports, in expanded states. */
+export const DEFAULT_PROGRESS_EVERY = 50_000;
+/** States between clock readings. */
+export const CLOCK_EVERY = 256;
+/** States between heap readings (`process.memoryUsage` is not free). */
+export const MEMORY_EVERY = 4096;
+
+/**
+ * Fill in defaults and reject nonsense bounds.
+ *
+ * Throws `VmcheckError('bad-options')` for a negative or non-integer count, so a typo in a CLI flag
+ * does not silently explore nothing.
+ */
+export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {
+  return {
+    maxDepth: bound('maxDepth', options.maxDepth, true),
+    maxStates: bound('maxStates', options.maxStates, true),
+    maxMemoryBytes: bound('maxMemoryBytes', options.maxMemoryBytes, false),
+    timeoutMs: bound('timeoutMs', options.timeoutMs, false),
+    now: options.now ?? defaultNow,
+    heapUsed: options.heapUsed ?? defaultHeapUsed,
+    stopAtFirst: options.stopAtFirst ?? true,
+    checkDeadlocks: options.checkDeadlocks ?? true,
+    onProgress: options.onProgress,
+    progressEvery: positiveCount('progressEvery', options.progressEvery ?? DEFAULT_PROGRESS_EVERY),
+  };
+}
+
+/** The default clock, read through `performance` so tests can inject their own instead. */
+export function defaultNow(): number {
+  return performance.now();
+}
+
+function defaultHeapUsed(): number {
+  return process.memoryUsage().heapUsed;
+}
+
+function bound(name: string, value: number | undefined, integer: boolean): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  if (Number.isNaN(value) || value < 0 || (integer && Number.isFinite(value) && !Number.isInteger(value))) {
+    throw badOption(name, value, integer ? 'a non-negative integer' : 'a non-negative number');
+  }
+  return value;
+}
+
+/** Throws `VmcheckError('bad-options')` unless `value` is a positive integer. */
+export function positiveCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw badOption(name, value, 'a positive integer');
+  return value;
+}
+
+/** Throws `VmcheckError('bad-options')` unless `value` is a non-negative integer. */
+export function nonNegativeCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw badOption(name, value, 'a non-negative integer');
+  return value;
+}
+
+/** The error for an option `name` whose `value` is not `expected`. */
+export function badOption(name: string, value: unknown, expected: string): VmcheckError {
+  return new VmcheckError('bad-options', `${name} must be ${expected}, not ${String(value)}`, {
+    [name]: String(value),
+  });
+}

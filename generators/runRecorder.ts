@@ -1,0 +1,215 @@
+import {
+  type CheckResult,
+  type CheckStats,
+  type CheckStatus,
+  type Discovery,
+  type Json,
+  type Model,
+  type Property,
+  type SometimesOutcome,
+  type Trace,
+  type Violation,
+  VmcheckError,
+} from '../model/core/index.ts';
+
+/** Why a run stopped short of exhausting the space. */
+export type IncompleteReason = NonNullable<CheckResult<unknown, unknown>['incompleteReason']>;
+
+/** Error summary carried by an `error` result. */
+export type RunError = NonNullable<CheckResult<unknown, unknown>['error']>;
+
+/** Name given to the deadlock pseudo-property in a deadlock discovery. */
+export const DEADLOCK_INVARIANT = 'progress';
+
+/**
+ * Bookkeeping one explorer run shares with the others: which properties are still open, the
+ * discoveries and witnesses so far, which bound cut the run, and the final status.
+ *
+ * Explorers call `scan` on every new state (cheap, no allocation when nothing is found) and build a
+ * trace only when it returns true, then hand the trace to `commit`. Each property gets at most one
+ * discovery or witness, the first found.
+ */
+export class RunRecorder<S, A> {
+  /** `always` properties without a discovery yet, in model order. */
+  private pendingAlways: Property<S>[];
+  /** `sometimes` properties without a witness yet, in model order. */
+  private pendingSometimes: Property<S>[];
+  private readonly witnesses = new Map<string, Trace<S, A>>();
+  private readonly discoveries: Discovery<S, A>[] = [];
+  private readonly foundViolations: Violation[] = [];
+  private readonly foundAlways: Property<S>[] = [];
+  private readonly foundSometimes: Property<S>[] = [];
+  private deadlockFound = false;
+  private stopReason: IncompleteReason | undefined;
+  private depthCut = false;
+  private failure: RunError | undefined;
+
+  constructor(
+    private readonly model: Model<S, A>,
+    private readonly stopAtFirst: boolean,
+    private readonly checkDeadlocks: boolean,
+  ) {
+    this.pendingAlways = model.properties.filter((p) => p.kind === 'always');
+    this.pendingSometimes = model.properties.filter((p) => p.kind === 'sometimes');
+  }
+
+  /** Check every open property on `state`; true when one broke or was witnessed (then `commit`). */
+  scan(state: S): boolean {
+    let found = false;
+    const always = this.pendingAlways;
+    for (let i = 0; i < always.length; i++) {
+      const property = always[i]!;
+      const violation = property.check(state);
+      if (violation !== undefined) {
+        this.foundAlways.push(property);
+        this.foundViolations.push(violation);
+        found = true;
+      }
+    }
+    const sometimes = this.pendingSometimes;
+    for (let i = 0; i < sometimes.length; i++) {
+      const property = sometimes[i]!;
+      if (property.check(state) !== undefined) {
+        this.foundSometimes.push(property);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  /** Record what the last `scan` found, with the trace to that state; true when the run should stop. */
+  commit(trace: Trace<S, A>, extra?: object): boolean {
+    for (let i = 0; i < this.foundAlways.length; i++) {
+      this.discoveries.push({ kind: 'always', violation: this.foundViolations[i]!, trace, ...extra });
+    }
+    for (const property of this.foundSometimes) this.witnesses.set(property.name, trace);
+    if (this.foundAlways.length > 0) {
+      this.pendingAlways = this.pendingAlways.filter((p) => !this.foundAlways.includes(p));
+    }
+    if (this.foundSometimes.length > 0) {
+      this.pendingSometimes = this.pendingSometimes.filter((p) => !this.foundSometimes.includes(p));
+    }
+    this.foundAlways.length = 0;
+    this.foundViolations.length = 0;
+    this.foundSometimes.length = 0;
+    return this.shouldStop();
+  }
+
+  /** True when a deadlock should be looked for: enabled and none recorded yet. */
+  get wantsDeadlocks(): boolean {
+    return this.checkDeadlocks && !this.deadlockFound;
+  }
+
+  /** Record a deadlock at the end of `trace`; true when the run should stop. */
+  recordDeadlock(trace: Trace<S, A>, extra?: object): boolean {
+    this.deadlockFound = true;
+    const depth = trace.steps.length;
+    this.discoveries.push({
+      kind: 'deadlock',
+      violation: {
+        invariant: DEADLOCK_INVARIANT,
+        message: `deadlock after ${depth} step${depth === 1 ? '' : 's'}: no action is enabled and the state is not final`,
+        details: { depth },
+      },
+      trace,
+      ...extra,
+    });
+    return this.shouldStop();
+  }
+
+  /** Note that a bound stopped the run. The first bound noted is the one reported. */
+  stopBy(reason: IncompleteReason): void {
+    this.stopReason ??= reason;
+  }
+
+  /** Note that the depth bound left at least one new state unexplored. */
+  cutByDepth(): void {
+    this.depthCut = true;
+  }
+
+  /** True once the depth bound has cut something off (no need to probe further). */
+  get isDepthCut(): boolean {
+    return this.depthCut;
+  }
+
+  /**
+   * Record that the run failed with `error`.
+   *
+   * A `table-full` error from the visited-state table is the machine's memory running out: it is a
+   * bound (`max-memory`), not a failure.
+   */
+  fail(error: unknown): void {
+    if (error instanceof VmcheckError && error.code === 'table-full') {
+      this.stopBy('max-memory');
+      return;
+    }
+    this.failure ??= describeError(error);
+  }
+
+  /** Number of discoveries so far. */
+  get discoveryCount(): number {
+    return this.discoveries.length;
+  }
+
+  /**
+   * The run's result. Status precedence: `error`, then `violation`, then `incomplete`, then `ok`.
+   *
+   * `incompleteReason` is set whenever a bound cut the run, even when the status is `violation` or
+   * `error`, so a report can say the search was not exhaustive.
+   */
+  result<R extends object = object>(
+    strategy: CheckResult<S, A>['strategy'],
+    stats: CheckStats,
+    extra?: R,
+  ): CheckResult<S, A> & R {
+    const incompleteReason = this.stopReason ?? (this.depthCut ? 'max-depth' : undefined);
+    const status: CheckStatus =
+      this.failure !== undefined
+        ? 'error'
+        : this.discoveries.length > 0
+          ? 'violation'
+          : incompleteReason !== undefined
+            ? 'incomplete'
+            : 'ok';
+    const sometimes: SometimesOutcome<S, A>[] = this.model.properties
+      .filter((p) => p.kind === 'sometimes')
+      .map((p) => {
+        const trace = this.witnesses.get(p.name);
+        return trace === undefined
+          ? { property: p.name, reached: false }
+          : { property: p.name, reached: true, trace };
+      });
+    return {
+      status,
+      model: this.model.name,
+      strategy,
+      stats,
+      discoveries: [...this.discoveries],
+      sometimes,
+      ...(incompleteReason === undefined ? {} : { incompleteReason }),
+      ...(this.failure === undefined ? {} : { error: this.failure }),
+      ...extra,
+    } as CheckResult<S, A> & R;
+  }
+
+  private shouldStop(): boolean {
+    if (this.discoveries.length === 0) return false;
+    if (this.stopAtFirst) return true;
+    return (
+      this.pendingAlways.length === 0 &&
+      this.pendingSometimes.length === 0 &&
+      (this.deadlockFound || !this.checkDeadlocks)
+    );
+  }
+}
+
+/** Turn anything thrown into a JSON-safe error summary, keeping a `VmcheckError`'s code and details. */
+export function describeError(error: unknown): RunError {
+  if (error instanceof VmcheckError) {
+    return { code: error.code, message: error.message, details: error.details as Json };
+  }
+  if (error instanceof Error) {
+    return { code: 'model-threw', message: `${error.name}: ${error.message}` };
+  }
+  return { code: 'model-threw', message: `non-error thrown: ${String(error)}` };
+}
