@@ -65,10 +65,18 @@ export interface ReconfigurationSnapshot {
   readonly steps: number;
 }
 
+/** Options of `step()`. */
+export interface StepOptions {
+  /** Most pages one move step may move (default 1: one page per step). */
+  readonly maxPages?: number;
+}
+
 /** Options of `run()`. */
 export interface RunOptions {
-  /** Steps between yields to the event loop while making progress (default 64). */
+  /** Steps between yields to the event loop while making progress (default 16). */
   readonly yieldEvery?: number;
+  /** Most pages one move step may move (default 64). */
+  readonly maxPages?: number;
 }
 
 /** Base of every reconfiguration. */
@@ -123,8 +131,11 @@ export abstract class Reconfiguration {
    */
   protected abstract prepare(): void;
 
-  /** Do one small step. May throw a `MachineError`, which fails the reconfiguration. */
-  protected abstract advance(): StepOutcome;
+  /**
+   * Do one small step. A move step may move up to `maxPages` pages at once (the fast path, used
+   * by `run`). May throw a `MachineError`, which fails the reconfiguration.
+   */
+  protected abstract advance(maxPages: number): StepOutcome;
 
   /**
    * Start running: `prepare()` and, for a queued one, leave the queue. Throws what `prepare`
@@ -140,8 +151,12 @@ export abstract class Reconfiguration {
     this.finish('failed', error);
   }
 
-  /** Do one small step and say what it did. */
-  step(): StepResult {
+  /**
+   * Do one small step and say what it did. With `maxPages` > 1 a page-moving step may move up to
+   * that many adjacent pages with one copy (same end state as that many single steps).
+   */
+  step(options: StepOptions = {}): StepResult {
+    const maxPages = Math.max(1, Math.floor(options.maxPages ?? 1));
     if (this.outcome !== null) return { status: 'done', report: null, result: this.outcome };
     if (this.state === 'queued') {
       return {
@@ -156,7 +171,7 @@ export abstract class Reconfiguration {
     }
     let outcome: StepOutcome;
     try {
-      outcome = this.advance();
+      outcome = this.advance(maxPages);
     } catch (error) {
       if (!(error instanceof MachineError)) throw error;
       const result = this.finish('failed', error);
@@ -179,10 +194,11 @@ export abstract class Reconfiguration {
    * something else must drive the channels meanwhile, or this never finishes.
    */
   async run(options: RunOptions = {}): Promise<ReconfigurationResult> {
-    const yieldEvery = Math.max(1, options.yieldEvery ?? 64);
+    const yieldEvery = Math.max(1, options.yieldEvery ?? 16);
+    const maxPages = options.maxPages ?? 64;
     let sinceYield = 0;
     for (;;) {
-      const result = this.step();
+      const result = this.step({ maxPages });
       if (result.status === 'done') return result.result;
       if (result.status === 'waiting') {
         sinceYield = 0;

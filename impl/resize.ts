@@ -69,7 +69,7 @@ export class Resize extends Reconfiguration {
     this.tasks = planResize(this.ctx, this.table);
   }
 
-  protected advance(): StepOutcome {
+  protected advance(maxPages: number): StepOutcome {
     const task = this.tasks[this.taskIndex]!;
     switch (task.kind) {
       case 'requestShrink':
@@ -84,7 +84,7 @@ export class Resize extends Reconfiguration {
       case 'trim':
         return this.trim(task.vm, task.size);
       case 'relocate':
-        return this.relocate(task.vm, task.to);
+        return this.relocate(task.vm, task.to, maxPages);
       case 'requestGrow':
         return this.grow(task.vm, task.size);
       case 'online': {
@@ -151,7 +151,7 @@ export class Resize extends Reconfiguration {
   }
 
   /** [7020] Relocate `vm` as in SPEC 5 (or the prior art's way), one of its steps per step. */
-  private relocate(vm: VmState, to: number): StepOutcome {
+  private relocate(vm: VmState, to: number, maxPages: number): StepOutcome {
     if (this.sub === null) {
       const sub = this.ctx.behaviour.priorArt
         ? new PriorArtRelocation(this.ctx, this.nextSubId(), vm, to, true, null)
@@ -160,7 +160,7 @@ export class Resize extends Reconfiguration {
       this.sub = sub;
     }
     const sub = this.sub;
-    const result = sub.step();
+    const result = sub.step({ maxPages });
     if (result.status !== 'done') return result;
     this.sub = null;
     if (sub.failure !== null) throw sub.failure;
