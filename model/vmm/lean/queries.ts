@@ -1,0 +1,312 @@
+/**
+ * The lean counterparts of queries.ts, rules.ts and plan.ts: the same questions asked of an
+ * `Int32Array` state, with scratch buffers instead of fresh arrays.
+ */
+import type { VmmContext } from '../context.ts';
+import { type ActionTable, buildActionTable } from './actionTable.ts';
+import * as K from './layout.ts';
+import { createLayout, type LeanLayout } from './layout.ts';
+
+/** Everything the lean functions need besides the state: layout, action codes, flattened scenario. */
+export interface LeanKit {
+  readonly L: LeanLayout;
+  readonly T: ActionTable;
+  readonly ctx: VmmContext;
+  readonly vmCount: number;
+  readonly frameCount: number;
+  readonly vmmFrames: number;
+  readonly ioCount: number;
+  readonly ioVm: Int32Array;
+  readonly ioChannel: Int32Array;
+  readonly ioLength: Int32Array;
+  /** `ioPage[i * maxTransfers + t]`, and whether that transfer writes. */
+  readonly ioPage: Int32Array;
+  readonly ioWrite: Uint8Array;
+  readonly accessVm: Int32Array;
+  readonly accessPage: Int32Array;
+  readonly accessWrite: Uint8Array;
+  /** `after*[event * vmCount + vm]`: the configuration tables. */
+  readonly afterSize: Int32Array;
+  readonly afterOrigin: Int32Array;
+  readonly afterCpus: Int32Array;
+  readonly configuredDirect: Uint8Array;
+  /** Finishing steps 5090-5120 in this variant's order. */
+  readonly finishing: Int32Array;
+  readonly dispatch: boolean;
+  readonly channelErrors: boolean;
+  readonly priorArt: boolean;
+  readonly faultMoveTargeted: boolean;
+  readonly faultForgetDirect: boolean;
+  readonly faultOverlapCopy: boolean;
+  readonly faultPageOutPinned: boolean;
+  readonly faultLimit: boolean;
+  readonly faultOfflineUnderIo: boolean;
+  readonly faultDedicatedShared: boolean;
+}
+
+/** Build the lean kit of a context. */
+export function createKit(ctx: VmmContext): LeanKit {
+  const L = createLayout(ctx);
+  const MT = L.maxTransfers;
+  const V = ctx.vmNames.length;
+  const E = ctx.events.length;
+  const ioPage = new Int32Array(ctx.io.length * MT);
+  const ioWrite = new Uint8Array(ctx.io.length * MT);
+  ctx.io.forEach((io, i) => {
+    io.transfers.forEach((t, k) => {
+      ioPage[i * MT + k] = t.page;
+      ioWrite[i * MT + k] = t.op === 'write' ? 1 : 0;
+    });
+  });
+  const afterSize = new Int32Array(E * V);
+  const afterOrigin = new Int32Array(E * V);
+  const afterCpus = new Int32Array(E * V);
+  ctx.events.forEach((e, ev) => {
+    e.after.forEach((a, v) => {
+      afterSize[ev * V + v] = a.size;
+      afterOrigin[ev * V + v] = a.origin;
+      afterCpus[ev * V + v] = K.internCpus(L, a.cpus);
+    });
+  });
+  for (const vm of ctx.scenario.vms) K.internCpus(L, vm.cpus);
+  const v = ctx.variant;
+  return {
+    L,
+    T: buildActionTable(ctx, L.maxPages),
+    ctx,
+    vmCount: V,
+    frameCount: ctx.frameCount,
+    vmmFrames: ctx.vmmFrames,
+    ioCount: ctx.io.length,
+    ioVm: Int32Array.from(ctx.io, (io) => io.vm),
+    ioChannel: Int32Array.from(ctx.io, (io) => io.channel),
+    ioLength: Int32Array.from(ctx.io, (io) => io.transfers.length),
+    ioPage,
+    ioWrite,
+    accessVm: Int32Array.from(ctx.access, (a) => a.vm),
+    accessPage: Int32Array.from(ctx.access, (a) => a.page),
+    accessWrite: Uint8Array.from(ctx.access, (a) => (a.op === 'write' ? 1 : 0)),
+    afterSize,
+    afterOrigin,
+    afterCpus,
+    configuredDirect: Uint8Array.from(ctx.configuredDirect, (d) => (d ? 1 : 0)),
+    finishing:
+      v === 'fault-direct-before-fixed'
+        ? Int32Array.of(K.ST_SET_DIRECT, K.ST_SET_ORIGIN, K.ST_SET_PAGE_FIXED)
+        : Int32Array.of(K.ST_SET_ORIGIN, K.ST_SET_PAGE_FIXED, K.ST_SET_DIRECT),
+    dispatch: ctx.dispatch,
+    channelErrors: ctx.channelErrors,
+    priorArt: v === 'prior-art',
+    faultMoveTargeted: v === 'fault-move-targeted-page',
+    faultForgetDirect: v === 'fault-forget-direct-io',
+    faultOverlapCopy: v === 'fault-overlap-copy',
+    faultPageOutPinned: v === 'fault-page-out-pinned',
+    faultLimit: v === 'fault-limit-off-by-one',
+    faultOfflineUnderIo: v === 'fault-offline-under-io',
+    faultDedicatedShared: v === 'fault-dedicated-cpu-shared',
+  };
+}
+
+/** Page-table entry of `page` of VM block `b` (-1: invalid, no host space, or past the size). */
+export function pteOf(L: LeanLayout, s: Int32Array, b: number, page: number): number {
+  if (s[b + K.VM_HAS_ST] === 0 || page >= s[b + K.VM_SIZE]! || page >= L.maxPages) return -1;
+  return s[b + L.pte + page]!;
+}
+
+/** The frame mapping `page` of VM block `b` now, or -1. */
+export function frameOf(L: LeanLayout, s: Int32Array, b: number, page: number): number {
+  if (s[b + K.VM_ALIVE] === 0 || page >= s[b + K.VM_SIZE]!) return -1;
+  if (s[b + K.VM_FIXED] === 1) return page < s[b + K.VM_ONLINE]! ? s[b + K.VM_ORIGIN]! + page : -1;
+  return pteOf(L, s, b, page);
+}
+
+/** True when the lean state has a patent relocation under way (`activeRelocation`). */
+export function hasActiveRelocation(s: Int32Array): boolean {
+  return s[K.G_RL] === K.RL_PATENT;
+}
+
+function addHolder(L: LeanLayout, f: number, v: number, page: number): void {
+  if (f < 0 || f >= L.frameCount) return;
+  const n = L.hCount[f]!;
+  L.hCount[f] = n + 1;
+  L.hMask[f] = L.hMask[f]! | (1 << v);
+  if (n === 0) {
+    L.hFirstVm[f] = v;
+    L.hFirstPage[f] = page;
+    L.hDistinct[f] = 1;
+  } else if (L.hFirstVm[f] !== v || L.hFirstPage[f] !== page) {
+    L.hDistinct[f] = 2;
+  }
+}
+
+/** Fill the layout's holder buffers for `s` (`frameHolders`). */
+export function computeHolders(k: LeanKit, s: Int32Array): void {
+  const L = k.L;
+  L.hCount.fill(0);
+  L.hMask.fill(0);
+  L.hDistinct.fill(0);
+  const relocVm =
+    s[K.G_RL] === K.RL_PATENT && s[K.G_TR_PAGE]! >= 0 && s[K.G_RL_DEST]! >= 0 ? s[K.G_RL_VM]! : -1;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = K.vmBase(L, v);
+    if (s[b + K.VM_ALIVE] === 0) continue;
+    const size = s[b + K.VM_SIZE]!;
+    for (let page = 0; page < size; page++) addHolder(L, frameOf(L, s, b, page), v, page);
+    if (relocVm === v) {
+      const page = s[K.G_TR_PAGE]!;
+      addHolder(L, s[K.G_TR_FROM]!, v, page);
+      addHolder(L, s[K.G_RL_DEST]! + page, v, page);
+    }
+  }
+}
+
+/** `isFreeFrame` on the holders last computed. */
+export function isFreeFrame(k: LeanKit, f: number): boolean {
+  return f >= k.vmmFrames && f < k.frameCount && k.L.hCount[f] === 0;
+}
+
+/** True when page `page` of VM `v` holds frame `f` (on the holders of `frameHolders`). */
+export function holdsFrame(k: LeanKit, s: Int32Array, v: number, page: number, f: number): boolean {
+  if (f < 0 || f >= k.frameCount) return false;
+  const b = K.vmBase(k.L, v);
+  if (s[b + K.VM_ALIVE] === 0) return false;
+  if (frameOf(k.L, s, b, page) === f) return true;
+  if (s[K.G_RL] === K.RL_PATENT && s[K.G_RL_VM] === v && s[K.G_TR_PAGE] === page && s[K.G_RL_DEST]! >= 0) {
+    return s[K.G_TR_FROM] === f || s[K.G_RL_DEST]! + page === f;
+  }
+  return false;
+}
+
+/** True when I/O `i` is in flight (translated or running). */
+export function inFlight(k: LeanKit, s: Int32Array, i: number): boolean {
+  const st = s[K.ioBase(k.L, i) + K.IO_STATUS];
+  return st === K.S_RUNNING || st === K.S_TRANSLATED;
+}
+
+/**
+ * Fill `L.targets` with the per-page counts of `targetCounts` and return its length: the VM's
+ * size, or past it when a program targets a page beyond.
+ */
+export function computeTargets(k: LeanKit, s: Int32Array, v: number, host: boolean, direct: boolean): number {
+  const L = k.L;
+  const t = L.targets;
+  t.fill(0);
+  let length = s[K.vmBase(L, v) + K.VM_SIZE]!;
+  const MT = L.maxTransfers;
+  for (let i = 0; i < k.ioCount; i++) {
+    if (k.ioVm[i] !== v) continue;
+    const b = K.ioBase(L, i);
+    const st = s[b + K.IO_STATUS];
+    if (st !== K.S_RUNNING && st !== K.S_TRANSLATED) continue;
+    const mode = s[b + K.IO_MODE];
+    if ((mode === K.M_HOST && !host) || (mode === K.M_DIRECT && !direct)) continue;
+    const n = k.ioLength[i]!;
+    for (let x = 0; x < n; x++) {
+      const page = k.ioPage[i * MT + x]!;
+      t[page]!++;
+      if (page + 1 > length) length = page + 1;
+    }
+  }
+  return length;
+}
+
+/** True when a channel program of `v` is in flight, counting host and/or direct programs. */
+export function hasIoInFlight(k: LeanKit, s: Int32Array, v: number, host: boolean, direct: boolean): boolean {
+  for (let i = 0; i < k.ioCount; i++) {
+    if (k.ioVm[i] !== v) continue;
+    const b = K.ioBase(k.L, i);
+    const st = s[b + K.IO_STATUS];
+    if (st !== K.S_RUNNING && st !== K.S_TRANSLATED) continue;
+    if (s[b + K.IO_MODE] === K.M_HOST ? host : direct) return true;
+  }
+  return false;
+}
+
+/** True when `v` runs on some CPU (always when dispatch is not modelled). */
+export function isDispatched(k: LeanKit, s: Int32Array, v: number): boolean {
+  if (!k.dispatch) return true;
+  const r = k.L.running;
+  const n = k.ctx.scenario.cpus;
+  for (let c = 0; c < n; c++) if (s[r + c] === v) return true;
+  return false;
+}
+
+/** True when a CPU access or a simulated start-I/O waits for `page` of `v` (`pageFaultDemanded`). */
+export function pageFaultDemanded(k: LeanKit, s: Int32Array, v: number, page: number): boolean {
+  const L = k.L;
+  for (let i = 0; i < k.accessVm.length; i++) {
+    if (s[L.access + i] === 0 && k.accessVm[i] === v && k.accessPage[i] === page && isDispatched(k, s, v))
+      return true;
+  }
+  const MT = L.maxTransfers;
+  for (let i = 0; i < k.ioCount; i++) {
+    if (k.ioVm[i] !== v || s[K.ioBase(L, i) + K.IO_STATUS] !== K.S_REQUESTED) continue;
+    const n = k.ioLength[i]!;
+    for (let x = 0; x < n; x++) if (k.ioPage[i * MT + x] === page) return true;
+  }
+  return false;
+}
+
+/** The lowest free frame outside the running relocation's destination, or -1 (holders must be current). */
+export function lowestFreeFrame(k: LeanKit, s: Int32Array): number {
+  const active = s[K.G_RL] === K.RL_PATENT;
+  const dest = s[K.G_RL_DEST]!;
+  const size = s[K.G_RL_SIZE]!;
+  for (let f = k.vmmFrames; f < k.frameCount; f++) {
+    if (k.L.hCount[f] !== 0) continue;
+    if (active && dest >= 0 && f >= dest && f < dest + size) continue;
+    return f;
+  }
+  return -1;
+}
+
+/** `nextToShrink`. */
+export function nextToShrink(k: LeanKit, s: Int32Array, event: number): number {
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = K.vmBase(k.L, v);
+    if (s[b + K.VM_ALIVE] === 1 && k.afterSize[event * k.vmCount + v]! < s[b + K.VM_ONLINE]!) return v;
+  }
+  return -1;
+}
+
+/** `nextToRelocate`: moving up first, highest origin first; then the rest, lowest origin first. */
+export function nextToRelocate(k: LeanKit, s: Int32Array, event: number): number {
+  let up = -1;
+  let upOrigin = 0;
+  let rest = -1;
+  let restOrigin = 0;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = K.vmBase(k.L, v);
+    if (s[b + K.VM_ALIVE] === 0) continue;
+    const origin = s[b + K.VM_ORIGIN]!;
+    const to = k.afterOrigin[event * k.vmCount + v]!;
+    if (to === origin && k.afterSize[event * k.vmCount + v]! >= s[b + K.VM_SIZE]!) continue;
+    if (to > origin) {
+      if (up < 0 || origin > upOrigin) {
+        up = v;
+        upOrigin = origin;
+      }
+    } else if (rest < 0 || origin < restOrigin) {
+      rest = v;
+      restOrigin = origin;
+    }
+  }
+  return up >= 0 ? up : rest;
+}
+
+/** `nextToGrow`. */
+export function nextToGrow(k: LeanKit, s: Int32Array, event: number): number {
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = K.vmBase(k.L, v);
+    if (s[b + K.VM_ALIVE] === 1 && s[b + K.VM_SIZE]! < k.afterSize[event * k.vmCount + v]!) return v;
+  }
+  return -1;
+}
+
+/** Pages of VM block `b` with a valid page-table entry (`residentPages`). */
+export function residentPages(L: LeanLayout, s: Int32Array, b: number): number {
+  let n = 0;
+  const size = s[b + K.VM_SIZE]!;
+  for (let page = 0; page < size; page++) if (pteOf(L, s, b, page) >= 0) n++;
+  return n;
+}

@@ -1,0 +1,88 @@
+/**
+ * The lean (fast-path) checkable model: the same machine as `createCheckModel`, with states as one
+ * `Int32Array` each and actions as small integer codes. Kept equivalent to the readable model by
+ * properties/leanCheckModel.test.ts: same actions in the same order, same successors, same verdicts.
+ *
+ * Determinism: action indices of a lean path replay on the readable model (`readableTrace`), which
+ * is how a violation found by the fast path is shown to the user with full incident details.
+ */
+import { fingerprintInts } from '../model/core/fingerprint.ts';
+import type { Fingerprint, Json, Model } from '../model/core/model.ts';
+import { replayIndices, type Trace } from '../model/core/trace.ts';
+import { ACTION_KINDS, type Action, describeAction } from '../model/vmm/actions.ts';
+import { buildContext, type VmmContext } from '../model/vmm/context.ts';
+import { initialState } from '../model/vmm/initial.ts';
+import { decode, encode } from '../model/vmm/lean/codec.ts';
+import { leanActions } from '../model/vmm/lean/enabled.ts';
+import * as K from '../model/vmm/lean/layout.ts';
+import { createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
+import { leanNext } from '../model/vmm/lean/step.ts';
+import type { MachineState } from '../model/vmm/state.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Variant } from '../scenario/variants.ts';
+import { createCheckModel } from './checkModel.ts';
+import { leanProperties } from './leanInvariants.ts';
+
+/** A lean model, with the context, the kit and the conversions to and from readable states. */
+export interface LeanCheckModel extends Model<Int32Array, number> {
+  readonly ctx: VmmContext;
+  readonly kit: LeanKit;
+  /** The readable state a lean state stands for (incidents: kinds only). */
+  decode(state: Int32Array): MachineState;
+  /** The lean state of a readable one. */
+  encode(state: MachineState): Int32Array;
+  /** The readable action of an action code. */
+  action(code: number): Action;
+}
+
+/** The lean model of `scenario` under `variant` (default: the scenario's own), with every property. */
+export function createLeanModel(scenario: Scenario, variant: Variant = scenario.variant): LeanCheckModel {
+  const ctx = buildContext(scenario, variant);
+  const kit = createKit(ctx);
+  const readable = createCheckModel(scenario, variant);
+  const initial = encode(kit.L, initialState(ctx));
+  const actions = kit.T.actions;
+  return {
+    name: `${scenario.name}/${variant}`,
+    ctx,
+    kit,
+    decode: (state) => decode(kit.L, state),
+    encode: (state) => encode(kit.L, state),
+    action: (code) => actions[code]!,
+    initialStates: () => [initial],
+    actions: (state) => leanActions(kit, state),
+    next: (state, code) => leanNext(kit, state, code),
+    properties: leanProperties(kit, readable.properties),
+    fingerprint: (state): Fingerprint => fingerprintInts(state),
+    describeAction: (code) => describeAction(ctx, actions[code]!),
+    actionKind: (code) => actions[code]!.kind,
+    actionKinds: ACTION_KINDS,
+    actionToJson: (code) => actions[code] as unknown as Json,
+    stateToJson: (state) => decode(kit.L, state) as unknown as Json,
+    isFinal: (state) => leanIsFinal(kit, state),
+  };
+}
+
+/** `isFinal` of model.ts on a lean state. */
+export function leanIsFinal(kit: LeanKit, s: Int32Array): boolean {
+  const L = kit.L;
+  if (s[K.G_RC] !== K.RC_NONE || s[K.G_NEXT_REQUEST] !== kit.ctx.requests.length) return false;
+  for (let e = 0; e < kit.ctx.events.length; e++) if (s[L.events + e] !== K.E_DONE) return false;
+  for (let i = 0; i < kit.ioCount; i++) {
+    const st = s[K.ioBase(L, i) + K.IO_STATUS];
+    if (st !== K.S_IDLE && st !== K.S_DONE && st !== K.S_FAILED) return false;
+  }
+  return true;
+}
+
+/**
+ * The readable trace of a lean path: replay the same initial index and action indices on the
+ * readable model (both enumerate actions in the same order), so incident details are complete.
+ */
+export function readableTrace(
+  readable: Model<MachineState, Action>,
+  initialIndex: number,
+  actionIndices: readonly number[],
+): Trace<MachineState, Action> {
+  return replayIndices(readable, initialIndex, actionIndices);
+}
