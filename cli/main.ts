@@ -87,6 +87,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--max-states <n>', 'most distinct states to store', count('--max-states'))
     .option('--max-memory <mb>', 'memory budget in MiB', count('--max-memory'))
     .option('--timeout <seconds>', 'wall-clock budget in seconds', count('--timeout'))
+    .option('--invariant <names>', 'check only these invariants (comma-separated)', (v: string) =>
+      v
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
     .option('--all', 'keep exploring after the first violation: one counterexample per invariant')
     .option('--out <dir>', 'write each counterexample as ITF JSON, text and HTML into this folder')
     .option('--json', 'print one JSON object on stdout and nothing else')
@@ -108,6 +114,7 @@ export function buildProgram(exit: (code: number) => void): Command {
           maxMemoryBytes: opts.maxMemory !== undefined ? opts.maxMemory * 1024 * 1024 : undefined,
           timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined,
           allViolations: Boolean(opts.all),
+          invariants: opts.invariant,
           ...('onProgress' in progress && progress.onProgress ? { onProgress: progress.onProgress } : {}),
         });
         progress.done();

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkBfs, checkDfs, type Progress } from '../generators/index.ts';
+import { VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
@@ -24,12 +25,14 @@ export interface CheckRunOptions {
   readonly timeoutMs?: number;
   /** Keep exploring after the first violation, for one counterexample per invariant. */
   readonly allViolations?: boolean;
+  /** Check only these invariants (all when absent); `sometimes` properties are always kept. */
+  readonly invariants?: readonly string[];
   readonly onProgress?: (p: Progress) => void;
 }
 
 /** Check `scenario` under a variant with the chosen explorer. */
 export function runCheck(scenario: Scenario, options: CheckRunOptions) {
-  const model = createCheckModel(scenario, options.variant);
+  const model = focus(createCheckModel(scenario, options.variant), options.invariants);
   const explore = options.strategy === 'dfs' ? checkDfs : checkBfs;
   const result = explore(model, {
     ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
@@ -41,6 +44,26 @@ export function runCheck(scenario: Scenario, options: CheckRunOptions) {
     ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 20_000 } : {}),
   });
   return { model, result };
+}
+
+/**
+ * The model with only the named invariants (and every `sometimes` property). Throws
+ * `VmcheckError('bad-invariant')` for a name the model does not have.
+ */
+export function focus(model: ReturnType<typeof createCheckModel>, names: readonly string[] | undefined) {
+  if (!names || names.length === 0) return model;
+  const known = model.properties.filter((p) => p.kind === 'always').map((p) => p.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    throw new VmcheckError(
+      'bad-invariant',
+      `unknown invariant ${unknown.join(', ')}; known: ${known.join(', ')}`,
+    );
+  }
+  return {
+    ...model,
+    properties: model.properties.filter((p) => p.kind === 'sometimes' || names.includes(p.name)),
+  };
 }
 
 /** Write each discovery of `result` as ITF JSON, text and HTML into `dir`; returns the files written. */

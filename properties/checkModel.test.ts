@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { checkBfs, checkDfs } from '../generators/index.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import type { Variant } from '../scenario/variants.ts';
+import { createCheckModel } from './checkModel.ts';
+
+const load = (name: string) =>
+  loadScenarioFile(new URL(`../scenarios/${name}.json`, import.meta.url).pathname);
+
+/**
+ * Every scenario under every variant, explored exhaustively by BFS until each invariant has its
+ * shortest counterexample: status, distinct states, and the length of each shortest counterexample.
+ * A change of the state space or of a counterexample shows here.
+ */
+const PINNED: [string, Variant, 'ok' | 'violation', number, Record<string, number>][] = [
+  ['fig1-failover', 'patent', 'ok', 3964, {}],
+  ['fig1-failover', 'prior-art', 'ok', 1684, {}],
+  [
+    'fig1-failover',
+    'fault-move-targeted-page',
+    'violation',
+    8280,
+    { noChannelTouchesMovedPage: 11, noStaleWrite: 12, contentIsPreserved: 12 },
+  ],
+  [
+    'fig1-failover',
+    'fault-forget-direct-io',
+    'violation',
+    5204,
+    { noChannelTouchesMovedPage: 10, noStaleWrite: 11, contentIsPreserved: 11 },
+  ],
+  [
+    'fig1-failover',
+    'fault-direct-before-fixed',
+    'violation',
+    4516,
+    { modeIsConsistent: 10, noStaleWrite: 12, noChannelTouchesMovedPage: 12, contentIsPreserved: 12 },
+  ],
+  ['fig1-failover', 'fault-overlap-copy', 'ok', 3964, {}],
+  ['fig1-failover', 'fault-page-out-pinned', 'ok', 3964, {}],
+  ['fig1-failover', 'fault-limit-off-by-one', 'ok', 3964, {}],
+  ['fig1-failover', 'fault-offline-under-io', 'ok', 3964, {}],
+  ['fig1-failover', 'fault-dedicated-cpu-shared', 'violation', 4012, { cpusAndSizesFollowTable: 17 }],
+  ['fig6-relocation', 'patent', 'ok', 2400, {}],
+  [
+    'fig6-relocation',
+    'prior-art',
+    'violation',
+    1956,
+    { noChannelTouchesMovedPage: 6, noStaleWrite: 9, contentIsPreserved: 9 },
+  ],
+  [
+    'fig6-relocation',
+    'fault-move-targeted-page',
+    'violation',
+    8496,
+    { noChannelTouchesMovedPage: 8, noStaleWrite: 10, contentIsPreserved: 10 },
+  ],
+  ['fig6-relocation', 'fault-forget-direct-io', 'ok', 2400, {}],
+  ['fig6-relocation', 'fault-direct-before-fixed', 'ok', 2400, {}],
+  [
+    'fig6-relocation',
+    'fault-overlap-copy',
+    'violation',
+    4126,
+    { framesAreIsolated: 8, contentIsPreserved: 8 },
+  ],
+  ['fig6-relocation', 'fault-page-out-pinned', 'ok', 2400, {}],
+  [
+    'fig6-relocation',
+    'fault-limit-off-by-one',
+    'violation',
+    3755,
+    { contentIsPreserved: 1, accessesStayInBounds: 1 },
+  ],
+  ['fig6-relocation', 'fault-offline-under-io', 'ok', 2400, {}],
+  ['fig6-relocation', 'fault-dedicated-cpu-shared', 'ok', 2400, {}],
+  ['fig8-resize', 'patent', 'ok', 2644, {}],
+  ['fig8-resize', 'prior-art', 'ok', 1300, {}],
+  [
+    'fig8-resize',
+    'fault-move-targeted-page',
+    'violation',
+    5212,
+    { noChannelTouchesMovedPage: 11, noStaleWrite: 12, contentIsPreserved: 12 },
+  ],
+  [
+    'fig8-resize',
+    'fault-forget-direct-io',
+    'violation',
+    3496,
+    { noChannelTouchesMovedPage: 10, noStaleWrite: 11, contentIsPreserved: 11 },
+  ],
+  [
+    'fig8-resize',
+    'fault-direct-before-fixed',
+    'violation',
+    3028,
+    { modeIsConsistent: 10, noStaleWrite: 12, noChannelTouchesMovedPage: 12, contentIsPreserved: 12 },
+  ],
+  ['fig8-resize', 'fault-overlap-copy', 'ok', 2644, {}],
+  ['fig8-resize', 'fault-page-out-pinned', 'ok', 2644, {}],
+  ['fig8-resize', 'fault-limit-off-by-one', 'ok', 2644, {}],
+  [
+    'fig8-resize',
+    'fault-offline-under-io',
+    'violation',
+    7714,
+    { offlineStorageIsQuiet: 6, noStaleWrite: 7, noChannelTouchesMovedPage: 7, contentIsPreserved: 12 },
+  ],
+  ['fig8-resize', 'fault-dedicated-cpu-shared', 'violation', 2708, { cpusAndSizesFollowTable: 17 }],
+  ['pageable-conversion', 'patent', 'ok', 966, {}],
+  ['pageable-conversion', 'prior-art', 'ok', 966, {}],
+  [
+    'pageable-conversion',
+    'fault-move-targeted-page',
+    'violation',
+    1962,
+    { noChannelTouchesMovedPage: 9, noStaleWrite: 10, contentIsPreserved: 10 },
+  ],
+  [
+    'pageable-conversion',
+    'fault-forget-direct-io',
+    'violation',
+    1378,
+    { noChannelTouchesMovedPage: 9, noStaleWrite: 10, contentIsPreserved: 10 },
+  ],
+  [
+    'pageable-conversion',
+    'fault-direct-before-fixed',
+    'violation',
+    988,
+    { modeIsConsistent: 12, noStaleWrite: 14, noChannelTouchesMovedPage: 14, contentIsPreserved: 14 },
+  ],
+  [
+    'pageable-conversion',
+    'fault-overlap-copy',
+    'violation',
+    1673,
+    { framesAreIsolated: 8, contentIsPreserved: 8, noStaleWrite: 9 },
+  ],
+  [
+    'pageable-conversion',
+    'fault-page-out-pinned',
+    'violation',
+    1810,
+    { pinnedPagesStayResident: 6, noStaleWrite: 8, noChannelTouchesMovedPage: 8, contentIsPreserved: 8 },
+  ],
+  ['pageable-conversion', 'fault-limit-off-by-one', 'ok', 966, {}],
+  ['pageable-conversion', 'fault-offline-under-io', 'ok', 966, {}],
+  ['pageable-conversion', 'fault-dedicated-cpu-shared', 'ok', 966, {}],
+];
+
+describe('checking every scenario under every variant', () => {
+  it.each(PINNED)(
+    'should give %s under %s: %s with %i distinct states and these shortest counterexamples',
+    (name, variant, status, distinct, shortest) => {
+      const model = createCheckModel(load(name), variant);
+      const result = checkBfs(model, { stopAtFirst: false });
+      expect(result.status).toBe(status);
+      expect(result.stats.distinctStates).toBe(distinct);
+      expect(
+        Object.fromEntries(result.discoveries.map((d) => [d.violation.invariant, d.trace.steps.length])),
+      ).toEqual(shortest);
+      for (const d of result.discoveries) {
+        const last = d.trace.steps.at(-1)?.state ?? d.trace.initial;
+        expect(model.properties.find((p) => p.name === d.violation.invariant)?.check(last)).toEqual(
+          d.violation,
+        );
+      }
+    },
+  );
+
+  it.each(['fig1-failover', 'fig6-relocation', 'fig8-resize', 'pageable-conversion'])(
+    'should find the same states by DFS as by BFS and reach every sometimes property on %s under patent',
+    (name) => {
+      const model = createCheckModel(load(name), 'patent');
+      const bfs = checkBfs(model, { stopAtFirst: false });
+      const dfs = checkDfs(model, { stopAtFirst: false });
+      expect(dfs.status).toBe('ok');
+      expect(dfs.stats.distinctStates).toBe(bfs.stats.distinctStates);
+      expect(bfs.sometimes.length).toBeGreaterThan(0);
+      expect(bfs.sometimes.filter((s) => !s.reached)).toEqual([]);
+    },
+  );
+
+  it('should catch every variant but the patent on some scenario', () => {
+    const caught = new Set(PINNED.filter((row) => row[2] === 'violation').map((row) => row[1]));
+    expect([...caught].sort()).toEqual(
+      [...new Set(PINNED.map((row) => row[1]))].filter((v) => v !== 'patent').sort(),
+    );
+  });
+});
