@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBfs, checkDfs } from '../generators/index.ts';
+import { checkProgress } from '../generators/progress.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { createCheckModel } from './checkModel.ts';
@@ -172,7 +173,7 @@ describe('checking every scenario under every variant', () => {
   );
 
   it.each(['fig1-failover', 'fig6-relocation', 'fig8-resize', 'pageable-conversion'])(
-    'should find the same states by DFS as by BFS and reach every sometimes property on %s under patent',
+    'should find the same states by DFS as by BFS, reach every sometimes property and always be able to finish on %s under patent',
     (name) => {
       const model = createCheckModel(load(name), 'patent');
       const bfs = checkBfs(model, { stopAtFirst: false });
@@ -181,6 +182,12 @@ describe('checking every scenario under every variant', () => {
       expect(dfs.stats.distinctStates).toBe(bfs.stats.distinctStates);
       expect(bfs.sometimes.length).toBeGreaterThan(0);
       expect(bfs.sometimes.filter((s) => !s.reached)).toEqual([]);
+      const progress = checkProgress(model);
+      expect([progress.status, progress.distinctStates, progress.stuckStates]).toEqual([
+        'ok',
+        bfs.stats.distinctStates,
+        0,
+      ]);
     },
   );
 
