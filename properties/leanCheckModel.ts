@@ -23,6 +23,9 @@ import type { Variant } from '../scenario/variants.ts';
 import { createCheckModel } from './checkModel.ts';
 import { leanProperties } from './leanInvariants.ts';
 
+// Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
+const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, ioBase } = K;
+
 /** A lean model, with the context, the kit and the conversions to and from readable states. */
 export interface LeanCheckModel extends Model<Int32Array, number> {
   readonly ctx: VmmContext;
@@ -66,11 +69,11 @@ export function createLeanModel(scenario: Scenario, variant: Variant = scenario.
 /** `isFinal` of model.ts on a lean state. */
 export function leanIsFinal(kit: LeanKit, s: Int32Array): boolean {
   const L = kit.L;
-  if (s[K.G_RC] !== K.RC_NONE || s[K.G_NEXT_REQUEST] !== kit.ctx.requests.length) return false;
-  for (let e = 0; e < kit.ctx.events.length; e++) if (s[L.events + e] !== K.E_DONE) return false;
+  if (s[G_RC] !== RC_NONE || s[G_NEXT_REQUEST] !== kit.ctx.requests.length) return false;
+  for (let e = 0; e < kit.ctx.events.length; e++) if (s[L.events + e] !== E_DONE) return false;
   for (let i = 0; i < kit.ioCount; i++) {
-    const st = s[K.ioBase(L, i) + K.IO_STATUS];
-    if (st !== K.S_IDLE && st !== K.S_DONE && st !== K.S_FAILED) return false;
+    const st = s[ioBase(L, i) + IO_STATUS];
+    if (st !== S_IDLE && st !== S_DONE && st !== S_FAILED) return false;
   }
   return true;
 }

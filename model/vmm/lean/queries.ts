@@ -7,6 +7,36 @@ import { type ActionTable, buildActionTable } from './actionTable.ts';
 import * as K from './layout.ts';
 import { createLayout, type LeanLayout } from './layout.ts';
 
+// Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
+const {
+  G_RL,
+  G_RL_DEST,
+  G_RL_SIZE,
+  G_RL_VM,
+  G_TR_FROM,
+  G_TR_PAGE,
+  IO_MODE,
+  IO_STATUS,
+  M_DIRECT,
+  M_HOST,
+  RL_PATENT,
+  ST_SET_DIRECT,
+  ST_SET_ORIGIN,
+  ST_SET_PAGE_FIXED,
+  S_REQUESTED,
+  S_RUNNING,
+  S_TRANSLATED,
+  VM_ALIVE,
+  VM_FIXED,
+  VM_HAS_ST,
+  VM_ONLINE,
+  VM_ORIGIN,
+  VM_SIZE,
+  internCpus,
+  ioBase,
+  vmBase,
+} = K;
+
 /** Everything the lean functions need besides the state: layout, action codes, flattened scenario. */
 export interface LeanKit {
   readonly L: LeanLayout;
@@ -42,6 +72,28 @@ export interface LeanKit {
   readonly faultLimit: boolean;
   readonly faultOfflineUnderIo: boolean;
   readonly faultDedicatedShared: boolean;
+  /** Slab that new states are carved from (see `allocState`). */
+  slab: Int32Array;
+  slabOffset: number;
+}
+
+/** States carved from one slab: a slab is freed once none of its states is reachable. */
+const SLAB_STATES = 2048;
+
+/**
+ * A fresh zeroed-or-reused lean state: a view into a shared slab, since allocating a small
+ * `Int32Array` of its own costs several times more (a backing store each). The caller overwrites
+ * every word. Known limit: a slab stays alive while any state carved from it does.
+ */
+export function allocState(k: LeanKit): Int32Array {
+  const length = k.L.length;
+  if (k.slabOffset + length > k.slab.length) {
+    k.slab = new Int32Array(length * SLAB_STATES);
+    k.slabOffset = 0;
+  }
+  const state = k.slab.subarray(k.slabOffset, k.slabOffset + length);
+  k.slabOffset += length;
+  return state;
 }
 
 /** Build the lean kit of a context. */
@@ -65,10 +117,10 @@ export function createKit(ctx: VmmContext): LeanKit {
     e.after.forEach((a, v) => {
       afterSize[ev * V + v] = a.size;
       afterOrigin[ev * V + v] = a.origin;
-      afterCpus[ev * V + v] = K.internCpus(L, a.cpus);
+      afterCpus[ev * V + v] = internCpus(L, a.cpus);
     });
   });
-  for (const vm of ctx.scenario.vms) K.internCpus(L, vm.cpus);
+  for (const vm of ctx.scenario.vms) internCpus(L, vm.cpus);
   const v = ctx.variant;
   return {
     L,
@@ -92,8 +144,8 @@ export function createKit(ctx: VmmContext): LeanKit {
     configuredDirect: Uint8Array.from(ctx.configuredDirect, (d) => (d ? 1 : 0)),
     finishing:
       v === 'fault-direct-before-fixed'
-        ? Int32Array.of(K.ST_SET_DIRECT, K.ST_SET_ORIGIN, K.ST_SET_PAGE_FIXED)
-        : Int32Array.of(K.ST_SET_ORIGIN, K.ST_SET_PAGE_FIXED, K.ST_SET_DIRECT),
+        ? Int32Array.of(ST_SET_DIRECT, ST_SET_ORIGIN, ST_SET_PAGE_FIXED)
+        : Int32Array.of(ST_SET_ORIGIN, ST_SET_PAGE_FIXED, ST_SET_DIRECT),
     dispatch: ctx.dispatch,
     channelErrors: ctx.channelErrors,
     priorArt: v === 'prior-art',
@@ -104,25 +156,27 @@ export function createKit(ctx: VmmContext): LeanKit {
     faultLimit: v === 'fault-limit-off-by-one',
     faultOfflineUnderIo: v === 'fault-offline-under-io',
     faultDedicatedShared: v === 'fault-dedicated-cpu-shared',
+    slab: new Int32Array(0),
+    slabOffset: 0,
   };
 }
 
 /** Page-table entry of `page` of VM block `b` (-1: invalid, no host space, or past the size). */
 export function pteOf(L: LeanLayout, s: Int32Array, b: number, page: number): number {
-  if (s[b + K.VM_HAS_ST] === 0 || page >= s[b + K.VM_SIZE]! || page >= L.maxPages) return -1;
+  if (s[b + VM_HAS_ST] === 0 || page >= s[b + VM_SIZE]! || page >= L.maxPages) return -1;
   return s[b + L.pte + page]!;
 }
 
 /** The frame mapping `page` of VM block `b` now, or -1. */
 export function frameOf(L: LeanLayout, s: Int32Array, b: number, page: number): number {
-  if (s[b + K.VM_ALIVE] === 0 || page >= s[b + K.VM_SIZE]!) return -1;
-  if (s[b + K.VM_FIXED] === 1) return page < s[b + K.VM_ONLINE]! ? s[b + K.VM_ORIGIN]! + page : -1;
+  if (s[b + VM_ALIVE] === 0 || page >= s[b + VM_SIZE]!) return -1;
+  if (s[b + VM_FIXED] === 1) return page < s[b + VM_ONLINE]! ? s[b + VM_ORIGIN]! + page : -1;
   return pteOf(L, s, b, page);
 }
 
 /** True when the lean state has a patent relocation under way (`activeRelocation`). */
 export function hasActiveRelocation(s: Int32Array): boolean {
-  return s[K.G_RL] === K.RL_PATENT;
+  return s[G_RL] === RL_PATENT;
 }
 
 function addHolder(L: LeanLayout, f: number, v: number, page: number): void {
@@ -145,17 +199,16 @@ export function computeHolders(k: LeanKit, s: Int32Array): void {
   L.hCount.fill(0);
   L.hMask.fill(0);
   L.hDistinct.fill(0);
-  const relocVm =
-    s[K.G_RL] === K.RL_PATENT && s[K.G_TR_PAGE]! >= 0 && s[K.G_RL_DEST]! >= 0 ? s[K.G_RL_VM]! : -1;
+  const relocVm = s[G_RL] === RL_PATENT && s[G_TR_PAGE]! >= 0 && s[G_RL_DEST]! >= 0 ? s[G_RL_VM]! : -1;
   for (let v = 0; v < k.vmCount; v++) {
-    const b = K.vmBase(L, v);
-    if (s[b + K.VM_ALIVE] === 0) continue;
-    const size = s[b + K.VM_SIZE]!;
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0) continue;
+    const size = s[b + VM_SIZE]!;
     for (let page = 0; page < size; page++) addHolder(L, frameOf(L, s, b, page), v, page);
     if (relocVm === v) {
-      const page = s[K.G_TR_PAGE]!;
-      addHolder(L, s[K.G_TR_FROM]!, v, page);
-      addHolder(L, s[K.G_RL_DEST]! + page, v, page);
+      const page = s[G_TR_PAGE]!;
+      addHolder(L, s[G_TR_FROM]!, v, page);
+      addHolder(L, s[G_RL_DEST]! + page, v, page);
     }
   }
 }
@@ -168,19 +221,19 @@ export function isFreeFrame(k: LeanKit, f: number): boolean {
 /** True when page `page` of VM `v` holds frame `f` (on the holders of `frameHolders`). */
 export function holdsFrame(k: LeanKit, s: Int32Array, v: number, page: number, f: number): boolean {
   if (f < 0 || f >= k.frameCount) return false;
-  const b = K.vmBase(k.L, v);
-  if (s[b + K.VM_ALIVE] === 0) return false;
+  const b = vmBase(k.L, v);
+  if (s[b + VM_ALIVE] === 0) return false;
   if (frameOf(k.L, s, b, page) === f) return true;
-  if (s[K.G_RL] === K.RL_PATENT && s[K.G_RL_VM] === v && s[K.G_TR_PAGE] === page && s[K.G_RL_DEST]! >= 0) {
-    return s[K.G_TR_FROM] === f || s[K.G_RL_DEST]! + page === f;
+  if (s[G_RL] === RL_PATENT && s[G_RL_VM] === v && s[G_TR_PAGE] === page && s[G_RL_DEST]! >= 0) {
+    return s[G_TR_FROM] === f || s[G_RL_DEST]! + page === f;
   }
   return false;
 }
 
 /** True when I/O `i` is in flight (translated or running). */
 export function inFlight(k: LeanKit, s: Int32Array, i: number): boolean {
-  const st = s[K.ioBase(k.L, i) + K.IO_STATUS];
-  return st === K.S_RUNNING || st === K.S_TRANSLATED;
+  const st = s[ioBase(k.L, i) + IO_STATUS];
+  return st === S_RUNNING || st === S_TRANSLATED;
 }
 
 /**
@@ -191,15 +244,15 @@ export function computeTargets(k: LeanKit, s: Int32Array, v: number, host: boole
   const L = k.L;
   const t = L.targets;
   t.fill(0);
-  let length = s[K.vmBase(L, v) + K.VM_SIZE]!;
+  let length = s[vmBase(L, v) + VM_SIZE]!;
   const MT = L.maxTransfers;
   for (let i = 0; i < k.ioCount; i++) {
     if (k.ioVm[i] !== v) continue;
-    const b = K.ioBase(L, i);
-    const st = s[b + K.IO_STATUS];
-    if (st !== K.S_RUNNING && st !== K.S_TRANSLATED) continue;
-    const mode = s[b + K.IO_MODE];
-    if ((mode === K.M_HOST && !host) || (mode === K.M_DIRECT && !direct)) continue;
+    const b = ioBase(L, i);
+    const st = s[b + IO_STATUS];
+    if (st !== S_RUNNING && st !== S_TRANSLATED) continue;
+    const mode = s[b + IO_MODE];
+    if ((mode === M_HOST && !host) || (mode === M_DIRECT && !direct)) continue;
     const n = k.ioLength[i]!;
     for (let x = 0; x < n; x++) {
       const page = k.ioPage[i * MT + x]!;
@@ -214,10 +267,10 @@ export function computeTargets(k: LeanKit, s: Int32Array, v: number, host: boole
 export function hasIoInFlight(k: LeanKit, s: Int32Array, v: number, host: boolean, direct: boolean): boolean {
   for (let i = 0; i < k.ioCount; i++) {
     if (k.ioVm[i] !== v) continue;
-    const b = K.ioBase(k.L, i);
-    const st = s[b + K.IO_STATUS];
-    if (st !== K.S_RUNNING && st !== K.S_TRANSLATED) continue;
-    if (s[b + K.IO_MODE] === K.M_HOST ? host : direct) return true;
+    const b = ioBase(k.L, i);
+    const st = s[b + IO_STATUS];
+    if (st !== S_RUNNING && st !== S_TRANSLATED) continue;
+    if (s[b + IO_MODE] === M_HOST ? host : direct) return true;
   }
   return false;
 }
@@ -240,7 +293,7 @@ export function pageFaultDemanded(k: LeanKit, s: Int32Array, v: number, page: nu
   }
   const MT = L.maxTransfers;
   for (let i = 0; i < k.ioCount; i++) {
-    if (k.ioVm[i] !== v || s[K.ioBase(L, i) + K.IO_STATUS] !== K.S_REQUESTED) continue;
+    if (k.ioVm[i] !== v || s[ioBase(L, i) + IO_STATUS] !== S_REQUESTED) continue;
     const n = k.ioLength[i]!;
     for (let x = 0; x < n; x++) if (k.ioPage[i * MT + x] === page) return true;
   }
@@ -249,9 +302,9 @@ export function pageFaultDemanded(k: LeanKit, s: Int32Array, v: number, page: nu
 
 /** The lowest free frame outside the running relocation's destination, or -1 (holders must be current). */
 export function lowestFreeFrame(k: LeanKit, s: Int32Array): number {
-  const active = s[K.G_RL] === K.RL_PATENT;
-  const dest = s[K.G_RL_DEST]!;
-  const size = s[K.G_RL_SIZE]!;
+  const active = s[G_RL] === RL_PATENT;
+  const dest = s[G_RL_DEST]!;
+  const size = s[G_RL_SIZE]!;
   for (let f = k.vmmFrames; f < k.frameCount; f++) {
     if (k.L.hCount[f] !== 0) continue;
     if (active && dest >= 0 && f >= dest && f < dest + size) continue;
@@ -263,8 +316,8 @@ export function lowestFreeFrame(k: LeanKit, s: Int32Array): number {
 /** `nextToShrink`. */
 export function nextToShrink(k: LeanKit, s: Int32Array, event: number): number {
   for (let v = 0; v < k.vmCount; v++) {
-    const b = K.vmBase(k.L, v);
-    if (s[b + K.VM_ALIVE] === 1 && k.afterSize[event * k.vmCount + v]! < s[b + K.VM_ONLINE]!) return v;
+    const b = vmBase(k.L, v);
+    if (s[b + VM_ALIVE] === 1 && k.afterSize[event * k.vmCount + v]! < s[b + VM_ONLINE]!) return v;
   }
   return -1;
 }
@@ -276,11 +329,11 @@ export function nextToRelocate(k: LeanKit, s: Int32Array, event: number): number
   let rest = -1;
   let restOrigin = 0;
   for (let v = 0; v < k.vmCount; v++) {
-    const b = K.vmBase(k.L, v);
-    if (s[b + K.VM_ALIVE] === 0) continue;
-    const origin = s[b + K.VM_ORIGIN]!;
+    const b = vmBase(k.L, v);
+    if (s[b + VM_ALIVE] === 0) continue;
+    const origin = s[b + VM_ORIGIN]!;
     const to = k.afterOrigin[event * k.vmCount + v]!;
-    if (to === origin && k.afterSize[event * k.vmCount + v]! >= s[b + K.VM_SIZE]!) continue;
+    if (to === origin && k.afterSize[event * k.vmCount + v]! >= s[b + VM_SIZE]!) continue;
     if (to > origin) {
       if (up < 0 || origin > upOrigin) {
         up = v;
@@ -297,8 +350,8 @@ export function nextToRelocate(k: LeanKit, s: Int32Array, event: number): number
 /** `nextToGrow`. */
 export function nextToGrow(k: LeanKit, s: Int32Array, event: number): number {
   for (let v = 0; v < k.vmCount; v++) {
-    const b = K.vmBase(k.L, v);
-    if (s[b + K.VM_ALIVE] === 1 && s[b + K.VM_SIZE]! < k.afterSize[event * k.vmCount + v]!) return v;
+    const b = vmBase(k.L, v);
+    if (s[b + VM_ALIVE] === 1 && s[b + VM_SIZE]! < k.afterSize[event * k.vmCount + v]!) return v;
   }
   return -1;
 }
@@ -306,7 +359,7 @@ export function nextToGrow(k: LeanKit, s: Int32Array, event: number): number {
 /** Pages of VM block `b` with a valid page-table entry (`residentPages`). */
 export function residentPages(L: LeanLayout, s: Int32Array, b: number): number {
   let n = 0;
-  const size = s[b + K.VM_SIZE]!;
+  const size = s[b + VM_SIZE]!;
   for (let page = 0; page < size; page++) if (pteOf(L, s, b, page) >= 0) n++;
   return n;
 }

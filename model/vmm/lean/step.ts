@@ -4,29 +4,119 @@
  * model reads `before` and its draft. Incidents set a bit of their kind.
  */
 import * as K from './layout.ts';
-import {
+import type { LeanKit } from './queries.ts';
+import * as Q from './queries.ts';
+
+// Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
+const {
+  E_DONE,
+  E_PENDING,
+  E_RUNNING,
+  G_INCIDENTS,
+  G_NEXT_REQUEST,
+  G_RC,
+  G_RL,
+  G_RL_DEST,
+  G_RL_PURPOSE,
+  G_RL_RESIDENT,
+  G_RL_SIZE,
+  G_RL_STEP,
+  G_RL_VM,
+  G_RS_ASKED,
+  G_RS_CURSOR,
+  G_RS_EVENT,
+  G_RS_STEP,
+  G_SETTLED,
+  G_SUSPENDED,
+  G_TR_FROM,
+  G_TR_PAGE,
+  IO_BEFORE,
+  IO_DONE,
+  IO_FRAMES,
+  IO_HAS_FRAMES,
+  IO_MODE,
+  IO_STATUS,
+  I_BOUNDS_BREACH,
+  I_MOVED_TARGETED,
+  I_OVERWROTE_LIVE,
+  I_STALE_READ,
+  I_STALE_WRITE,
+  I_STRAY_ACCESS,
+  M_DIRECT,
+  M_HOST,
+  M_NONE,
+  PR_COPY,
+  PR_RESUME,
+  PR_SUSPEND,
+  P_RELOCATE,
+  P_RESIZE,
+  P_TO_PAGEABLE,
+  P_TO_PAGE_FIXED,
+  RC_NONE,
+  RC_PRIOR,
+  RC_RELOCATION,
+  RC_RESIZE,
+  RL_NONE,
+  RL_PATENT,
+  RL_PRIOR,
+  RS_GROW,
+  RS_REASSIGN,
+  RS_RELOCATE,
+  RS_SHRINK,
+  ST_BUILD_SPACE,
+  ST_CHECK_INFLIGHT,
+  ST_CLEAR_DIRECT,
+  ST_DISPATCH,
+  ST_MOVE_PAGES,
+  ST_PAGE_OUT,
+  ST_SET_DIRECT,
+  ST_SET_ORIGIN,
+  ST_SET_PAGE_FIXED,
+  S_DONE,
+  S_FAILED,
+  S_REQUESTED,
+  S_RUNNING,
+  S_TRANSLATED,
+  VM_ALIVE,
+  VM_CPUS,
+  VM_DIRECT,
+  VM_END,
+  VM_FIXED,
+  VM_HAS_ST,
+  VM_INTERRUPTS,
+  VM_ONLINE,
+  VM_ORIGIN,
+  VM_SHRINK,
+  VM_SIZE,
+  dataCode,
+  internCpus,
+  ioBase,
+  vmBase,
+} = K;
+const {
+  allocState,
   computeHolders,
   computeTargets,
   frameOf,
   holdsFrame,
-  type LeanKit,
   lowestFreeFrame,
   nextToGrow,
   nextToRelocate,
   nextToShrink,
   pteOf,
   residentPages,
-} from './queries.ts';
+} = Q;
 
 /** The state after action `code` (one of `leanActions(s)`); `s` is left untouched. */
 export function leanNext(k: LeanKit, s: Int32Array, code: number): Int32Array {
-  const n = s.slice();
+  const n = allocState(k);
+  n.set(s);
   apply(k, s, n, code);
   return n;
 }
 
 function incident(n: Int32Array, bit: number): void {
-  n[K.G_INCIDENTS] = n[K.G_INCIDENTS]! | bit;
+  n[G_INCIDENTS] = n[G_INCIDENTS]! | bit;
 }
 
 function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
@@ -35,13 +125,13 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
   const V = k.vmCount;
   switch (a.kind) {
     case 'guest.startIo': {
-      const ib = K.ioBase(L, a.io);
-      if (n[K.vmBase(L, k.ioVm[a.io]!) + K.VM_DIRECT] === 1) {
-        n[ib + K.IO_STATUS] = K.S_RUNNING;
-        n[ib + K.IO_MODE] = K.M_DIRECT;
+      const ib = ioBase(L, a.io);
+      if (n[vmBase(L, k.ioVm[a.io]!) + VM_DIRECT] === 1) {
+        n[ib + IO_STATUS] = S_RUNNING;
+        n[ib + IO_MODE] = M_DIRECT;
         n[L.channels + k.ioChannel[a.io]!] = a.io;
       } else {
-        n[ib + K.IO_STATUS] = K.S_REQUESTED;
+        n[ib + IO_STATUS] = S_REQUESTED;
       }
       return;
     }
@@ -49,57 +139,57 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
       cpuAccess(k, n, a.access);
       return;
     case 'guest.offline': {
-      const b = K.vmBase(L, a.vm);
-      const keep = n[b + K.VM_SHRINK]!;
-      const online = n[b + K.VM_ONLINE]!;
-      const hasSt = n[b + K.VM_HAS_ST] === 1;
+      const b = vmBase(L, a.vm);
+      const keep = n[b + VM_SHRINK]!;
+      const online = n[b + VM_ONLINE]!;
+      const hasSt = n[b + VM_HAS_ST] === 1;
       for (let page = keep; page < online; page++) {
         const f = frameOf(L, n, b, page);
         if (f >= 0) n[L.frames + f] = 0;
         if (hasSt) n[b + L.pte + page] = -1;
         n[b + L.paging + page] = 0;
       }
-      n[b + K.VM_ONLINE] = keep;
-      n[b + K.VM_SHRINK] = -1;
-      n[K.G_RS_ASKED] = 0;
+      n[b + VM_ONLINE] = keep;
+      n[b + VM_SHRINK] = -1;
+      n[G_RS_ASKED] = 0;
       advanceResize(k, n);
       return;
     }
     case 'guest.online': {
-      const b = K.vmBase(L, a.vm);
-      n[b + K.VM_ONLINE] = n[b + K.VM_SIZE]!;
-      n[K.G_RS_ASKED] = 0;
+      const b = vmBase(L, a.vm);
+      n[b + VM_ONLINE] = n[b + VM_SIZE]!;
+      n[G_RS_ASKED] = 0;
       advanceResize(k, n);
       return;
     }
     case 'vmm.translateIo': {
-      const ib = K.ioBase(L, a.io);
-      const b = K.vmBase(L, k.ioVm[a.io]!);
+      const ib = ioBase(L, a.io);
+      const b = vmBase(L, k.ioVm[a.io]!);
       const MT = L.maxTransfers;
       const len = k.ioLength[a.io]!;
-      for (let x = 0; x < len; x++) n[ib + K.IO_FRAMES + x] = frameOf(L, n, b, k.ioPage[a.io * MT + x]!);
+      for (let x = 0; x < len; x++) n[ib + IO_FRAMES + x] = frameOf(L, n, b, k.ioPage[a.io * MT + x]!);
       for (let x = 0; x < len; x++) n[b + L.pins + k.ioPage[a.io * MT + x]!]!++;
-      n[ib + K.IO_HAS_FRAMES] = 1;
-      n[ib + K.IO_STATUS] = K.S_TRANSLATED;
-      n[ib + K.IO_MODE] = K.M_HOST;
+      n[ib + IO_HAS_FRAMES] = 1;
+      n[ib + IO_STATUS] = S_TRANSLATED;
+      n[ib + IO_MODE] = M_HOST;
       return;
     }
     case 'vmm.startHostProgram':
-      n[K.ioBase(L, a.io) + K.IO_STATUS] = K.S_RUNNING;
+      n[ioBase(L, a.io) + IO_STATUS] = S_RUNNING;
       n[L.channels + k.ioChannel[a.io]!] = a.io;
       return;
     case 'vmm.startRefused': {
-      const ib = K.ioBase(L, a.io);
-      const b = K.vmBase(L, k.ioVm[a.io]!);
+      const ib = ioBase(L, a.io);
+      const b = vmBase(L, k.ioVm[a.io]!);
       const len = k.ioLength[a.io]!;
       for (let x = 0; x < len; x++) n[b + L.pins + k.ioPage[a.io * L.maxTransfers + x]!]!--;
-      n[ib + K.IO_STATUS] = K.S_REQUESTED;
-      n[ib + K.IO_MODE] = K.M_NONE;
+      n[ib + IO_STATUS] = S_REQUESTED;
+      n[ib + IO_MODE] = M_NONE;
       clearHostFrames(k, n, ib);
       return;
     }
     case 'vmm.pageIn': {
-      const b = K.vmBase(L, a.vm);
+      const b = vmBase(L, a.vm);
       computeHolders(k, s);
       const f = lowestFreeFrame(k, s);
       n[L.frames + f] = n[b + L.paging + a.page]!;
@@ -112,98 +202,98 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
       return;
     case 'channel.end':
     case 'channel.error':
-      endProgram(k, n, a.channel, a.kind === 'channel.end' ? K.S_DONE : K.S_FAILED);
+      endProgram(k, n, a.channel, a.kind === 'channel.end' ? S_DONE : S_FAILED);
       return;
     case 'cpu.dispatch':
       n[L.running + a.cpu] = a.vm;
       return;
     case 'vm.terminate': {
-      const b = K.vmBase(L, a.vm);
-      const size = n[b + K.VM_SIZE]!;
+      const b = vmBase(L, a.vm);
+      const size = n[b + VM_SIZE]!;
       for (let page = 0; page < size; page++) {
         const f = frameOf(L, n, b, page);
         if (f >= 0) n[L.frames + f] = 0;
       }
-      n[b + K.VM_ALIVE] = 0;
+      n[b + VM_ALIVE] = 0;
       const cpus = k.ctx.scenario.cpus;
       for (let c = 0; c < cpus; c++) if (n[L.running + c] === a.vm) n[L.running + c] = -1;
-      n[K.G_NEXT_REQUEST]!++;
-      n[K.G_SETTLED] = -1;
+      n[G_NEXT_REQUEST]!++;
+      n[G_SETTLED] = -1;
       return;
     }
     case 'request.begin': {
       const req = k.ctx.requests[a.request]!;
-      const b = K.vmBase(L, req.vm);
-      const size = s[b + K.VM_SIZE]!;
-      n[K.G_NEXT_REQUEST]!++;
-      n[K.G_SETTLED] = -1;
+      const b = vmBase(L, req.vm);
+      const size = s[b + VM_SIZE]!;
+      n[G_NEXT_REQUEST]!++;
+      n[G_SETTLED] = -1;
       if (req.kind === 'relocate') {
-        n[K.G_RC] = k.priorArt ? K.RC_PRIOR : K.RC_RELOCATION;
-        newRelocation(k, n, K.P_RELOCATE, req.vm, req.to, size);
+        n[G_RC] = k.priorArt ? RC_PRIOR : RC_RELOCATION;
+        newRelocation(k, n, P_RELOCATE, req.vm, req.to, size);
       } else if (req.kind === 'toPageable') {
-        n[K.G_RC] = K.RC_RELOCATION;
-        patentRelocation(n, K.P_TO_PAGEABLE, req.vm, -1, req.resident, size);
+        n[G_RC] = RC_RELOCATION;
+        patentRelocation(n, P_TO_PAGEABLE, req.vm, -1, req.resident, size);
       } else if (req.kind === 'toPageFixed') {
-        n[K.G_RC] = K.RC_RELOCATION;
-        patentRelocation(n, K.P_TO_PAGE_FIXED, req.vm, req.to, -1, size);
-        if (s[b + K.VM_FIXED] === 0) n[K.G_RL_STEP] = K.ST_MOVE_PAGES;
+        n[G_RC] = RC_RELOCATION;
+        patentRelocation(n, P_TO_PAGE_FIXED, req.vm, req.to, -1, size);
+        if (s[b + VM_FIXED] === 0) n[G_RL_STEP] = ST_MOVE_PAGES;
       }
       return;
     }
     case 'event.arrive':
-      n[L.events + a.event] = K.E_PENDING;
+      n[L.events + a.event] = E_PENDING;
       return;
     case 'resize.begin':
-      n[L.events + a.event] = K.E_RUNNING;
-      n[K.G_SETTLED] = -1;
-      n[K.G_RC] = K.RC_RESIZE;
-      n[K.G_RS_EVENT] = a.event;
-      n[K.G_RS_STEP] = K.RS_SHRINK;
-      n[K.G_RS_CURSOR] = -1;
-      n[K.G_RS_ASKED] = 0;
+      n[L.events + a.event] = E_RUNNING;
+      n[G_SETTLED] = -1;
+      n[G_RC] = RC_RESIZE;
+      n[G_RS_EVENT] = a.event;
+      n[G_RS_STEP] = RS_SHRINK;
+      n[G_RS_CURSOR] = -1;
+      n[G_RS_ASKED] = 0;
       clearRelocation(n);
       advanceResize(k, n);
       return;
     case 'resize.askShrink':
-      n[K.vmBase(L, a.vm) + K.VM_SHRINK] = k.afterSize[n[K.G_RS_EVENT]! * V + a.vm]!;
-      n[K.G_RS_CURSOR] = a.vm;
-      n[K.G_RS_ASKED] = 1;
+      n[vmBase(L, a.vm) + VM_SHRINK] = k.afterSize[n[G_RS_EVENT]! * V + a.vm]!;
+      n[G_RS_CURSOR] = a.vm;
+      n[G_RS_ASKED] = 1;
       return;
     case 'resize.relocate': {
-      const x = n[K.G_RS_EVENT]! * V + a.vm;
-      n[K.G_RS_CURSOR] = a.vm;
-      newRelocation(k, n, K.P_RESIZE, a.vm, k.afterOrigin[x]!, k.afterSize[x]!);
+      const x = n[G_RS_EVENT]! * V + a.vm;
+      n[G_RS_CURSOR] = a.vm;
+      newRelocation(k, n, P_RESIZE, a.vm, k.afterOrigin[x]!, k.afterSize[x]!);
       return;
     }
     case 'resize.askGrow': {
-      const b = K.vmBase(L, a.vm);
-      const newSize = k.afterSize[n[K.G_RS_EVENT]! * V + a.vm]!;
-      const origin = n[b + K.VM_ORIGIN]!;
-      for (let page = n[b + K.VM_SIZE]!; page < newSize; page++) {
-        n[L.frames + origin + page] = K.dataCode(L, a.vm, page, 0);
+      const b = vmBase(L, a.vm);
+      const newSize = k.afterSize[n[G_RS_EVENT]! * V + a.vm]!;
+      const origin = n[b + VM_ORIGIN]!;
+      for (let page = n[b + VM_SIZE]!; page < newSize; page++) {
+        n[L.frames + origin + page] = dataCode(L, a.vm, page, 0);
         n[b + L.pte + page] = -1;
         n[b + L.pins + page] = 0;
         n[b + L.expected + page] = 0;
         n[b + L.paging + page] = 0;
       }
-      n[b + K.VM_SIZE] = newSize;
-      n[b + K.VM_END] = origin + newSize - 1;
-      n[K.G_RS_CURSOR] = a.vm;
-      n[K.G_RS_ASKED] = 1;
+      n[b + VM_SIZE] = newSize;
+      n[b + VM_END] = origin + newSize - 1;
+      n[G_RS_CURSOR] = a.vm;
+      n[G_RS_ASKED] = 1;
       return;
     }
     case 'resize.reassignCpus':
       reassignCpus(k, n);
       return;
     case 'prior.suspend':
-      n[K.G_SUSPENDED] = 1;
-      n[K.G_RL_STEP] = K.PR_COPY;
+      n[G_SUSPENDED] = 1;
+      n[G_RL_STEP] = PR_COPY;
       return;
     case 'prior.copy':
       priorCopy(k, s, n);
       return;
     case 'prior.resume':
-      n[K.G_SUSPENDED] = 0;
+      n[G_SUSPENDED] = 0;
       finishRelocation(k, n);
       return;
     default:
@@ -212,20 +302,20 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
 }
 
 function clearHostFrames(k: LeanKit, n: Int32Array, ib: number): void {
-  n[ib + K.IO_HAS_FRAMES] = 0;
-  for (let x = 0; x < k.L.maxTransfers; x++) n[ib + K.IO_FRAMES + x] = 0;
+  n[ib + IO_HAS_FRAMES] = 0;
+  for (let x = 0; x < k.L.maxTransfers; x++) n[ib + IO_FRAMES + x] = 0;
 }
 
 function clearRelocation(n: Int32Array): void {
-  n[K.G_RL] = K.RL_NONE;
-  n[K.G_RL_PURPOSE] = 0;
-  n[K.G_RL_VM] = -1;
-  n[K.G_RL_DEST] = -1;
-  n[K.G_RL_RESIDENT] = -1;
-  n[K.G_RL_SIZE] = 0;
-  n[K.G_RL_STEP] = 0;
-  n[K.G_TR_PAGE] = -1;
-  n[K.G_TR_FROM] = -1;
+  n[G_RL] = RL_NONE;
+  n[G_RL_PURPOSE] = 0;
+  n[G_RL_VM] = -1;
+  n[G_RL_DEST] = -1;
+  n[G_RL_RESIDENT] = -1;
+  n[G_RL_SIZE] = 0;
+  n[G_RL_STEP] = 0;
+  n[G_TR_PAGE] = -1;
+  n[G_TR_FROM] = -1;
 }
 
 function patentRelocation(
@@ -236,15 +326,15 @@ function patentRelocation(
   resident: number,
   size: number,
 ): void {
-  n[K.G_RL] = K.RL_PATENT;
-  n[K.G_RL_PURPOSE] = purpose;
-  n[K.G_RL_VM] = vm;
-  n[K.G_RL_DEST] = dest;
-  n[K.G_RL_RESIDENT] = resident;
-  n[K.G_RL_SIZE] = size;
-  n[K.G_RL_STEP] = K.ST_CLEAR_DIRECT;
-  n[K.G_TR_PAGE] = -1;
-  n[K.G_TR_FROM] = -1;
+  n[G_RL] = RL_PATENT;
+  n[G_RL_PURPOSE] = purpose;
+  n[G_RL_VM] = vm;
+  n[G_RL_DEST] = dest;
+  n[G_RL_RESIDENT] = resident;
+  n[G_RL_SIZE] = size;
+  n[G_RL_STEP] = ST_CLEAR_DIRECT;
+  n[G_TR_PAGE] = -1;
+  n[G_TR_FROM] = -1;
 }
 
 function newRelocation(
@@ -257,58 +347,58 @@ function newRelocation(
 ): void {
   patentRelocation(n, purpose, vm, dest, -1, size);
   if (k.priorArt) {
-    n[K.G_RL] = K.RL_PRIOR;
-    n[K.G_RL_STEP] = K.PR_SUSPEND;
+    n[G_RL] = RL_PRIOR;
+    n[G_RL_STEP] = PR_SUSPEND;
   }
 }
 
 /** End the current relocation: stand-alone, or the 7020 step of a resize. */
 function finishRelocation(k: LeanKit, n: Int32Array): void {
   clearRelocation(n);
-  if (n[K.G_RC] === K.RC_RESIZE) advanceResize(k, n);
-  else n[K.G_RC] = K.RC_NONE;
+  if (n[G_RC] === RC_RESIZE) advanceResize(k, n);
+  else n[G_RC] = RC_NONE;
 }
 
 function advanceResize(k: LeanKit, n: Int32Array): void {
-  const event = n[K.G_RS_EVENT]!;
-  if (n[K.G_RS_STEP] === K.RS_SHRINK && n[K.G_RS_ASKED] === 0 && nextToShrink(k, n, event) < 0)
-    n[K.G_RS_STEP] = K.RS_RELOCATE;
-  if (n[K.G_RS_STEP] === K.RS_RELOCATE && n[K.G_RL] === K.RL_NONE && nextToRelocate(k, n, event) < 0)
-    n[K.G_RS_STEP] = K.RS_GROW;
-  if (n[K.G_RS_STEP] === K.RS_GROW && n[K.G_RS_ASKED] === 0 && nextToGrow(k, n, event) < 0)
-    n[K.G_RS_STEP] = K.RS_REASSIGN;
+  const event = n[G_RS_EVENT]!;
+  if (n[G_RS_STEP] === RS_SHRINK && n[G_RS_ASKED] === 0 && nextToShrink(k, n, event) < 0)
+    n[G_RS_STEP] = RS_RELOCATE;
+  if (n[G_RS_STEP] === RS_RELOCATE && n[G_RL] === RL_NONE && nextToRelocate(k, n, event) < 0)
+    n[G_RS_STEP] = RS_GROW;
+  if (n[G_RS_STEP] === RS_GROW && n[G_RS_ASKED] === 0 && nextToGrow(k, n, event) < 0)
+    n[G_RS_STEP] = RS_REASSIGN;
 }
 
 function reassignCpus(k: LeanKit, n: Int32Array): void {
   const L = k.L;
   const V = k.vmCount;
-  const event = n[K.G_RS_EVENT]!;
+  const event = n[G_RS_EVENT]!;
   for (let v = 0; v < V; v++) {
-    const b = K.vmBase(L, v);
+    const b = vmBase(L, v);
     const target = k.afterCpus[event * V + v]!;
     const assignment = L.cpuTable[target]!;
     if (k.faultDedicatedShared && assignment.mode === 'shared') {
       // the fault: shared VMs keep the CPUs they had, including one now dedicated elsewhere
-      const mask = L.cpuMasks[n[b + K.VM_CPUS]!]! | L.cpuMasks[target]!;
+      const mask = L.cpuMasks[n[b + VM_CPUS]!]! | L.cpuMasks[target]!;
       const cpus: number[] = [];
       for (let c = 0; c < 31; c++) if (mask & (1 << c)) cpus.push(c);
-      n[b + K.VM_CPUS] = K.internCpus(L, { mode: 'shared', cpus });
+      n[b + VM_CPUS] = internCpus(L, { mode: 'shared', cpus });
     } else {
-      n[b + K.VM_CPUS] = target;
+      n[b + VM_CPUS] = target;
     }
   }
   const cpus = k.ctx.scenario.cpus;
   for (let c = 0; c < cpus; c++) {
     const v = n[L.running + c]!;
-    if (v >= 0 && (L.cpuMasks[n[K.vmBase(L, v) + K.VM_CPUS]!]! & (1 << c)) === 0) n[L.running + c] = -1;
+    if (v >= 0 && (L.cpuMasks[n[vmBase(L, v) + VM_CPUS]!]! & (1 << c)) === 0) n[L.running + c] = -1;
   }
-  n[L.events + event] = K.E_DONE;
-  n[K.G_SETTLED] = event;
-  n[K.G_RC] = K.RC_NONE;
-  n[K.G_RS_EVENT] = -1;
-  n[K.G_RS_STEP] = 0;
-  n[K.G_RS_CURSOR] = 0;
-  n[K.G_RS_ASKED] = 0;
+  n[L.events + event] = E_DONE;
+  n[G_SETTLED] = event;
+  n[G_RC] = RC_NONE;
+  n[G_RS_EVENT] = -1;
+  n[G_RS_STEP] = 0;
+  n[G_RS_CURSOR] = 0;
+  n[G_RS_ASKED] = 0;
   clearRelocation(n);
 }
 
@@ -324,7 +414,7 @@ function noteMovedTargets(
   computeTargets(k, s, vm, true, true);
   for (let page = first; page < limit; page++) {
     if (k.L.targets[page]! > 0) {
-      incident(n, K.I_MOVED_TARGETED);
+      incident(n, I_MOVED_TARGETED);
       return;
     }
   }
@@ -344,36 +434,36 @@ function resizePages(k: LeanKit, n: Int32Array, b: number, from: number, size: n
 function afterFinishing(k: LeanKit, n: Int32Array, step: number): void {
   const f = k.finishing;
   const i = f[0] === step ? 0 : f[1] === step ? 1 : 2;
-  n[K.G_RL_STEP] = i + 1 < 3 ? f[i + 1]! : K.ST_DISPATCH;
+  n[G_RL_STEP] = i + 1 < 3 ? f[i + 1]! : ST_DISPATCH;
 }
 
 function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
   const L = k.L;
   const T = k.T;
-  const v = n[K.G_RL_VM]!;
-  const b = K.vmBase(L, v);
+  const v = n[G_RL_VM]!;
+  const b = vmBase(L, v);
   const a = T.actions[code]!;
   switch (a.kind) {
     case 'reloc.clearDirect': // 5000
-      n[b + K.VM_DIRECT] = 0;
+      n[b + VM_DIRECT] = 0;
       for (let i = 0; i < k.ioCount; i++) {
-        const ib = K.ioBase(L, i);
-        if (k.ioVm[i] === v && n[ib + K.IO_STATUS] === K.S_RUNNING && n[ib + K.IO_MODE] === K.M_DIRECT)
-          n[ib + K.IO_BEFORE] = 1;
+        const ib = ioBase(L, i);
+        if (k.ioVm[i] === v && n[ib + IO_STATUS] === S_RUNNING && n[ib + IO_MODE] === M_DIRECT)
+          n[ib + IO_BEFORE] = 1;
       }
-      n[K.G_RL_STEP] = K.ST_BUILD_SPACE;
+      n[G_RL_STEP] = ST_BUILD_SPACE;
       return;
     case 'reloc.buildSpace': {
       // 5010
-      const origin = n[b + K.VM_ORIGIN]!;
-      const online = n[b + K.VM_ONLINE]!;
-      const size = n[b + K.VM_SIZE]!;
+      const origin = n[b + VM_ORIGIN]!;
+      const online = n[b + VM_ONLINE]!;
+      const size = n[b + VM_SIZE]!;
       for (let page = 0; page < size; page++) n[b + L.pte + page] = page < online ? origin + page : -1;
-      n[b + K.VM_HAS_ST] = 1;
-      n[b + K.VM_FIXED] = 0;
-      const resident = n[K.G_RL_RESIDENT]!;
-      if (resident >= 0 && residentPages(L, n, b) > resident) n[K.G_RL_STEP] = K.ST_PAGE_OUT;
-      else n[K.G_RL_STEP] = n[K.G_RL_DEST]! < 0 ? K.ST_DISPATCH : K.ST_CHECK_INFLIGHT;
+      n[b + VM_HAS_ST] = 1;
+      n[b + VM_FIXED] = 0;
+      const resident = n[G_RL_RESIDENT]!;
+      if (resident >= 0 && residentPages(L, n, b) > resident) n[G_RL_STEP] = ST_PAGE_OUT;
+      else n[G_RL_STEP] = n[G_RL_DEST]! < 0 ? ST_DISPATCH : ST_CHECK_INFLIGHT;
       return;
     }
     case 'reloc.pageOut': {
@@ -382,14 +472,14 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
       n[b + L.paging + a.page] = n[L.frames + f]!;
       n[L.frames + f] = 0;
       n[b + L.pte + a.page] = -1;
-      if (residentPages(L, n, b) <= n[K.G_RL_RESIDENT]!)
-        n[K.G_RL_STEP] = n[K.G_RL_DEST]! < 0 ? K.ST_DISPATCH : K.ST_CHECK_INFLIGHT;
+      if (residentPages(L, n, b) <= n[G_RL_RESIDENT]!)
+        n[G_RL_STEP] = n[G_RL_DEST]! < 0 ? ST_DISPATCH : ST_CHECK_INFLIGHT;
       return;
     }
     case 'reloc.copyAll': {
       // 5040
-      const dest = n[K.G_RL_DEST]!;
-      const limit = Math.min(n[b + K.VM_ONLINE]!, n[K.G_RL_SIZE]!);
+      const dest = n[G_RL_DEST]!;
+      const limit = Math.min(n[b + VM_ONLINE]!, n[G_RL_SIZE]!);
       noteMovedTargets(k, s, n, v, limit, 0);
       const contents = L.contents;
       for (let page = 0; page < limit; page++) {
@@ -402,38 +492,38 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
         n[L.frames + dest + page] = contents[page]!;
         n[b + L.pte + page] = dest + page;
       }
-      n[K.G_RL_STEP] = k.finishing[0]!;
+      n[G_RL_STEP] = k.finishing[0]!;
       return;
     }
     case 'reloc.startPaging':
-      n[K.G_RL_STEP] = K.ST_MOVE_PAGES;
+      n[G_RL_STEP] = ST_MOVE_PAGES;
       return;
     case 'reloc.copyPage': {
       // 5085, first half
       const from = pteOf(L, n, b, a.page);
-      const to = n[K.G_RL_DEST]! + a.page;
+      const to = n[G_RL_DEST]! + a.page;
       computeHolders(k, s);
-      if (to < k.frameCount && L.hCount[to]! > 0) incident(n, K.I_OVERWROTE_LIVE);
+      if (to < k.frameCount && L.hCount[to]! > 0) incident(n, I_OVERWROTE_LIVE);
       noteMovedTargets(k, s, n, v, a.page + 1, a.page);
       n[L.frames + to] = n[L.frames + from]!;
       n[b + L.pte + a.page] = -1;
-      n[K.G_TR_PAGE] = a.page;
-      n[K.G_TR_FROM] = from;
+      n[G_TR_PAGE] = a.page;
+      n[G_TR_FROM] = from;
       return;
     }
     case 'reloc.remapPage': {
       // 5085, second half
-      const page = n[K.G_TR_PAGE]!;
-      const from = n[K.G_TR_FROM]!;
+      const page = n[G_TR_PAGE]!;
+      const from = n[G_TR_FROM]!;
       noteMovedTargets(k, s, n, v, page + 1, page);
-      n[b + L.pte + page] = n[K.G_RL_DEST]! + page;
-      n[K.G_TR_PAGE] = -1;
-      n[K.G_TR_FROM] = -1;
+      n[b + L.pte + page] = n[G_RL_DEST]! + page;
+      n[G_TR_PAGE] = -1;
+      n[G_TR_FROM] = -1;
       if (!frameStillHeld(k, n, from)) n[L.frames + from] = 0;
       return;
     }
     case 'reloc.pageInToDest': {
-      const to = n[K.G_RL_DEST]! + a.page;
+      const to = n[G_RL_DEST]! + a.page;
       n[L.frames + to] = n[b + L.paging + a.page]!;
       n[b + L.paging + a.page] = 0;
       n[b + L.pte + a.page] = to;
@@ -441,29 +531,29 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
     }
     case 'reloc.setOrigin': {
       // 5090-5100
-      const dest = n[K.G_RL_DEST]!;
-      const size = n[K.G_RL_SIZE]!;
-      const oldSize = n[b + K.VM_SIZE]!;
-      n[b + K.VM_ORIGIN] = dest;
-      n[b + K.VM_END] = dest + size - 1;
-      n[b + K.VM_SIZE] = size;
-      n[b + K.VM_ONLINE] = Math.min(n[b + K.VM_ONLINE]!, size);
+      const dest = n[G_RL_DEST]!;
+      const size = n[G_RL_SIZE]!;
+      const oldSize = n[b + VM_SIZE]!;
+      n[b + VM_ORIGIN] = dest;
+      n[b + VM_END] = dest + size - 1;
+      n[b + VM_SIZE] = size;
+      n[b + VM_ONLINE] = Math.min(n[b + VM_ONLINE]!, size);
       resizePages(k, n, b, oldSize, size);
-      afterFinishing(k, n, K.ST_SET_ORIGIN);
+      afterFinishing(k, n, ST_SET_ORIGIN);
       return;
     }
     case 'reloc.setPageFixed': // 5110
-      n[b + K.VM_FIXED] = 1;
-      n[b + K.VM_HAS_ST] = 0;
+      n[b + VM_FIXED] = 1;
+      n[b + VM_HAS_ST] = 0;
       for (let page = 0; page < L.maxPages; page++) n[b + L.pte + page] = -1;
-      afterFinishing(k, n, K.ST_SET_PAGE_FIXED);
+      afterFinishing(k, n, ST_SET_PAGE_FIXED);
       return;
     case 'reloc.setDirect': // 5120
-      n[b + K.VM_DIRECT] = k.configuredDirect[v]!;
-      afterFinishing(k, n, K.ST_SET_DIRECT);
+      n[b + VM_DIRECT] = k.configuredDirect[v]!;
+      afterFinishing(k, n, ST_SET_DIRECT);
       return;
     case 'reloc.dispatch': // 5130-5160
-      for (let i = 0; i < k.ioCount; i++) n[K.ioBase(L, i) + K.IO_BEFORE] = 0;
+      for (let i = 0; i < k.ioCount; i++) n[ioBase(L, i) + IO_BEFORE] = 0;
       finishRelocation(k, n);
       return;
     default:
@@ -474,9 +564,9 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
 function frameStillHeld(k: LeanKit, n: Int32Array, frame: number): boolean {
   const L = k.L;
   for (let w = 0; w < k.vmCount; w++) {
-    const b = K.vmBase(L, w);
-    if (n[b + K.VM_ALIVE] === 0) continue;
-    const size = n[b + K.VM_SIZE]!;
+    const b = vmBase(L, w);
+    if (n[b + VM_ALIVE] === 0) continue;
+    const size = n[b + VM_SIZE]!;
     for (let page = 0; page < size; page++) if (frameOf(L, n, b, page) === frame) return true;
   }
   return false;
@@ -484,96 +574,93 @@ function frameStillHeld(k: LeanKit, n: Int32Array, frame: number): boolean {
 
 function priorCopy(k: LeanKit, s: Int32Array, n: Int32Array): void {
   const L = k.L;
-  const v = n[K.G_RL_VM]!;
-  const b = K.vmBase(L, v);
-  const dest = n[K.G_RL_DEST]!;
-  const rSize = n[K.G_RL_SIZE]!;
-  const origin = n[b + K.VM_ORIGIN]!;
-  const size = n[b + K.VM_SIZE]!;
-  const limit = Math.min(n[b + K.VM_ONLINE]!, rSize);
+  const v = n[G_RL_VM]!;
+  const b = vmBase(L, v);
+  const dest = n[G_RL_DEST]!;
+  const rSize = n[G_RL_SIZE]!;
+  const origin = n[b + VM_ORIGIN]!;
+  const size = n[b + VM_SIZE]!;
+  const limit = Math.min(n[b + VM_ONLINE]!, rSize);
   const length = computeTargets(k, s, v, true, false);
   let moved = false;
   for (let page = 0; page < Math.min(limit, length); page++) if (L.targets[page]! > 0) moved = true;
-  if (moved && dest !== origin) incident(n, K.I_MOVED_TARGETED);
+  if (moved && dest !== origin) incident(n, I_MOVED_TARGETED);
   const contents = L.contents;
   for (let page = 0; page < limit; page++) contents[page] = n[L.frames + origin + page]!;
   for (let page = 0; page < size; page++) n[L.frames + origin + page] = 0;
   for (let page = 0; page < limit; page++) n[L.frames + dest + page] = contents[page]!;
-  n[b + K.VM_ORIGIN] = dest;
-  n[b + K.VM_END] = dest + rSize - 1;
-  n[b + K.VM_SIZE] = rSize;
-  n[b + K.VM_ONLINE] = limit;
+  n[b + VM_ORIGIN] = dest;
+  n[b + VM_END] = dest + rSize - 1;
+  n[b + VM_SIZE] = rSize;
+  n[b + VM_ONLINE] = limit;
   resizePages(k, n, b, size, rSize);
-  n[K.G_RL_STEP] = K.PR_RESUME;
+  n[G_RL_STEP] = PR_RESUME;
 }
 
 function channelTransfer(k: LeanKit, s: Int32Array, n: Int32Array, channel: number): void {
   const L = k.L;
   const io = s[L.channels + channel]!;
-  const ib = K.ioBase(L, io);
+  const ib = ioBase(L, io);
   const v = k.ioVm[io]!;
-  const b = K.vmBase(L, v);
-  const done = s[ib + K.IO_DONE]!;
+  const b = vmBase(L, v);
+  const done = s[ib + IO_DONE]!;
   const x = io * L.maxTransfers + done;
   const page = k.ioPage[x]!;
   const write = k.ioWrite[x] === 1;
-  const frame = s[ib + K.IO_MODE] === K.M_DIRECT ? s[b + K.VM_ORIGIN]! + page : s[ib + K.IO_FRAMES + done]!;
+  const frame = s[ib + IO_MODE] === M_DIRECT ? s[b + VM_ORIGIN]! + page : s[ib + IO_FRAMES + done]!;
   const mapped = frameOf(L, s, b, page);
-  n[ib + K.IO_DONE] = done + 1;
+  n[ib + IO_DONE] = done + 1;
   const wrong = frame !== mapped;
   if (wrong) {
-    incident(n, write ? K.I_STALE_WRITE : K.I_STALE_READ);
-    if (!holdsFrame(k, s, v, page, frame)) incident(n, K.I_STRAY_ACCESS);
+    incident(n, write ? I_STALE_WRITE : I_STALE_READ);
+    if (!holdsFrame(k, s, v, page, frame)) incident(n, I_STRAY_ACCESS);
   }
   if (frame < 0 || frame >= k.frameCount) return;
   // Known limit: a transfer to a page past the VM's size (only after a fault) extends the readable
   // model's `expected` array; the lean model keeps the fixed layout instead.
-  const inSize = page < n[b + K.VM_SIZE]!;
+  const inSize = page < n[b + VM_SIZE]!;
   if (write) {
     const version = (inSize ? n[b + L.expected + page]! : 0) + 1;
     if (inSize) n[b + L.expected + page] = version;
-    n[L.frames + frame] = K.dataCode(L, v, page, version);
-  } else if (
-    !wrong &&
-    (!inSize || s[L.frames + frame] !== K.dataCode(L, v, page, n[b + L.expected + page]!))
-  ) {
-    incident(n, K.I_STALE_READ);
+    n[L.frames + frame] = dataCode(L, v, page, version);
+  } else if (!wrong && (!inSize || s[L.frames + frame] !== dataCode(L, v, page, n[b + L.expected + page]!))) {
+    incident(n, I_STALE_READ);
   }
 }
 
 function endProgram(k: LeanKit, n: Int32Array, channel: number, status: number): void {
   const L = k.L;
   const io = n[L.channels + channel]!;
-  const ib = K.ioBase(L, io);
-  if (n[ib + K.IO_MODE] === K.M_HOST) {
-    const b = K.vmBase(L, k.ioVm[io]!);
-    const size = n[b + K.VM_SIZE]!;
+  const ib = ioBase(L, io);
+  if (n[ib + IO_MODE] === M_HOST) {
+    const b = vmBase(L, k.ioVm[io]!);
+    const size = n[b + VM_SIZE]!;
     const len = k.ioLength[io]!;
     for (let x = 0; x < len; x++) {
       const page = k.ioPage[io * L.maxTransfers + x]!;
       if (page < size) n[b + L.pins + page]!--;
     }
   }
-  n[ib + K.IO_STATUS] = status;
-  n[ib + K.IO_MODE] = K.M_NONE;
+  n[ib + IO_STATUS] = status;
+  n[ib + IO_MODE] = M_NONE;
   clearHostFrames(k, n, ib);
-  n[ib + K.IO_DONE] = 0;
-  n[ib + K.IO_BEFORE] = 0;
+  n[ib + IO_DONE] = 0;
+  n[ib + IO_BEFORE] = 0;
   n[L.channels + channel] = -1;
 }
 
 function cpuAccess(k: LeanKit, n: Int32Array, index: number): void {
   const L = k.L;
   const v = k.accessVm[index]!;
-  const b = K.vmBase(L, v);
+  const b = vmBase(L, v);
   n[L.access + index] = 1;
   const page = k.accessPage[index]!;
-  const size = n[b + K.VM_SIZE]!;
-  const online = n[b + K.VM_ONLINE]!;
+  const size = n[b + VM_SIZE]!;
+  const online = n[b + VM_ONLINE]!;
   let frame: number;
-  if (n[b + K.VM_FIXED] === 1) {
-    const host = n[b + K.VM_ORIGIN]! + page;
-    const end = n[b + K.VM_END]!;
+  if (n[b + VM_FIXED] === 1) {
+    const host = n[b + VM_ORIGIN]! + page;
+    const end = n[b + VM_END]!;
     const limit = k.faultLimit ? end + 1 : end;
     const offline = page >= online && page < size;
     frame = host > limit || offline ? -1 : host;
@@ -581,19 +668,19 @@ function cpuAccess(k: LeanKit, n: Int32Array, index: number): void {
     frame = page < online ? pteOf(L, n, b, page) : -1;
   }
   if (frame < 0) {
-    n[b + K.VM_INTERRUPTS]!++; // addressing exception [4320]
+    n[b + VM_INTERRUPTS]!++; // addressing exception [4320]
     return;
   }
-  if (page >= online) incident(n, K.I_BOUNDS_BREACH);
+  if (page >= online) incident(n, I_BOUNDS_BREACH);
   if (k.accessWrite[index] === 1) {
     const version = (page < size ? n[b + L.expected + page]! : 0) + 1;
     if (page < size) n[b + L.expected + page] = version;
-    if (frame < k.frameCount) n[L.frames + frame] = K.dataCode(L, v, page, version);
+    if (frame < k.frameCount) n[L.frames + frame] = dataCode(L, v, page, version);
   } else if (
     page >= size ||
     frame >= k.frameCount ||
-    n[L.frames + frame] !== K.dataCode(L, v, page, n[b + L.expected + page]!)
+    n[L.frames + frame] !== dataCode(L, v, page, n[b + L.expected + page]!)
   ) {
-    incident(n, K.I_STALE_READ);
+    incident(n, I_STALE_READ);
   }
 }
