@@ -480,6 +480,33 @@ export class Machine {
     return vmSnapshot(this.anyVm(name), this.cpus);
   }
 
+  /**
+   * What `vm` would read at `address..address+length-1`, without its side effects: no page-in
+   * (paged-out pages are read from the paging store), no dispatch check. Observation only; throws
+   * `AddressingException` like `read` for storage the guest may not access.
+   */
+  inspect(vm: string, address: number, length: number): Uint8Array {
+    const v = this.anyVm(vm);
+    if (v.terminated) throw new UnknownVmError(vm, this.vmNames());
+    checkRange(v, address, length, this.limits);
+    const out = new Uint8Array(length);
+    const ps = this.pageSize;
+    for (let at = 0; at < length; ) {
+      const guest = address + at;
+      const page = Math.floor(guest / ps);
+      const n = Math.min(length - at, (page + 1) * ps - guest);
+      const frame = v.cb.pageFixed ? v.cb.origin! + page : v.frameOf(page);
+      if (frame >= 0)
+        out.set(this.storage.bytes.subarray(frame * ps + (guest % ps), frame * ps + (guest % ps) + n), at);
+      else {
+        const saved = this.store.peek(v.id, page);
+        if (saved !== null) out.set(saved.subarray(guest % ps, (guest % ps) + n), at);
+      }
+      at += n;
+    }
+    return out;
+  }
+
   /** `vm`'s control block. */
   controlBlock(vm: string): ControlBlockSnapshot {
     return controlBlockSnapshot(this.anyVm(vm));

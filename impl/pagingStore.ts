@@ -29,6 +29,11 @@ export class PagingStore {
     }
   }
 
+  /** The saved content of `page` (a live view, do not modify), or null when it reads as zeros. */
+  peek(vm: number, page: number): Uint8Array | null {
+    return this.slots.get(vm)?.get(page) ?? null;
+  }
+
   /** Forget every slot of VM `vm`. */
   dropVm(vm: number): void {
     this.slots.delete(vm);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { assignmentProblems, CpuComplex } from './cpus.ts';
+import { InvalidRequestError } from './errors.ts';
+import { manualMachine, namedScenario } from './testSupport.ts';
+
+describe('CPU assignment and dispatch', () => {
+  it('should dispatch the VMs sharing a CPU in turn', () => {
+    const { machine } = manualMachine(namedScenario('fig8-resize'));
+    expect([machine.dispatch(0), machine.dispatch(0), machine.dispatch(0), machine.dispatch(0)]).toEqual([
+      'VM-1',
+      'VM-2',
+      'VM-3',
+      'VM-1',
+    ]);
+    expect(machine.cpuStatus()[0]).toEqual({
+      cpu: 0,
+      assigned: ['VM-1', 'VM-2', 'VM-3'],
+      dedicatedTo: null,
+      running: 'VM-1',
+    });
+  });
+
+  it('should run only its VM on a dedicated CPU', () => {
+    const { machine } = manualMachine(namedScenario('fig8-resize'));
+    machine.assignCpus('VM-2', { mode: 'shared', cpus: [1] });
+    machine.assignCpus('VM-3', { mode: 'shared', cpus: [1] });
+    machine.assignCpus('VM-1', { mode: 'dedicated', cpus: [0] });
+    for (let i = 0; i < 4; i++) expect(machine.dispatch(0)).toBe('VM-1');
+    expect(machine.vm('VM-1').dispatched).toBe(true);
+  });
+
+  it('should refuse an assignment that shares a dedicated CPU or leaves a VM without CPUs', () => {
+    const { machine } = manualMachine(namedScenario('fig8-resize'));
+    const before = machine.snapshot();
+    expect(() => machine.assignCpus('VM-1', { mode: 'dedicated', cpus: [0] })).toThrow(InvalidRequestError);
+    expect(() => machine.assignCpus('VM-1', { mode: 'shared', cpus: [] })).toThrow(/no CPU/);
+    expect(() => machine.assignCpus('VM-1', { mode: 'shared', cpus: [2] })).toThrow(/does not exist/);
+    expect(() => machine.dispatch(5)).toThrow(InvalidRequestError);
+    expect(machine.snapshot()).toEqual(before);
+  });
+
+  it('should preempt a VM from a CPU it may no longer use', () => {
+    const cpus = new CpuComplex(2);
+    cpus.assign('A', { mode: 'shared', cpus: [0, 1] });
+    cpus.assign('B', { mode: 'shared', cpus: [1] });
+    expect(cpus.dispatch(0)).toBe('A');
+    cpus.assign('A', { mode: 'shared', cpus: [1] });
+    expect(cpus.snapshot()[0]!.running).toBeNull();
+  });
+
+  it('should keep a newly dedicated CPU in the old lists under fault-dedicated-cpu-shared only', () => {
+    const table = new Map([
+      ['A', { mode: 'dedicated' as const, cpus: [0] }],
+      ['B', { mode: 'shared' as const, cpus: [1] }],
+    ]);
+    for (const faulty of [false, true]) {
+      const cpus = new CpuComplex(2);
+      cpus.assign('A', { mode: 'shared', cpus: [0, 1] });
+      cpus.assign('B', { mode: 'shared', cpus: [0, 1] });
+      cpus.reassign(table, faulty);
+      expect(assignmentProblems(2, cpus.all()).length > 0).toBe(faulty);
+    }
+  });
+});
