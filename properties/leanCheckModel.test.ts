@@ -116,7 +116,49 @@ function leanDistinct(lean: LeanCheckModel): number {
   return seen.size;
 }
 
+/** Lean BFS to the first state violating an `always` property: that state and the action indices leading to it. */
+function firstLeanViolation(lean: LeanCheckModel): { state: Int32Array; path: number[] } | undefined {
+  const seen = new Set<string>();
+  const parent = new Map<Int32Array, { from: Int32Array; index: number }>();
+  let frontier = [...lean.initialStates()];
+  for (const s of frontier) seen.add(fingerprintHex(lean.fingerprint(s)));
+  while (frontier.length > 0) {
+    const next: Int32Array[] = [];
+    for (const s of frontier) {
+      if (violatedNames(lean, s, 'always').length > 0) {
+        const path: number[] = [];
+        for (let at = parent.get(s); at; at = parent.get(at.from)) path.unshift(at.index);
+        return { state: s, path };
+      }
+      lean.actions(s).forEach((code, index) => {
+        const n = lean.next(s, code);
+        const key = fingerprintHex(lean.fingerprint(n));
+        if (!seen.has(key)) {
+          seen.add(key);
+          parent.set(n, { from: s, index });
+          next.push(n);
+        }
+      });
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
 describe.each(SCENARIOS)('the lean model of %s', (name) => {
+  it.each(VARIANTS.filter((v) => v !== 'patent'))(
+    'should find under %s the violations the readable model finds on the replayed path',
+    (variant) => {
+      const { readable, lean } = models(name, variant);
+      const found = firstLeanViolation(lean);
+      if (!found) return;
+      const trace = readableTrace(readable, 0, found.path);
+      const last = trace.steps.at(-1)?.state ?? trace.initial;
+      expect(Array.from(lean.encode(last))).toEqual(Array.from(found.state));
+      expect(violatedNames(readable, last, 'always')).toEqual(violatedNames(lean, found.state, 'always'));
+    },
+  );
+
   it('should agree with the readable model on every reachable state under patent, and reach the pinned count', () => {
     const { readable, lean } = models(name, 'patent');
     const run = walk(readable, lean, Number.POSITIVE_INFINITY);

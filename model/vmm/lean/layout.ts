@@ -194,6 +194,15 @@ export interface LeanLayout {
   readonly targets: Int32Array;
   /** Scratch: page contents during a copy. */
   readonly contents: Int32Array;
+  /** The state the holder buffers describe (states are values: never mutated once built). */
+  holdersOf: Int32Array | null;
+  /** Per-VM target counts of host and of direct programs (`v * dataPages + page`), and of which state. */
+  readonly hostTargets: Int32Array;
+  readonly directTargets: Int32Array;
+  /** Per VM: one past the highest page targeted by a host / direct program, 0 when none. */
+  readonly hostReach: Int32Array;
+  readonly directReach: Int32Array;
+  targetsOf: Int32Array | null;
 }
 
 /** Build the layout of `ctx`'s scenario. */
@@ -255,6 +264,12 @@ export function createLayout(ctx: VmmContext): LeanLayout {
     hFirstPage: new Int32Array(ctx.frameCount),
     targets: new Int32Array(dataPages),
     contents: new Int32Array(maxPages),
+    holdersOf: null,
+    hostTargets: new Int32Array(vmCount * dataPages),
+    directTargets: new Int32Array(vmCount * dataPages),
+    hostReach: new Int32Array(vmCount),
+    directReach: new Int32Array(vmCount),
+    targetsOf: null,
   };
 }
 

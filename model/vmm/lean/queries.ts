@@ -17,7 +17,6 @@ const {
   G_TR_PAGE,
   IO_MODE,
   IO_STATUS,
-  M_DIRECT,
   M_HOST,
   RL_PATENT,
   ST_SET_DIRECT,
@@ -193,9 +192,11 @@ function addHolder(L: LeanLayout, f: number, v: number, page: number): void {
   }
 }
 
-/** Fill the layout's holder buffers for `s` (`frameHolders`). */
+/** Fill the layout's holder buffers for `s` (`frameHolders`); cached for the last state asked about. */
 export function computeHolders(k: LeanKit, s: Int32Array): void {
   const L = k.L;
+  if (L.holdersOf === s) return;
+  L.holdersOf = s;
   L.hCount.fill(0);
   L.hMask.fill(0);
   L.hDistinct.fill(0);
@@ -236,30 +237,50 @@ export function inFlight(k: LeanKit, s: Int32Array, i: number): boolean {
   return st === S_RUNNING || st === S_TRANSLATED;
 }
 
+/** Count, per VM and page, the transfers of in-flight host and direct programs of `s` (cached for the last state). */
+function computeAllTargets(k: LeanKit, s: Int32Array): void {
+  const L = k.L;
+  if (L.targetsOf === s) return;
+  L.targetsOf = s;
+  L.hostTargets.fill(0);
+  L.directTargets.fill(0);
+  L.hostReach.fill(0);
+  L.directReach.fill(0);
+  const MT = L.maxTransfers;
+  const DP = L.dataPages;
+  for (let i = 0; i < k.ioCount; i++) {
+    const b = ioBase(L, i);
+    const st = s[b + IO_STATUS];
+    if (st !== S_RUNNING && st !== S_TRANSLATED) continue;
+    const host = s[b + IO_MODE] === M_HOST;
+    const counts = host ? L.hostTargets : L.directTargets;
+    const reach = host ? L.hostReach : L.directReach;
+    const v = k.ioVm[i]!;
+    const n = k.ioLength[i]!;
+    for (let x = 0; x < n; x++) {
+      const page = k.ioPage[i * MT + x]!;
+      counts[v * DP + page]!++;
+      if (page + 1 > reach[v]!) reach[v] = page + 1;
+    }
+  }
+}
+
 /**
  * Fill `L.targets` with the per-page counts of `targetCounts` and return its length: the VM's
  * size, or past it when a program targets a page beyond.
  */
 export function computeTargets(k: LeanKit, s: Int32Array, v: number, host: boolean, direct: boolean): number {
   const L = k.L;
+  computeAllTargets(k, s);
   const t = L.targets;
-  t.fill(0);
+  const DP = L.dataPages;
+  const base = v * DP;
   let length = s[vmBase(L, v) + VM_SIZE]!;
-  const MT = L.maxTransfers;
-  for (let i = 0; i < k.ioCount; i++) {
-    if (k.ioVm[i] !== v) continue;
-    const b = ioBase(L, i);
-    const st = s[b + IO_STATUS];
-    if (st !== S_RUNNING && st !== S_TRANSLATED) continue;
-    const mode = s[b + IO_MODE];
-    if ((mode === M_HOST && !host) || (mode === M_DIRECT && !direct)) continue;
-    const n = k.ioLength[i]!;
-    for (let x = 0; x < n; x++) {
-      const page = k.ioPage[i * MT + x]!;
-      t[page]!++;
-      if (page + 1 > length) length = page + 1;
-    }
+  for (let page = 0; page < DP; page++) {
+    t[page] = (host ? L.hostTargets[base + page]! : 0) + (direct ? L.directTargets[base + page]! : 0);
   }
+  if (host && L.hostReach[v]! > length) length = L.hostReach[v]!;
+  if (direct && L.directReach[v]! > length) length = L.directReach[v]!;
   return length;
 }
 
