@@ -202,7 +202,7 @@ export class ChannelSubsystem implements ChannelWork {
     this.hooks.changed();
   }
 
-  /** Make the next unit on `channel` end its program with an error. */
+  /** Make the next unit on `channel` end its program with an error (kept until a unit runs there). */
   injectError(channel: number, reason = 'injected channel error'): void {
     this.channels[channel]!.failNext = reason;
     this.scheduler.notify(channel);

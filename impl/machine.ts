@@ -249,7 +249,10 @@ export class Machine {
     return this.channels.device(channel);
   }
 
-  /** Make the next unit of `channel` end its program with an error (an injected channel fault). */
+  /**
+   * Make the next unit run on `channel` end its program with an error (an injected channel
+   * fault). If the channel is idle, the fault waits for the next program started there.
+   */
   injectChannelError(channel: number, reason?: string): void {
     this.device(channel);
     this.channels.injectError(channel, reason);
