@@ -46,15 +46,61 @@ function runOnce<S, A>(model: Model<S, A>): Sample {
   };
 }
 
+/**
+ * The model's own cost: a minimal BFS with a `Set` of fingerprint keys, checking every property on
+ * every distinct state and `isFinal` where nothing is enabled, with no parent store or traces.
+ */
+function runMinimal<S, A>(model: Model<S, A>): Sample {
+  const start = performance.now();
+  const key = (s: S) => {
+    const [hi, lo] = model.fingerprint(s);
+    return hi * 0x200000 + (lo >>> 11) + (lo & 0x7ff) / 0x800; // all 64 bits in one double
+  };
+  const seen = new Set<number>();
+  let frontier = [...model.initialStates()];
+  for (const s of frontier) seen.add(key(s));
+  let generated = frontier.length;
+  while (frontier.length > 0) {
+    const next: S[] = [];
+    for (const s of frontier) {
+      for (const p of model.properties) p.check(s);
+      const actions = model.actions(s);
+      if (actions.length === 0) model.isFinal(s);
+      for (const a of actions) {
+        const n = model.next(s, a);
+        generated++;
+        const k = key(n);
+        if (!seen.has(k)) {
+          seen.add(k);
+          next.push(n);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return {
+    distinct: seen.size,
+    generated,
+    ms: performance.now() - start,
+    bytesPerState: undefined,
+    status: 'ok',
+  };
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function measure<S, A>(make: () => Model<S, A>, warmups: number, repetitions: number) {
-  for (let i = 0; i < warmups; i++) runOnce(make());
-  const samples = Array.from({ length: repetitions }, () => runOnce(make()));
+function measure<S, A>(
+  make: () => Model<S, A>,
+  warmups: number,
+  repetitions: number,
+  run: (model: Model<S, A>) => Sample = runOnce,
+) {
+  for (let i = 0; i < warmups; i++) run(make());
+  const samples = Array.from({ length: repetitions }, () => run(make()));
   const rates = samples.map((x) => (x.distinct / x.ms) * 1000);
   return {
     distinctStates: samples[0]!.distinct,
@@ -77,17 +123,31 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<ob
     const scenario = loadScenarioFile(new URL(`../scenarios/${name}.json`, import.meta.url).pathname);
     const readable = measure(() => createCheckModel(scenario, 'patent'), warmups, readableRepetitions);
     const lean = measure(() => createLeanModel(scenario, 'patent'), warmups, repetitions);
+    const readableMinimal = measure(
+      () => createCheckModel(scenario, 'patent'),
+      warmups,
+      readableRepetitions,
+      runMinimal,
+    );
+    const leanMinimal = measure(() => createLeanModel(scenario, 'patent'), warmups, repetitions, runMinimal);
+    const ratio = (x: number, y: number) => Math.round((x / y) * 10) / 10;
     return {
       scenario: name,
       variant: 'patent',
       readable,
       lean,
-      ratio: Math.round((lean.medianStatesPerSecond / readable.medianStatesPerSecond) * 10) / 10,
+      ratio: ratio(lean.medianStatesPerSecond, readable.medianStatesPerSecond),
+      minimalBfs: {
+        readable: readableMinimal.medianStatesPerSecond,
+        lean: leanMinimal.medianStatesPerSecond,
+        ratio: ratio(leanMinimal.medianStatesPerSecond, readableMinimal.medianStatesPerSecond),
+      },
     };
   });
   return {
     name: 'model',
     explorer: 'checkBfs (generators/), stopAtFirst: false, all properties checked',
+    minimalBfs: 'Set of fingerprint keys, all properties checked, no parent store (model cost alone)',
     node: process.version,
     results,
   };
