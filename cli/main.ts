@@ -83,6 +83,14 @@ export function buildProgram(exit: (code: number) => void): Command {
       ),
     )
     .addOption(new Option('--strategy <strategy>', 'search order').choices(['bfs', 'dfs']).default('bfs'))
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'lean: compact fast path (traces replayed on the readable model); readable: the immer model',
+      )
+        .choices(['lean', 'readable'])
+        .default('lean'),
+    )
     .option('--max-depth <n>', 'deepest level to explore', count('--max-depth'))
     .option('--max-states <n>', 'most distinct states to store', count('--max-states'))
     .option('--max-memory <mb>', 'memory budget in MiB', count('--max-memory'))
@@ -109,6 +117,7 @@ export function buildProgram(exit: (code: number) => void): Command {
         const { model, result } = runCheck(scenario, {
           variant,
           strategy: opts.strategy,
+          engine: opts.engine,
           maxDepth: opts.maxDepth,
           maxStates: opts.maxStates,
           maxMemoryBytes: opts.maxMemory !== undefined ? opts.maxMemory * 1024 * 1024 : undefined,

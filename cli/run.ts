@@ -5,12 +5,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkBfs, checkDfs, type Progress } from '../generators/index.ts';
-import { VmcheckError } from '../model/core/model.ts';
+import { type Model, VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
+import type { Trace } from '../model/core/trace.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { storageView } from '../model/vmm/view.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
+import { createLeanModel, readableTrace } from '../properties/leanCheckModel.ts';
 import { renderTraceHtml, renderTraceText, traceToItf } from '../reports/index.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
@@ -25,16 +27,22 @@ export interface CheckRunOptions {
   readonly timeoutMs?: number;
   /** Keep exploring after the first violation, for one counterexample per invariant. */
   readonly allViolations?: boolean;
+  /** `lean` (default): the compact fast path; `readable`: the immer model itself. */
+  readonly engine?: 'lean' | 'readable';
   /** Check only these invariants (all when absent); `sometimes` properties are always kept. */
   readonly invariants?: readonly string[];
   readonly onProgress?: (p: Progress) => void;
 }
 
-/** Check `scenario` under a variant with the chosen explorer. */
+/**
+ * Check `scenario` under a variant with the chosen explorer. The `lean` engine (default) explores the
+ * compact model, kept equivalent to the readable one by tests; its counterexamples and witnesses are
+ * replayed on the readable model, so every trace and message is the readable model's own.
+ */
 export function runCheck(scenario: Scenario, options: CheckRunOptions) {
   const model = focus(createCheckModel(scenario, options.variant), options.invariants);
   const explore = options.strategy === 'dfs' ? checkDfs : checkBfs;
-  const result = explore(model, {
+  const exploreOptions = {
     ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
@@ -42,8 +50,49 @@ export function runCheck(scenario: Scenario, options: CheckRunOptions) {
     stopAtFirst: !options.allViolations,
     now: () => performance.now(),
     ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 20_000 } : {}),
+  };
+  if (options.engine === 'readable') return { model, result: explore(model, exploreOptions) };
+  const lean = createLeanModel(scenario, options.variant);
+  const kept = new Set(model.properties.map((p) => p.name));
+  const focused = { ...lean, properties: lean.properties.filter((p) => kept.has(p.name)) };
+  return { model, result: toReadableResult(focused, model, explore(focused, exploreOptions)) };
+}
+
+/** Replay a lean trace's actions on the readable model. */
+function readableTraceOf(
+  lean: Model<Int32Array, number>,
+  readable: Model<MachineState, Action>,
+  trace: Trace<Int32Array, number>,
+) {
+  const indices: number[] = [];
+  let state = trace.initial;
+  for (const step of trace.steps) {
+    indices.push(lean.actions(state).indexOf(step.action));
+    state = step.state;
+  }
+  const initialIndex = lean.initialStates().findIndex((s) => s.every((w, i) => w === trace.initial[i]));
+  return readableTrace(readable, Math.max(0, initialIndex), indices);
+}
+
+/** A lean result with every trace and violation message taken from the readable model. */
+export function toReadableResult(
+  lean: Model<Int32Array, number>,
+  readable: Model<MachineState, Action>,
+  result: CheckResult<Int32Array, number>,
+): CheckResult<MachineState, Action> {
+  const discoveries = result.discoveries.map((d) => {
+    const trace = readableTraceOf(lean, readable, d.trace);
+    const last = trace.steps.at(-1)?.state ?? trace.initial;
+    const property = readable.properties.find((p) => p.name === d.violation.invariant);
+    const violation = (d.kind === 'always' && property?.check(last)) || d.violation;
+    return { ...d, trace, violation };
   });
-  return { model, result };
+  const sometimes = result.sometimes.map((s) =>
+    s.trace
+      ? { ...s, trace: readableTraceOf(lean, readable, s.trace) }
+      : { property: s.property, reached: s.reached },
+  );
+  return { ...result, model: readable.name, discoveries, sometimes };
 }
 
 /**

@@ -7,13 +7,19 @@ const ROOT = new URL('..', import.meta.url).pathname;
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(join(ROOT, path)).isDirectory() ? sources(path) : /\.(ts|mts|mjs|js)$/.test(name) ? [path] : [];
+    return statSync(join(ROOT, path)).isDirectory()
+      ? sources(path)
+      : /\.(ts|mts|mjs|js)$/.test(name)
+        ? [path]
+        : [];
   });
 }
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  return [
+    ...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1] ?? m[2]!);
 }
 
 function resolvedTop(file: string, specifier: string): string | null {
@@ -48,7 +54,10 @@ describe('the dependency direction of STYLE.md', () => {
   it('should keep the domain-free core, explorers and reports free of the VMM model', () => {
     const bad = [...sources('model/core'), ...sources('generators'), ...sources('reports')].flatMap((file) =>
       importsOf(file)
-        .filter((spec) => spec.startsWith('.') && relative(ROOT, join(ROOT, file, '..', spec)).startsWith('model/vmm'))
+        .filter(
+          (spec) =>
+            spec.startsWith('.') && relative(ROOT, join(ROOT, file, '..', spec)).startsWith('model/vmm'),
+        )
         .map((spec) => `${file} imports ${spec}`),
     );
     expect(bad).toEqual([]);
