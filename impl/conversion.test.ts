@@ -122,7 +122,7 @@ describe('pageable -> page-fixed ([0031])', () => {
     machine.startIo('VM-1', 0, [{ op: 'write', address: 0, length: PS }]);
     expect(machine.pins('VM-1')).toEqual([1, 0, 0]);
     const reports = stepToEnd(machine.toPageFixed('VM-1', 3), scheduler);
-    expect(actions(reports)).toContain('reloc.pageIn');
+    expect(actions(reports)).toContain('reloc.pageInToDest');
     expect(machine.vm('VM-1')).toMatchObject({
       pageTable: [3, 4, 5],
       controlBlock: { pageFixed: true, direct: true },

@@ -27,6 +27,8 @@ describe('CPU assignment and dispatch', () => {
     machine.assignCpus('VM-1', { mode: 'dedicated', cpus: [0] });
     for (let i = 0; i < 4; i++) expect(machine.dispatch(0)).toBe('VM-1');
     expect(machine.vm('VM-1').dispatched).toBe(true);
+    expect(machine.dispatch(1, 'VM-3')).toBe('VM-3');
+    expect(() => machine.dispatch(0, 'VM-2')).toThrow(/not assigned CPU 0/);
   });
 
   it('should refuse an assignment that shares a dedicated CPU or leaves a VM without CPUs', () => {

@@ -77,24 +77,31 @@ export class CpuComplex {
 
   /**
    * Step 7050: give every VM in `table` its new assignment. With `leaveDedicatedShared` (the
-   * seeded fault), a VM that had a CPU now dedicated to another VM keeps it in its list.
+   * seeded fault), a VM whose new assignment is shared keeps every CPU it had as well, so a CPU
+   * now dedicated to another VM stays in its list.
    */
   reassign(table: ReadonlyMap<string, CpuAssignment>, leaveDedicatedShared: boolean): void {
-    const before = this.all();
-    for (const [vm, a] of table) this.assignments.set(vm, { mode: a.mode, cpus: [...a.cpus] });
-    if (leaveDedicatedShared) {
-      for (const [vm, a] of table) {
-        if (a.mode !== 'dedicated') continue;
-        for (const c of a.cpus) {
-          for (const [other, old] of before) {
-            const now = this.assignments.get(other);
-            if (other !== vm && now !== undefined && old.cpus.includes(c) && !now.cpus.includes(c))
-              now.cpus.push(c);
-          }
-        }
-      }
+    for (const [vm, a] of table) {
+      const before = this.assignments.get(vm)?.cpus ?? [];
+      const cpus =
+        leaveDedicatedShared && a.mode === 'shared'
+          ? [...new Set([...before, ...a.cpus])].sort((x, y) => x - y)
+          : [...a.cpus];
+      this.assignments.set(vm, { mode: a.mode, cpus });
     }
     this.preemptStrangers();
+  }
+
+  /** True when `vm` may run on `cpu`. */
+  mayRun(vm: string, cpu: number): boolean {
+    return this.assignments.get(vm)?.cpus.includes(cpu) ?? false;
+  }
+
+  /** Run `vm` on `cpu` (callers check `mayRun`). */
+  dispatchOn(cpu: number, vm: string): void {
+    this.running[cpu] = vm;
+    const names = [...this.assignments.keys()];
+    this.lastDispatched[cpu] = names.indexOf(vm);
   }
 
   /** Dispatch the next VM (round robin over the VMs whose list has `cpu`) on `cpu`; its name or null. */

@@ -35,6 +35,7 @@ export function checkDestination(ctx: MachineContext, vm: VmState, to: number, p
 export function claimDestination(ctx: MachineContext, vm: VmState, to: number, pages: number): void {
   for (let f = to; f < to + pages; f++) if (ctx.frames.isFree(f)) ctx.frames.assign(f, vm.id, NO_PAGE);
   vm.reservedOrigin = to;
+  vm.reservedPages = pages;
 }
 
 /** True when `frame` lies in `to..to+pages-1`. */

@@ -296,7 +296,7 @@ describe('random interleavings', () => {
       'reloc.wait',
       'reloc.copyAll',
       'reloc.pageOut',
-      'reloc.pageIn',
+      'reloc.pageInToDest',
       'reloc.setDirect',
       'io.intercepted.duringReconfiguration',
       'io.direct',

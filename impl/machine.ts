@@ -435,12 +435,24 @@ export class Machine {
 
   // ---- CPUs ---------------------------------------------------------------------------------
 
-  /** Dispatch the next eligible VM on `cpu` (round robin); its name, or null when none may run there. */
-  dispatch(cpu: number): string | null {
+  /**
+   * Dispatch a VM on `cpu`: `vm` if given (it must be assigned that CPU), else the next eligible
+   * one in turn. Returns the VM now running there, or null when none may run there.
+   */
+  dispatch(cpu: number, vm?: string): string | null {
     this.checkCpu(cpu);
-    const vm = this.cpus.dispatch(cpu);
+    if (vm !== undefined) {
+      const v = this.liveVm(vm);
+      if (!this.cpus.mayRun(v.name, cpu)) {
+        throw new InvalidRequestError(`${v.name} is not assigned CPU ${cpu}`, { vm: v.name, cpu });
+      }
+      this.cpus.dispatchOn(cpu, v.name);
+      this.notifyChange();
+      return v.name;
+    }
+    const running = this.cpus.dispatch(cpu);
     this.notifyChange();
-    return vm;
+    return running;
   }
 
   /** Give `vm` a new CPU assignment. Throws `InvalidRequestError` (unchanged) when the result is inconsistent. */

@@ -53,8 +53,7 @@ export class Pager {
   /** Give `frame` (which held `page` of `vm`) back: reserved if in the VM's destination, else free. */
   releaseFrame(vm: VmState, frame: number, page: number): void {
     if (this.frames.page[frame] !== page || this.frames.owner[frame] !== vm.id) return;
-    const to = vm.reservedOrigin;
-    if (to !== null && frame >= to && frame < to + vm.size) this.frames.reserve(frame);
+    if (vm.inReservedArea(frame)) this.frames.reserve(frame);
     else this.frames.release(frame);
   }
 

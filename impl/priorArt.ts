@@ -10,8 +10,8 @@ import { VmStateError } from './errors.ts';
 import { Reconfiguration, type StepOutcome } from './reconfiguration.ts';
 import type { VmState } from './vm.ts';
 
-type Phase = 'suspend' | 'copy' | 'setOrigin' | 'resume';
-const PHASES: readonly Phase[] = ['suspend', 'copy', 'setOrigin', 'resume'];
+type Phase = 'suspend' | 'copy' | 'resume';
+const PHASES: readonly Phase[] = ['suspend', 'copy', 'resume'];
 
 /** Relocation of a page-fixed area the prior art's way. */
 export class PriorArtRelocation extends Reconfiguration {
@@ -54,20 +54,13 @@ export class PriorArtRelocation extends Reconfiguration {
     switch (phase) {
       case 'suspend':
         ctx.channels.suspendVm(vm.id);
-        return {
-          status: 'progress',
-          report: { action: 'reloc.suspendChannels', spec: '[0005]', vm: vm.name },
-        };
-      case 'copy':
+        return { status: 'progress', report: { action: 'prior.suspend', spec: '[0005]', vm: vm.name } };
+      case 'copy': {
+        // Copy the area and set origin/end; storage the guest took offline is dropped.
         ctx.storage.copyFrames(origin, to, n);
-        return {
-          status: 'progress',
-          report: { action: 'reloc.copyAll', spec: '[0005]', vm: vm.name, from: origin, to },
-        };
-      case 'setOrigin': {
         for (let p = 0; p < vm.size; p++) {
           const frame = origin + p;
-          if (!inArea(frame, to, n)) ctx.frames.release(frame);
+          if (!inArea(frame, to, n) && ctx.frames.owner[frame] === vm.id) ctx.frames.release(frame);
         }
         for (let p = 0; p < n; p++) ctx.frames.assign(to + p, vm.id, p);
         ctx.store.dropFrom(vm.id, n);
@@ -77,17 +70,18 @@ export class PriorArtRelocation extends Reconfiguration {
         vm.cb.end = to + n - 1;
         return {
           status: 'progress',
-          report: { action: 'reloc.setOrigin', spec: '[0005]', vm: vm.name, from: origin, to },
+          report: { action: 'prior.copy', spec: '[0005]', vm: vm.name, from: origin, to },
         };
       }
       case 'resume': {
         vm.reservedOrigin = null;
+        vm.reservedPages = 0;
         ctx.channels.resumeVm(vm.id);
         ctx.cpus.dispatchVm(vm.name);
         return {
           status: 'finished',
           report: {
-            action: 'reloc.resumeChannels',
+            action: 'prior.resume',
             spec: '[0012]',
             vm: vm.name,
             detail: 'host channel programs resume with the frame addresses they were built with',

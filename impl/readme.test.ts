@@ -12,7 +12,7 @@ it('should behave as the usage example in impl/README.md says', async () => {
   expect(await relocation.run()).toMatchObject({ status: 'done', kind: 'relocate' });
   expect(await io.done).toMatchObject({ status: 'ok', mode: 'direct', bytesTransferred: 4096 });
   const resize = machine.signalEvent({ kind: 'failover', partner: 'CPC-B' });
-  expect(await resize.run()).toMatchObject({ kind: 'resize', status: 'done', steps: 12 });
+  expect(await resize.run()).toMatchObject({ kind: 'resize', status: 'done', steps: 13 });
   expect(new TextDecoder().decode(machine.read('VM-2', 0, 5))).toBe('hello');
   expect(machine.controlBlock('VM-2')).toMatchObject({ origin: 5, end: 5 });
   expect(machine.vm('VM-1')).toMatchObject({ size: 3, pageTable: [1, 2, 3] });

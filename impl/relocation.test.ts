@@ -49,8 +49,9 @@ describe('relocation without I/O in flight', () => {
       '5120',
       '5130-5160',
     ]);
+    // VM-2 is configured with bit 431 = 0 (simulated I/O): step 5120 restores that.
     expect(machine.controlBlock('VM-2')).toEqual({
-      direct: true,
+      direct: false,
       pageFixed: true,
       origin: 4,
       end: 5,
@@ -91,7 +92,7 @@ describe('relocation with I/O in flight (patent)', () => {
     expect(actions([r.step().report!, r.step().report!, r.step().report!])).toEqual([
       'reloc.clearDirect',
       'reloc.buildSpace',
-      'reloc.simulateIo',
+      'reloc.startPaging',
     ]);
     // Page 1 is targeted; page 0 cannot go to frame 4 while page 1 lives there (overlap).
     const wait = r.step();
@@ -140,7 +141,7 @@ describe('relocation with I/O in flight (patent)', () => {
     const r = machine.relocate('VM-1', 5);
     r.step();
     r.step();
-    expect(r.step().report?.action).toBe('reloc.simulateIo');
+    expect(r.step().report?.action).toBe('reloc.startPaging');
     expect(r.step().report).toMatchObject({ action: 'reloc.movePage', page: 1 });
     expect(r.step()).toMatchObject({ status: 'waiting', report: { pages: [0] } });
     scheduler.runAll();
@@ -181,12 +182,7 @@ describe('relocation under the prior art', () => {
     machine.startIo('VM-2', 0, [{ op: 'write', address: PS, length: PS }]);
     const r = machine.relocate('VM-2', 4);
     const reports = stepToEnd(r, scheduler);
-    expect(actions(reports)).toEqual([
-      'reloc.suspendChannels',
-      'reloc.copyAll',
-      'reloc.setOrigin',
-      'reloc.resumeChannels',
-    ]);
+    expect(actions(reports)).toEqual(['prior.suspend', 'prior.copy', 'prior.resume']);
     drain(machine, scheduler);
     // The channel wrote frame 4, where page 1 used to be: page 1 never sees the data...
     expect(machine.read('VM-2', PS, PS)).toEqual(filled(PS, 0x21));

@@ -167,21 +167,24 @@ export class Relocation extends Reconfiguration {
     return this.progress({ action: 'reloc.clearDirect', spec: '5000' });
   }
 
-  /** [5010] Host virtual space with page j -> frame origin + j; the VM becomes pageable. */
+  /**
+   * [5010] Host virtual space with page j -> frame origin + j for every online page; the VM
+   * becomes pageable. Frames of storage the guest took offline (7010) are given back here (or
+   * kept reserved when they lie in the destination); the guest size shrinks at 5090.
+   */
   private buildSpace(): StepOutcome {
     const { vm, ctx } = this;
     const origin = vm.cb.origin!;
     const n = this.pages;
-    // Storage the guest took offline (7010) is dropped here: its frames hold no live data.
     for (let p = n; p < vm.size; p++) {
       const frame = origin + p;
-      if (this.to !== null && inArea(frame, this.to, n)) ctx.frames.reserve(frame);
+      if (ctx.frames.owner[frame] !== vm.id) continue;
+      if (vm.inReservedArea(frame)) ctx.frames.reserve(frame);
       else ctx.frames.release(frame);
     }
     ctx.store.dropFrom(vm.id, n);
-    vm.setSize(n);
     vm.vacatingFrom = null;
-    const space = new HostSpace(ctx.tables.allocate(), n, ctx.pagesPerSegment);
+    const space = new HostSpace(ctx.tables.allocate(), vm.size, ctx.pagesPerSegment);
     space.mapRun(0, n, origin);
     vm.space = space;
     vm.cb.hostSt = space.stAddress;
@@ -266,7 +269,7 @@ export class Relocation extends Reconfiguration {
       return {
         status: 'progress',
         report: {
-          action: 'reloc.simulateIo',
+          action: 'reloc.startPaging',
           spec: '5035-5050',
           vm: this.vm.name,
           detail: `${inFlight} program(s) in flight: move page by page`,
@@ -375,7 +378,7 @@ export class Relocation extends Reconfiguration {
       ctx.pager.pageIn(vm, page, dest);
       return {
         status: 'progress',
-        report: { action: 'reloc.pageIn', spec: '[0031]', vm: vm.name, page, to: dest },
+        report: { action: 'reloc.pageInToDest', spec: '[0031]', vm: vm.name, page, to: dest },
       };
     }
     ctx.storage.copyFrames(current, dest, 1);
@@ -483,12 +486,23 @@ export class Relocation extends Reconfiguration {
     };
   }
 
-  /** [5090-5100] Every page is in the destination: set origin and end. */
+  /** [5090-5100] Every page is in the destination: set origin and end (and the new guest size). */
   private setOrigin(): StepOutcome {
-    const { cb } = this.vm;
+    const { vm } = this;
+    const { cb } = vm;
     const from = cb.origin;
+    const n = this.pages;
     cb.origin = this.to!;
-    cb.end = this.to! + this.pages - 1;
+    cb.end = this.to! + n - 1;
+    if (vm.size !== n) {
+      const old = vm.space;
+      if (old !== null) {
+        const space = new HostSpace(old.stAddress, n, old.pagesPerSegment);
+        for (let p = 0; p < n; p++) if (old.walk(p) >= 0) space.map(p, old.walk(p));
+        vm.space = space;
+      }
+      vm.setSize(n);
+    }
     return this.progress({
       action: 'reloc.setOrigin',
       spec: '5090-5100',
@@ -506,15 +520,23 @@ export class Relocation extends Reconfiguration {
     return this.progress({ action: 'reloc.setPageFixed', spec: '5110' });
   }
 
-  /** [5120] The guest's start-I/Os run directly again. */
+  /**
+   * [5120] The guest's start-I/Os run directly again: bit 431 gets its configured value (a VM
+   * configured for simulated I/O keeps it simulated).
+   */
   private setDirect(): StepOutcome {
-    this.vm.cb.direct = true;
-    return this.progress({ action: 'reloc.setDirect', spec: '5120' });
+    this.vm.cb.direct = this.vm.configuredDirect;
+    return this.progress({
+      action: 'reloc.setDirect',
+      spec: '5120',
+      detail: `bit 431 = ${this.vm.configuredDirect ? 1 : 0}`,
+    });
   }
 
   /** [5130-5160] Dispatch the VM. */
   private dispatch(): StepOutcome {
     this.vm.reservedOrigin = null;
+    this.vm.reservedPages = 0;
     const cpu = this.ctx.cpus.dispatchVm(this.vm.name);
     return {
       status: 'finished',

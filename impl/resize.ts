@@ -8,7 +8,7 @@ import type { CpuAssignment, TableEntry } from '../scenario/schema.ts';
 import type { MachineContext } from './context.ts';
 import { assignmentProblems } from './cpus.ts';
 import { DoesNotFitError, InvalidRequestError, VmStateError } from './errors.ts';
-import { FREE, VMM } from './frames.ts';
+import { FREE, NO_PAGE, VMM } from './frames.ts';
 import { PriorArtRelocation } from './priorArt.ts';
 import { Reconfiguration, type StepOutcome, type StepReport } from './reconfiguration.ts';
 import { Relocation } from './relocation.ts';
@@ -25,11 +25,10 @@ export type ResizeTrigger =
 
 /** One step of a resize plan. */
 export type ResizeTask =
-  | { readonly kind: 'requestShrink'; readonly vm: VmState; readonly size: number }
+  | { readonly kind: 'askShrink'; readonly vm: VmState; readonly size: number }
   | { readonly kind: 'offline'; readonly vm: VmState; readonly size: number }
-  | { readonly kind: 'trim'; readonly vm: VmState; readonly size: number }
   | { readonly kind: 'relocate'; readonly vm: VmState; readonly to: number }
-  | { readonly kind: 'requestGrow'; readonly vm: VmState; readonly size: number }
+  | { readonly kind: 'askGrow'; readonly vm: VmState; readonly size: number }
   | { readonly kind: 'online'; readonly vm: VmState }
   | { readonly kind: 'reassignCpus' };
 
@@ -39,7 +38,7 @@ export class Resize extends Reconfiguration {
   private tasks: ResizeTask[] = [];
   private taskIndex = 0;
   private sub: Reconfiguration | null = null;
-  private nextSubId: () => number;
+  private readonly nextSubId: () => number;
 
   constructor(
     ctx: MachineContext,
@@ -72,30 +71,21 @@ export class Resize extends Reconfiguration {
   protected advance(maxPages: number): StepOutcome {
     const task = this.tasks[this.taskIndex]!;
     switch (task.kind) {
-      case 'requestShrink':
+      case 'askShrink':
         task.vm.vacatingFrom = task.size;
         return this.completeTask(task, {
-          action: 'resize.requestShrink',
+          action: 'resize.askShrink',
           spec: '7000',
           detail: `${task.vm.size} -> ${task.size} pages`,
         });
       case 'offline':
         return this.offline(task.vm, task.size);
-      case 'trim':
-        return this.trim(task.vm, task.size);
       case 'relocate':
         return this.relocate(task.vm, task.to, maxPages);
-      case 'requestGrow':
+      case 'askGrow':
         return this.grow(task.vm, task.size);
-      case 'online': {
-        const from = task.vm.onlineSize;
-        task.vm.onlineSize = task.vm.size;
-        return this.completeTask(task, {
-          action: 'resize.online',
-          spec: '7040',
-          pages: range(from, task.vm.size),
-        });
-      }
+      case 'online':
+        return this.online(task.vm);
       case 'reassignCpus': {
         const after = new Map<string, CpuAssignment>();
         for (const [name, entry] of Object.entries(this.table)) after.set(name, entry.after.cpus);
@@ -111,10 +101,13 @@ export class Resize extends Reconfiguration {
     return { status: 'progress', report: { vm: 'vm' in task ? task.vm.name : null, ...report } };
   }
 
-  /** [7010] The guest takes pages `size..` offline, once no transfer targets them. */
+  /**
+   * [7010] The guest takes pages `size..` offline, once no transfer targets them: they no longer
+   * hold live data; their frames stay reserved for the VM until its relocation gives them back.
+   */
   private offline(vm: VmState, size: number): StepOutcome {
     if (!this.ctx.behaviour.offlineUnderIo) {
-      const busy = range(size, vm.size).filter((p) => vm.targetCount(p) > 0);
+      const busy = range(size, vm.onlineSize).filter((p) => vm.targetCount(p) > 0);
       if (busy.length > 0) {
         return {
           status: 'waiting',
@@ -128,29 +121,20 @@ export class Resize extends Reconfiguration {
         };
       }
     }
+    const pages = range(size, vm.onlineSize);
+    for (const page of pages) {
+      const frame = vm.cb.origin! + page;
+      if (this.ctx.frames.owner[frame] === vm.id) this.ctx.frames.reserve(frame);
+    }
     vm.onlineSize = size;
-    return this.completeTask(
-      { kind: 'offline', vm, size },
-      { action: 'resize.offline', spec: '7010', pages: range(size, vm.size) },
-    );
+    return this.completeTask({ kind: 'offline', vm, size }, { action: 'guest.offline', spec: '7010', pages });
   }
 
-  /** [7020] A shrunk VM that stays where it is gives its offline frames back. */
-  private trim(vm: VmState, size: number): StepOutcome {
-    const origin = vm.cb.origin!;
-    const released = range(origin + size, origin + vm.size);
-    for (const frame of released) this.ctx.frames.release(frame);
-    this.ctx.store.dropFrom(vm.id, size);
-    vm.setSize(size);
-    vm.vacatingFrom = null;
-    vm.cb.end = origin + size - 1;
-    return this.completeTask(
-      { kind: 'trim', vm, size },
-      { action: 'resize.trim', spec: '7020', pages: released, detail: 'frames released' },
-    );
-  }
-
-  /** [7020] Relocate `vm` as in SPEC 5 (or the prior art's way), one of its steps per step. */
+  /**
+   * [7020] Relocate `vm` to `to` as in SPEC 5 (or the prior art's way): the first step sets the
+   * relocation up, each further step is one of its steps. A VM that shrinks in place is
+   * "relocated" onto itself, which gives its offline frames back.
+   */
   private relocate(vm: VmState, to: number, maxPages: number): StepOutcome {
     if (this.sub === null) {
       const sub = this.ctx.behaviour.priorArt
@@ -158,6 +142,10 @@ export class Resize extends Reconfiguration {
         : new Relocation(this.ctx, this.nextSubId(), { kind: 'relocate', vm, to }, true, null);
       sub.activate();
       this.sub = sub;
+      return {
+        status: 'progress',
+        report: { action: 'resize.relocate', spec: '7020', vm: vm.name, to, detail: sub.description },
+      };
     }
     const sub = this.sub;
     const result = sub.step({ maxPages });
@@ -171,7 +159,10 @@ export class Resize extends Reconfiguration {
     };
   }
 
-  /** [7030] The VMM extends the area into the adjacent free frames, zeroed; still offline to the guest. */
+  /**
+   * [7030] The VMM extends the area into the adjacent free frames, zeroed and reserved for the
+   * VM; the guest does not use them until it brings them online (7040).
+   */
   private grow(vm: VmState, size: number): StepOutcome {
     const { frames, storage } = this.ctx;
     const origin = vm.cb.origin!;
@@ -190,14 +181,22 @@ export class Resize extends Reconfiguration {
       }
     }
     const added = range(vm.size, size);
-    for (const page of added) frames.assign(origin + page, vm.id, page);
+    for (const page of added) frames.assign(origin + page, vm.id, NO_PAGE);
     storage.zeroFrames(origin + vm.size, size - vm.size);
     vm.setSize(size);
     vm.cb.end = origin + size - 1;
     return this.completeTask(
-      { kind: 'requestGrow', vm, size },
-      { action: 'resize.requestGrow', spec: '7030', pages: added },
+      { kind: 'askGrow', vm, size },
+      { action: 'resize.askGrow', spec: '7030', pages: added },
     );
+  }
+
+  /** [7040] The guest brings the new storage online: its frames now hold live (zeroed) pages. */
+  private online(vm: VmState): StepOutcome {
+    const pages = range(vm.onlineSize, vm.size);
+    for (const page of pages) this.ctx.frames.assign(vm.cb.origin! + page, vm.id, page);
+    vm.onlineSize = vm.size;
+    return this.completeTask({ kind: 'online', vm }, { action: 'guest.online', spec: '7040', pages });
   }
 }
 
@@ -205,6 +204,10 @@ export class Resize extends Reconfiguration {
  * Check `table` against the machine now and return the steps that carry it out; throws a
  * `MachineError` naming the problem (unknown VM, wrong "before" size, a pageable VM, CPUs that do
  * not add up, areas that cannot be reached one relocation at a time). Changes nothing.
+ *
+ * Order: every shrinking VM is asked and goes offline; then VMs are relocated, those moving up
+ * first (highest origin first), then the rest (lowest origin first), a VM that shrinks in place
+ * included; then the growing VMs grow and go online; then CPUs are reassigned.
  */
 export function planResize(ctx: MachineContext, table: ConfigurationTable): ResizeTask[] {
   const entries = Object.entries(table).map(([name, entry]) => ({ vm: ctx.liveVm(name), entry }));
@@ -215,11 +218,7 @@ export function planResize(ctx: MachineContext, table: ConfigurationTable): Resi
     if (entry.before.size !== vm.size) {
       throw new InvalidRequestError(
         `the table expects ${vm.name} to have ${entry.before.size} pages before, it has ${vm.size}`,
-        {
-          vm: vm.name,
-          expected: entry.before.size,
-          actual: vm.size,
-        },
+        { vm: vm.name, expected: entry.before.size, actual: vm.size },
       );
     }
     if (!Number.isInteger(entry.after.size) || entry.after.size < 1) {
@@ -231,66 +230,63 @@ export function planResize(ctx: MachineContext, table: ConfigurationTable): Resi
   const cpus = ctx.cpus.all();
   for (const { vm, entry } of entries) cpus.set(vm.name, entry.after.cpus);
   const problems = assignmentProblems(ctx.cpus.count, cpus);
-  if (problems.length > 0)
+  if (problems.length > 0) {
     throw new InvalidRequestError(`CPU assignment after the event: ${problems.join('; ')}`, { problems });
+  }
 
-  // Simulate frame ownership to find an order of relocations that works, one at a time.
+  const tasks: ResizeTask[] = [];
+  const shrinkers = entries.filter((e) => e.entry.after.size < e.vm.size);
+  for (const { vm, entry } of shrinkers) tasks.push({ kind: 'askShrink', vm, size: entry.after.size });
+  for (const { vm, entry } of shrinkers) tasks.push({ kind: 'offline', vm, size: entry.after.size });
+
+  // Simulate frame ownership to check that the relocations work in this order, one at a time.
   const owner = Int32Array.from(ctx.frames.owner);
   const { vmmFrames, frameCount } = ctx.frames;
-  const shrinkers = entries.filter((e) => e.entry.after.size < e.vm.size);
-  const movers = entries.filter((e) => e.entry.after.origin !== e.vm.cb.origin);
-  const trims = shrinkers.filter((e) => !movers.includes(e));
-  const tasks: ResizeTask[] = [];
-  for (const { vm, entry } of shrinkers) tasks.push({ kind: 'requestShrink', vm, size: entry.after.size });
-  for (const { vm, entry } of shrinkers) tasks.push({ kind: 'offline', vm, size: entry.after.size });
-  for (const { vm, entry } of trims) {
-    const origin = vm.cb.origin!;
-    owner.fill(FREE, origin + entry.after.size, origin + vm.size);
-    tasks.push({ kind: 'trim', vm, size: entry.after.size });
-  }
-  const left = [...movers];
-  while (left.length > 0) {
-    const index = left.findIndex(({ vm, entry }) => {
-      const pages = Math.min(vm.size, entry.after.size);
-      const to = entry.after.origin;
-      if (to < vmmFrames || to + pages > frameCount) return false;
-      for (let f = to; f < to + pages; f++) if (owner[f] !== FREE && owner[f] !== vm.id) return false;
-      return true;
-    });
-    if (index < 0) {
-      const names = left.map((e) => `${e.vm.name} -> frame ${e.entry.after.origin}`).join(', ');
-      throw new DoesNotFitError(`the table does not fit: no order of relocations can place ${names}`, {
-        vms: left.map((e) => e.vm.name),
+  const origin = (e: (typeof entries)[number]) => e.vm.cb.origin!;
+  const movers = entries.filter((e) => e.entry.after.origin !== origin(e) || e.entry.after.size < e.vm.size);
+  const up = movers.filter((e) => e.entry.after.origin > origin(e)).sort((a, b) => origin(b) - origin(a));
+  const rest = movers.filter((e) => e.entry.after.origin <= origin(e)).sort((a, b) => origin(a) - origin(b));
+  for (const { vm, entry } of [...up, ...rest]) {
+    const pages = Math.min(vm.size, entry.after.size);
+    const to = entry.after.origin;
+    const area = pages === 1 ? `frame ${to}` : `frames ${to}..${to + pages - 1}`;
+    if (to < vmmFrames || to + pages > frameCount) {
+      throw new DoesNotFitError(`the table does not fit: ${vm.name} cannot move to ${area}`, {
+        vm: vm.name,
+        to,
       });
     }
-    const { vm, entry } = left.splice(index, 1)[0]!;
-    const pages = Math.min(vm.size, entry.after.size);
-    for (let f = 0; f < frameCount; f++) if (owner[f] === vm.id) owner[f] = FREE;
-    owner.fill(vm.id, entry.after.origin, entry.after.origin + pages);
-    tasks.push({ kind: 'relocate', vm, to: entry.after.origin });
-  }
-  const growers = entries.filter((e) => e.entry.after.size > e.vm.size);
-  for (const { vm, entry } of growers) {
-    const { origin, size } = entry.after;
-    if (origin + size > frameCount) {
-      throw new DoesNotFitError(
-        `${vm.name} cannot grow to ${size} pages at frame ${origin}: past main storage`,
-        { vm: vm.name },
-      );
-    }
-    for (let f = origin + vm.size; f < origin + size; f++) {
-      if (owner[f] !== FREE) {
+    for (let f = to; f < to + pages; f++) {
+      if (owner[f] !== FREE && owner[f] !== vm.id) {
+        const holder = owner[f] === VMM ? 'the VMM' : ctx.vmById(owner[f]!).name;
         throw new DoesNotFitError(
-          `${vm.name} cannot grow to ${size} pages at frame ${origin}: frame ${f} is not free after the moves`,
-          {
-            vm: vm.name,
-            frame: f,
-          },
+          `the table does not fit: ${vm.name} cannot move to ${area}, frame ${f} is still ${holder}'s then`,
+          { vm: vm.name, to, frame: f, holder },
         );
       }
     }
-    owner.fill(vm.id, origin + vm.size, origin + size);
-    tasks.push({ kind: 'requestGrow', vm, size });
+    for (let f = 0; f < frameCount; f++) if (owner[f] === vm.id) owner[f] = FREE;
+    owner.fill(vm.id, to, to + pages);
+    tasks.push({ kind: 'relocate', vm, to });
+  }
+  const growers = entries.filter((e) => e.entry.after.size > e.vm.size);
+  for (const { vm, entry } of growers) {
+    const { origin: at, size } = entry.after;
+    if (at + size > frameCount) {
+      throw new DoesNotFitError(`${vm.name} cannot grow to ${size} pages at frame ${at}: past main storage`, {
+        vm: vm.name,
+      });
+    }
+    for (let f = at + vm.size; f < at + size; f++) {
+      if (owner[f] !== FREE) {
+        throw new DoesNotFitError(
+          `${vm.name} cannot grow to ${size} pages at frame ${at}: frame ${f} is not free after the moves`,
+          { vm: vm.name, frame: f },
+        );
+      }
+    }
+    owner.fill(vm.id, at + vm.size, at + size);
+    tasks.push({ kind: 'askGrow', vm, size });
   }
   for (const { vm } of growers) tasks.push({ kind: 'online', vm });
   tasks.push({ kind: 'reassignCpus' });

@@ -36,7 +36,7 @@ export interface VmSnapshot {
   readonly pins: readonly number[];
   /** Per guest page: transfers of in-flight direct programs targeting it. */
   readonly directTargets: readonly number[];
-  /** Pages on the paging device (pageable VMs). */
+  /** Online pages on the paging device (pageable VMs). */
   readonly pagedOut: readonly number[];
   readonly residentLimit: number | null;
   /** CPU assignment, or null once terminated. */
@@ -103,7 +103,7 @@ export function vmSnapshot(vm: VmState, cpus: CpuComplex): VmSnapshot {
   for (let p = 0; p < vm.size; p++) {
     const frame = vm.terminated ? -1 : vm.frameOf(p);
     pageTable.push(frame < 0 ? null : frame);
-    if (frame < 0 && !vm.terminated && !cb.pageFixed) pagedOut.push(p);
+    if (frame < 0 && !vm.terminated && !cb.pageFixed && p < vm.onlineSize) pagedOut.push(p);
   }
   return {
     name: vm.name,

@@ -28,6 +28,8 @@ export class VmState {
   residentLimit: number | null = null;
   /** Destination origin of a running relocation: page-ins prefer frame `reservedOrigin + page`. */
   reservedOrigin: number | null = null;
+  /** Pages of that destination (frames `reservedOrigin..reservedOrigin + reservedPages - 1`). */
+  reservedPages = 0;
   /** Set by terminate. */
   terminated = false;
 
@@ -37,6 +39,8 @@ export class VmState {
     readonly name: string,
     size: number,
     cb: VmControlBlock,
+    /** Bit 431 as configured: what step 5120 restores (a VM configured for simulated I/O keeps it). */
+    readonly configuredDirect: boolean = cb.direct,
   ) {
     this.size = size;
     this.onlineSize = size;
@@ -46,11 +50,13 @@ export class VmState {
   }
 
   /**
-   * The frame that holds `page` under the architected translation right now, or -1 (paged out,
-   * or no mapping). Page-fixed: origin + page; pageable: host table walk.
+   * The frame that holds live `page` right now, or -1 (paged out, offline, or no mapping).
+   * Page-fixed: origin + page for an online page; pageable: host table walk.
    */
   frameOf(page: number): number {
-    if (this.cb.pageFixed) return this.cb.origin === null ? -1 : this.cb.origin + page;
+    if (page < 0 || page >= this.size) return -1;
+    if (this.cb.pageFixed)
+      return this.cb.origin === null || page >= this.onlineSize ? -1 : this.cb.origin + page;
     if (this.space === null) return -1;
     const frame = this.space.walk(page);
     return frame >= 0 ? frame : -1;
@@ -72,6 +78,12 @@ export class VmState {
     this.directTargets = direct;
     this.size = size;
     this.onlineSize = Math.min(this.onlineSize, size);
+  }
+
+  /** True when `frame` lies in the destination of a running relocation. */
+  inReservedArea(frame: number): boolean {
+    const to = this.reservedOrigin;
+    return to !== null && frame >= to && frame < to + this.reservedPages;
   }
 
   /** Number of pages resident in frames (all pages of a page-fixed VM). */
