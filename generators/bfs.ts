@@ -1,9 +1,17 @@
-import type { CheckResult, Fingerprint, Model } from '../model/core/index.ts';
+import type { CheckResult, Fingerprint, Model, Trace } from '../model/core/index.ts';
 import { hasUnvisitedSuccessor } from './depthBound.ts';
 import { FingerprintSet } from './fingerprintSet.ts';
-import { type CheckOptions, CLOCK_EVERY, MEMORY_EVERY, resolveCheckOptions } from './options.ts';
+import {
+  type CheckOptions,
+  CLOCK_EVERY,
+  MEMORY_EVERY,
+  resolveCheckOptions,
+  resolveTraceStore,
+  type TraceStore,
+} from './options.ts';
 import { ParentStore } from './parentStore.ts';
 import { replayChecked } from './replay.ts';
+import { rerunTraces, type TraceTarget } from './rerunTraces.ts';
 import { RunRecorder } from './runRecorder.ts';
 import { StateQueue } from './stateQueue.ts';
 import { ActionCoverage, buildStats } from './stats.ts';
@@ -11,44 +19,102 @@ import { ActionCoverage, buildStats } from './stats.ts';
 const CLOCK_MASK = CLOCK_EVERY - 1;
 const MEMORY_MASK = MEMORY_EVERY - 1;
 
+/** Options of `checkBfs`: the shared bounds, and how traces are kept. */
+export interface BfsOptions extends CheckOptions {
+  /**
+   * How a discovery's trace is rebuilt. Both give the same shortest trace; they trade memory for
+   * time when something is found.
+   * - `rerun` (default): no per-state record beyond the visited table (10.7–16 bytes a state).
+   *   When the run ends, the traces of its discoveries and witnesses are rebuilt together by
+   *   re-exploring breadth-first down to the deepest one's level (see `rerunTraces`): up to the
+   *   run's time again, and only when something was found. The run's table and frontier are let go
+   *   first; the rebuild holds about 21 bytes a state of the prefix it re-explores, so the peak
+   *   stays near that of `parents`.
+   * - `parents`: a parent store of about 5 bytes a state more (`ParentStore`) is filled during the
+   *   run, and each trace is replayed from it at once, with no re-exploration. Choose it when
+   *   re-exploring would be long (a deep discovery in a huge space) and 5 bytes a state are spare.
+   */
+  readonly traceStore?: TraceStore;
+}
+
+/** Memory figures of a BFS run, beside `stats.bytesPerState`. */
+export interface BfsMemory {
+  /** Which trace store was used. */
+  readonly traceStore: TraceStore;
+  /**
+   * Bytes held to the end of the run for visited states: the fingerprint table, plus the parent
+   * store with `traceStore: 'parents'`. `stats.bytesPerState` is this over the distinct states.
+   */
+  readonly visitedBytes: number;
+  /**
+   * Most states queued at once: the frontier, which is not in `visitedBytes`. Its cost is the
+   * model's (one live state object each) and it is released as the run ends.
+   */
+  readonly peakFrontier: number;
+  /** Distinct states re-explored to rebuild traces with `rerun`; 0 when nothing was rebuilt. */
+  readonly rerunStates: number;
+}
+
+/** What `checkBfs` returns: a `CheckResult` and its memory figures. */
+export interface BfsResult<S, A> extends CheckResult<S, A> {
+  readonly memory: BfsMemory;
+}
+
 /**
  * Explore every reachable state breadth-first; each discovery's trace is a shortest one.
  *
  * States are checked when first reached, so the first violation of a property is at the smallest
- * depth, and its trace is rebuilt from the parent store by replaying action indices (TLC style): the
- * explorer keeps 64-bit fingerprints and predecessor pointers, never a map of states. Deadlocks
- * (no enabled action, not final) are found when a state is expanded, also in depth order.
+ * depth. The explorer keeps 64-bit fingerprints, never a map of states, and only the frontier's
+ * states alive; traces are rebuilt as `BfsOptions.traceStore` says, by replaying action indices
+ * (TLC style). Deadlocks (no enabled action, not final) are found when a state is expanded, also
+ * in depth order.
  *
  * - Stops at the first discovery unless `stopAtFirst: false` (see `CheckOptions`).
  * - `statesGenerated` counts initial states plus every successor computed; successors computed only
- *   to decide whether `maxDepth` cut anything off are not counted.
- * - Deterministic for a deterministic model: same counts and traces on every run, unless a clock or
- *   memory bound stops it.
+ *   to decide whether `maxDepth` cut anything off, or to rebuild traces, are not counted.
+ * - `stats.bytesPerState` counts what is held per visited state (`BfsMemory.visitedBytes`), not the
+ *   transient frontier (`BfsMemory.peakFrontier`) nor a trace rebuild's own tables.
+ * - Deterministic for a deterministic model: same counts and traces on every run, with either trace
+ *   store, unless a clock or memory bound stops it. `elapsedMs` includes rebuilding traces.
  * - Never throws for what it finds or what the model throws: the result's `status` says `violation`
- *   or `error`. Throws `VmcheckError('bad-options')` for invalid options only.
+ *   or `error`. A trace that does not replay gives `error` (`nondeterministic-model`) and its
+ *   discovery is left out. Throws `VmcheckError('bad-options')` for invalid options only.
  * - Known limit: two states with equal fingerprints are one state (probability ~n²/2^65).
  */
-export function checkBfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): CheckResult<S, A> {
+export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): BfsResult<S, A> {
   const resolved = resolveCheckOptions(options);
+  const traceStore = resolveTraceStore(options.traceStore);
   const { maxDepth, maxStates, maxMemoryBytes, timeoutMs, now, heapUsed, onProgress, progressEvery } =
     resolved;
   const recorder = new RunRecorder(model, resolved.stopAtFirst, resolved.checkDeadlocks);
   const visited = new FingerprintSet();
-  const parents = new ParentStore();
+  const parents = traceStore === 'parents' ? new ParentStore() : undefined;
   const queue = new StateQueue<S>();
   const coverage = new ActionCoverage(model.actionKinds);
   const start = now();
   const watchClock = Number.isFinite(timeoutMs);
   const watchMemory = Number.isFinite(maxMemoryBytes);
   let generated = 0;
+  let distinct = 0;
   let depth = 0;
   let deepest = 0;
+  let peakFrontier = 0;
   // Reaches 0 at the top of the loop once every `progressEvery` states have been expanded.
   let progressCountdown = progressEvery + 1;
 
-  const traceTo = (index: number, fingerprint: Fingerprint) => {
-    const path = parents.pathTo(index);
-    return replayChecked(model, path.initialIndex, path.actionIndices, fingerprint);
+  /** Traces to rebuild after the run (`rerun`), each standing in for its trace until then. */
+  const pending: { readonly target: TraceTarget; readonly standIn: Trace<S, A> }[] = [];
+  const visitedBytes = () => visited.bytes + (parents === undefined ? 0 : parents.bytes);
+
+  /** The trace to the state stored at `index`, first reached at `level`: now, or a stand-in. */
+  const traceTo = (index: number, fingerprint: Fingerprint, level: number): Trace<S, A> => {
+    if (parents !== undefined) {
+      const path = parents.pathTo(index);
+      return replayChecked(model, path.initialIndex, path.actionIndices, fingerprint);
+    }
+    const standIn: Trace<S, A> = { initial: undefined as S, steps: [] };
+    pending.push({ target: { fingerprint, depth: level }, standIn });
+    return standIn;
   };
 
   try {
@@ -59,35 +125,33 @@ export function checkBfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
       generated++;
       const fingerprint = model.fingerprint(state);
       if (!visited.add(fingerprint[0], fingerprint[1])) continue;
-      if (parents.length >= maxStates) {
+      if (distinct >= maxStates) {
         recorder.stopBy('max-states');
         stopped = true;
         break;
       }
-      const index = parents.appendRoot(i);
+      const index = distinct++;
+      parents?.appendRoot(i);
       queue.push(state);
-      if (recorder.scan(state) && recorder.commit(traceTo(index, fingerprint))) {
+      if (recorder.scan(state) && recorder.commit(traceTo(index, fingerprint, 0))) {
         stopped = true;
         break;
       }
     }
 
-    let levelEnd = parents.length;
+    let levelEnd = distinct;
     search: for (let index = 0; !stopped && queue.size > 0; index++) {
       if (index === levelEnd) {
         depth++;
-        levelEnd = parents.length;
+        levelEnd = distinct;
       }
+      if (queue.size > peakFrontier) peakFrontier = queue.size;
       if ((index & CLOCK_MASK) === 0) {
         if (watchClock && now() - start > timeoutMs) {
           recorder.stopBy('timeout');
           break;
         }
-        if (
-          watchMemory &&
-          (index & MEMORY_MASK) === 0 &&
-          heapUsed() + visited.bytes + parents.bytes > maxMemoryBytes
-        ) {
+        if (watchMemory && (index & MEMORY_MASK) === 0 && heapUsed() + visitedBytes() > maxMemoryBytes) {
           recorder.stopBy('max-memory');
           break;
         }
@@ -95,7 +159,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
       if (onProgress !== undefined && --progressCountdown === 0) {
         progressCountdown = progressEvery;
         onProgress({
-          distinct: parents.length,
+          distinct,
           generated,
           depth,
           queue: queue.size,
@@ -108,7 +172,8 @@ export function checkBfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
       const actionCount = actions.length;
       if (actionCount === 0) {
         if (recorder.wantsDeadlocks && !model.isFinal(state)) {
-          if (recorder.recordDeadlock(traceTo(index, model.fingerprint(state)))) break;
+          const trace = traceTo(index, model.fingerprint(state), depth);
+          if (recorder.recordDeadlock(trace, undefined, depth)) break;
         }
         continue;
       }
@@ -126,21 +191,48 @@ export function checkBfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
         coverage.record(model.actionKind(action));
         const fingerprint = model.fingerprint(next);
         if (!visited.add(fingerprint[0], fingerprint[1])) continue;
-        if (parents.length >= maxStates) {
+        if (distinct >= maxStates) {
           recorder.stopBy('max-states');
           break search;
         }
-        const nextIndex = parents.append(index, a);
+        const nextIndex = distinct++;
+        parents?.append(index, a);
         queue.push(next);
         deepest = nextDepth;
-        if (recorder.scan(next) && recorder.commit(traceTo(nextIndex, fingerprint))) break search;
+        if (recorder.scan(next) && recorder.commit(traceTo(nextIndex, fingerprint, nextDepth))) {
+          break search;
+        }
       }
     }
   } catch (error) {
     recorder.fail(error);
   }
+  if (queue.size > peakFrontier) peakFrontier = queue.size;
+  const tableBytes = visitedBytes();
 
-  const distinct = parents.length;
+  let rerunStates = 0;
+  if (pending.length > 0) {
+    // The run is over: let its table and frontier go before the rebuild builds its own.
+    visited.clear();
+    queue.clear();
+    const rebuilt = rerunTraces(
+      model,
+      pending.map((p) => p.target),
+    );
+    rerunStates = rebuilt.statesExplored;
+    const traces = new Map<Trace<S, A>, Trace<S, A> | undefined>();
+    pending.forEach(({ standIn }, i) => {
+      const outcome = rebuilt.traces[i]!;
+      if ('trace' in outcome) {
+        traces.set(standIn, outcome.trace);
+      } else {
+        traces.set(standIn, undefined);
+        recorder.fail(outcome.error);
+      }
+    });
+    recorder.resolveTraces((standIn) => traces.get(standIn));
+  }
+
   return recorder.result(
     'bfs',
     buildStats({
@@ -149,7 +241,8 @@ export function checkBfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
       maxDepth: deepest,
       elapsedMs: now() - start,
       coverage,
-      tableBytes: visited.bytes + parents.bytes,
+      tableBytes,
     }),
+    { memory: { traceStore, visitedBytes: tableBytes, peakFrontier, rerunStates } },
   );
 }

@@ -1,11 +1,15 @@
 import { type Fingerprint, VmcheckError } from '../model/core/index.ts';
 
-/** Load factor above which the table doubles. */
+/** Load factor above which the table grows. */
 const MAX_LOAD = 0.75;
+/** Load factor right after growing: the new table has exactly twice as many slots as fingerprints. */
+const LOAD_AFTER_GROWTH = 0.5;
 /** Smallest table, in slots. */
 const MIN_CAPACITY = 16;
 /** Largest table, in slots (2^30 slots = 8 GiB); past it `add` throws `table-full`. */
 const MAX_CAPACITY = 2 ** 30;
+/** 2^-32, to scale a 32-bit hash onto `[0, capacity)`. */
+const TWO_TO_MINUS_32 = 2 ** -32;
 /** Stand-in for a real all-zero fingerprint, because all-zero marks an empty slot. */
 const ZERO_STAND_IN_HI = 0x9e3779b9;
 const ZERO_STAND_IN_LO = 0x7f4a7c15;
@@ -14,26 +18,34 @@ const ZERO_STAND_IN_LO = 0x7f4a7c15;
  * Set of 64-bit fingerprints in one flat `Uint32Array`: open addressing, linear probing.
  *
  * This is the visited-state table of the explorers (TLC's `FPSet`): 8 bytes a slot, no object per
- * state, so millions of states fit in tens of megabytes. The all-zero key marks an empty slot, so a
- * real all-zero fingerprint is stored as a fixed stand-in; the stand-in and the zero fingerprint are
- * then one key, a collision as unlikely as any other 64-bit one. Halves are taken as unsigned
- * (`>>> 0`), so a model returning signed halves still deduplicates. Iteration order is never
- * exposed, so nothing an explorer reports depends on slot layout.
+ * state. The capacity is not a power of two: when the load passes 0.75 the table grows to exactly
+ * twice as many slots as it holds fingerprints (about ×1.5), and a fingerprint's home slot is its
+ * mixed hash scaled onto the capacity (multiply-shift). The load therefore stays within (0.5, 0.75]
+ * from the first growth on, so the table costs between 10.7 and 16 bytes a fingerprint at every
+ * size, where doubling a power-of-two table costs up to 21.3. Growing briefly holds the old and the
+ * new table (about 2.5 times the old one).
+ *
+ * The all-zero key marks an empty slot, so a real all-zero fingerprint is stored as a fixed
+ * stand-in; the stand-in and the zero fingerprint are then one key, a collision as unlikely as any
+ * other 64-bit one. Halves are taken as unsigned (`>>> 0`), so a model returning signed halves still
+ * deduplicates. Iteration order is never exposed, so nothing an explorer reports depends on slot
+ * layout; the layout itself is a pure function of the fingerprints added and their order.
  */
 export class FingerprintSet {
   private table: Uint32Array;
-  private mask: number;
-  private shift: number;
+  private slots: number;
+  /** `slots / 2^32`: a 32-bit hash times this, truncated, is a slot. */
+  private scale: number;
   private threshold: number;
   private count = 0;
 
-  /** `initialCapacity` is a hint in states; the table starts at the next power of two of slots. */
+  /** `initialCapacity` is a hint in states: the first table holds that many within the load bound. */
   constructor(initialCapacity = 256) {
-    let capacity = MIN_CAPACITY;
-    while (capacity * MAX_LOAD < initialCapacity && capacity < MAX_CAPACITY) capacity *= 2;
+    const wanted = Math.ceil(Math.max(0, initialCapacity) / MAX_LOAD);
+    const capacity = Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, wanted));
     this.table = new Uint32Array(capacity * 2);
-    this.mask = capacity - 1;
-    this.shift = 32 - Math.log2(capacity);
+    this.slots = capacity;
+    this.scale = capacity * TWO_TO_MINUS_32;
     this.threshold = Math.floor(capacity * MAX_LOAD);
   }
 
@@ -47,9 +59,9 @@ export class FingerprintSet {
     return this.table.byteLength;
   }
 
-  /** Slots in the table (a power of two). */
+  /** Slots in the table. */
   get capacity(): number {
-    return this.mask + 1;
+    return this.slots;
   }
 
   /**
@@ -65,8 +77,8 @@ export class FingerprintSet {
       l = ZERO_STAND_IN_LO;
     }
     const table = this.table;
-    const mask = this.mask;
-    let slot = homeSlot(h, l, this.shift);
+    const slots = this.slots;
+    let slot = homeSlot(h, l, this.scale);
     for (;;) {
       const at = slot << 1;
       const th = table[at]!;
@@ -78,7 +90,7 @@ export class FingerprintSet {
         if (++this.count > this.threshold) this.grow();
         return true;
       }
-      slot = (slot + 1) & mask;
+      if (++slot === slots) slot = 0;
     }
   }
 
@@ -91,16 +103,25 @@ export class FingerprintSet {
       l = ZERO_STAND_IN_LO;
     }
     const table = this.table;
-    const mask = this.mask;
-    let slot = homeSlot(h, l, this.shift);
+    const slots = this.slots;
+    let slot = homeSlot(h, l, this.scale);
     for (;;) {
       const at = slot << 1;
       const th = table[at]!;
       const tl = table[at + 1]!;
       if (th === h && tl === l) return true;
       if ((th | tl) === 0) return false;
-      slot = (slot + 1) & mask;
+      if (++slot === slots) slot = 0;
     }
+  }
+
+  /** Forget every fingerprint and give back the table's memory, keeping a smallest table. */
+  clear(): void {
+    this.table = new Uint32Array(MIN_CAPACITY * 2);
+    this.slots = MIN_CAPACITY;
+    this.scale = MIN_CAPACITY * TWO_TO_MINUS_32;
+    this.threshold = Math.floor(MIN_CAPACITY * MAX_LOAD);
+    this.count = 0;
   }
 
   /** `add` for a `Fingerprint` tuple. */
@@ -115,7 +136,7 @@ export class FingerprintSet {
 
   private grow(): void {
     const oldTable = this.table;
-    const capacity = (this.mask + 1) * 2;
+    const capacity = Math.max(this.slots + 1, Math.floor(this.count / LOAD_AFTER_GROWTH));
     if (capacity > MAX_CAPACITY) {
       throw new VmcheckError('table-full', `visited-state table cannot grow past ${MAX_CAPACITY} slots`, {
         states: this.count,
@@ -131,32 +152,39 @@ export class FingerprintSet {
         { states: this.count },
       );
     }
-    const mask = capacity - 1;
-    const shift = 32 - Math.log2(capacity);
-    for (let at = 0; at < oldTable.length; at += 2) {
-      const h = oldTable[at]!;
-      const l = oldTable[at + 1]!;
+    const scale = capacity * TWO_TO_MINUS_32;
+    const end = capacity * 2;
+    const oldEnd = oldTable.length;
+    for (let from = 0; from < oldEnd; from += 2) {
+      const h = oldTable[from]!;
+      const l = oldTable[from + 1]!;
       if ((h | l) === 0) continue;
-      let slot = homeSlot(h, l, shift);
-      while ((table[slot << 1]! | table[(slot << 1) + 1]!) !== 0) slot = (slot + 1) & mask;
-      table[slot << 1] = h;
-      table[(slot << 1) + 1] = l;
+      let at = homeSlot(h, l, scale) << 1;
+      while ((table[at]! | table[at + 1]!) !== 0) {
+        at += 2;
+        if (at === end) at = 0;
+      }
+      table[at] = h;
+      table[at + 1] = l;
     }
     this.table = table;
-    this.mask = mask;
-    this.shift = shift;
+    this.slots = capacity;
+    this.scale = scale;
     this.threshold = Math.floor(capacity * MAX_LOAD);
   }
 }
 
 /**
- * Home slot of a fingerprint: both halves mixed, then the top bits (Fibonacci hashing).
+ * Home slot of a fingerprint: both halves mixed into 32 bits, then scaled onto `[0, capacity)` by
+ * `scale = capacity / 2^32` (the high bits of `hash × capacity`, Lemire's multiply-shift).
  *
  * Mixing again is cheap and keeps the table fast for models whose fingerprints are poor (a counter
- * in the low half, zero in the high half).
+ * in the low half, zero in the high half). The exact product is at most `capacity·(1 - 2^-32)` and
+ * a double rounds it by at most `capacity·2^-53`, so the truncated result is always a valid slot,
+ * the same on every platform (IEEE doubles).
  */
-function homeSlot(hi: number, lo: number, shift: number): number {
+function homeSlot(hi: number, lo: number, scale: number): number {
   let x = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi ^ (hi >>> 16), 0x85ebca6b);
   x ^= x >>> 15;
-  return Math.imul(x, 0x2545f491) >>> shift;
+  return ((Math.imul(x, 0x2545f491) >>> 0) * scale) | 0;
 }

@@ -15,12 +15,19 @@
  */
 export { type ActionPath, pathFromChoices } from './actionPath.ts';
 export { pathArbitrary, traceArbitrary } from './arbitraries.ts';
-export { checkBfs } from './bfs.ts';
+export { type BfsMemory, type BfsOptions, type BfsResult, checkBfs } from './bfs.ts';
 export { checkDfs } from './dfs.ts';
 export { FingerprintSet } from './fingerprintSet.ts';
-export { type CheckOptions, DEFAULT_PROGRESS_EVERY, type Progress } from './options.ts';
+export {
+  type CheckOptions,
+  DEFAULT_PROGRESS_EVERY,
+  DEFAULT_TRACE_STORE,
+  type Progress,
+  type TraceStore,
+} from './options.ts';
 export { ParentStore } from './parentStore.ts';
 export { replayChecked } from './replay.ts';
+export { type RerunTracesResult, rerunTraces, type TraceTarget } from './rerunTraces.ts';
 export { DEADLOCK_INVARIANT } from './runRecorder.ts';
 export {
   nextRunSeed,

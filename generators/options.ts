@@ -30,8 +30,8 @@ export interface CheckOptions {
   /** Most distinct states stored; finding one more stops the run (`max-states`). */
   readonly maxStates?: number;
   /**
-   * Memory budget in bytes: JS heap in use plus the visited-state table and parent store (which live
-   * outside the heap). Sampled every 4096 steps (`max-memory`): a step is an expanded state for BFS,
+   * Memory budget in bytes: JS heap in use plus the visited-state table and any parent store (which
+   * live outside the heap). Sampled every 4096 steps (`max-memory`): a step is an expanded state for BFS,
    * a move of the stack for DFS.
    */
   readonly maxMemoryBytes?: number;
@@ -54,6 +54,24 @@ export interface CheckOptions {
   readonly onProgress?: (progress: Progress) => void;
   /** How often `onProgress` is called, in expanded states. Default 50 000. */
   readonly progressEvery?: number;
+}
+
+/**
+ * How BFS keeps what it needs to rebuild a trace: `rerun` re-explores a prefix after the run,
+ * `parents` stores a predecessor pointer per state during it (see `BfsOptions.traceStore`).
+ */
+export type TraceStore = 'rerun' | 'parents';
+
+/** The trace store BFS uses unless told otherwise: the one within 16 bytes a state. */
+export const DEFAULT_TRACE_STORE: TraceStore = 'rerun';
+
+/** `traceStore` with its default; throws `VmcheckError('bad-options')` for an unknown one. */
+export function resolveTraceStore(traceStore: TraceStore | undefined): TraceStore {
+  if (traceStore === undefined) return DEFAULT_TRACE_STORE;
+  if (traceStore !== 'rerun' && traceStore !== 'parents') {
+    throw badOption('traceStore', traceStore, "'rerun' or 'parents'");
+  }
+  return traceStore;
 }
 
 /** `CheckOptions` with every default filled in. */

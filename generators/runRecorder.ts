@@ -100,10 +100,12 @@ export class RunRecorder<S, A> {
     return this.checkDeadlocks && !this.deadlockFound;
   }
 
-  /** Record a deadlock at the end of `trace`; true when the run should stop. */
-  recordDeadlock(trace: Trace<S, A>, extra?: object): boolean {
+  /**
+   * Record a deadlock at the end of `trace`, `depth` steps from an initial state (the trace's length
+   * unless the trace is a stand-in, see `resolveTraces`); true when the run should stop.
+   */
+  recordDeadlock(trace: Trace<S, A>, extra?: object, depth = trace.steps.length): boolean {
     this.deadlockFound = true;
-    const depth = trace.steps.length;
     this.discoveries.push({
       kind: 'deadlock',
       violation: {
@@ -115,6 +117,26 @@ export class RunRecorder<S, A> {
       ...extra,
     });
     return this.shouldStop();
+  }
+
+  /**
+   * Swap every recorded trace for `resolve(trace)`, for explorers that commit stand-ins during the
+   * run and rebuild the traces after it. A discovery or witness whose trace resolves to undefined
+   * could not be rebuilt and is dropped, as if never found (the explorer records why with `fail`).
+   * Discoveries that shared a stand-in share the resolved trace.
+   */
+  resolveTraces(resolve: (trace: Trace<S, A>) => Trace<S, A> | undefined): void {
+    const kept: Discovery<S, A>[] = [];
+    for (const discovery of this.discoveries) {
+      const trace = resolve(discovery.trace);
+      if (trace !== undefined) kept.push({ ...discovery, trace });
+    }
+    this.discoveries.splice(0, this.discoveries.length, ...kept);
+    for (const [property, standIn] of [...this.witnesses]) {
+      const trace = resolve(standIn);
+      if (trace === undefined) this.witnesses.delete(property);
+      else this.witnesses.set(property, trace);
+    }
   }
 
   /** Note that a bound stopped the run. The first bound noted is the one reported. */

@@ -32,6 +32,13 @@ export class StateQueue<S> {
     return state;
   }
 
+  /** Drop every queued state, so none is kept alive by the queue. */
+  clear(): void {
+    this.items = new Array<S | undefined>(1024);
+    this.head = 0;
+    this.count = 0;
+  }
+
   private grow(): void {
     const old = this.items;
     const items = new Array<S | undefined>(old.length * 2);
