@@ -331,21 +331,21 @@ export class Relocation extends Reconfiguration {
   private moveOne(maxPages = 1): StepOutcome | null {
     const { vm, ctx } = this;
     const to = this.to!;
-    const n = this.pages;
     const space = vm.space!;
     const order = (this.order ??= this.buildOrder());
+    const n = order.length;
     const ignoreTargets = ctx.behaviour.moveTargetedPage;
     const ignoreOccupant = ctx.behaviour.overlapCopy;
     const blockedByIo: number[] = [];
+    const left: number[] = [];
     let blockedByOccupant = -1;
-    let pending = 0;
     for (let k = 0; k < n; k++) {
       const index = (this.cursor + k) % n;
       const page = order[index]!;
       const dest = to + page;
       const current = space.walk(page);
       if (current === dest) continue;
-      pending++;
+      left.push(page);
       if (!ignoreTargets && this.targeted(page)) {
         blockedByIo.push(page);
         continue;
@@ -360,7 +360,15 @@ export class Relocation extends Reconfiguration {
       }
       return this.place(page, current, dest);
     }
-    if (pending === 0) return null;
+    // A full scan moved nothing: from now on scan only the pages still left, in the same order.
+    this.order = Int32Array.from(left);
+    this.cursor = 0;
+    if (left.length === 0) {
+      // Every page in the list is in place; check them all once more (a page-in may have stolen one).
+      if (n === this.pages) return null;
+      this.order = null;
+      return this.moveOne(maxPages);
+    }
     if (blockedByIo.length > 0) {
       return this.waiting(
         '5085',
@@ -404,7 +412,8 @@ export class Relocation extends Reconfiguration {
     const order = this.order!;
     const space = vm.space!;
     const first = order[index]!;
-    const step = index + 1 < order.length ? order[index + 1]! - first : 0;
+    const next = index + 1 < order.length ? order[index + 1]! - first : 0;
+    const step = next === 1 || next === -1 ? next : 0;
     let count = 1;
     while (count < maxPages && index + count < order.length && step !== 0) {
       const page = first + step * count;
