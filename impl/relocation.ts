@@ -313,7 +313,10 @@ export class Relocation extends Reconfiguration {
     }
   }
 
-  /** Try the pages in this order: away from the direction of travel first, so overlaps resolve. */
+  /**
+   * Move order: highest page first when moving up, lowest first otherwise, so with overlapping
+   * areas each page's destination has usually been vacated by the time its turn comes.
+   */
   private buildOrder(): Int32Array {
     const n = this.pages;
     const order = new Int32Array(n);
@@ -326,7 +329,9 @@ export class Relocation extends Reconfiguration {
   /**
    * [5085] Move one page (copy, then switch its entry) that no in-flight transfer targets into its
    * destination frame, provided that frame holds no live page; page a paged-out page straight in.
-   * Null when every page is in place. With `maxPages` > 1, see `placeRun`.
+   * Pages are tried in move order from the last page moved on; once a full pass moves nothing,
+   * only the pages still out of place are tried. Null when every page is in place. With
+   * `maxPages` > 1, see `placeRun`.
    */
   private moveOne(maxPages = 1): StepOutcome | null {
     const { vm, ctx } = this;
