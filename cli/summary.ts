@@ -4,7 +4,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { checkBfs } from '../generators/index.ts';
-import { checkProgress } from '../generators/progress.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
 import { type RunSummaryRow, runSummaryRow } from '../reports/index.ts';
 import { VARIANTS } from '../scenario/variants.ts';

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: every benchmark, each result saved as JSON under bench/results/ with the machine
+ * it ran on. Medians and ratios come from runs in the same process, one after the other.
+ *
+ * - model.json: distinct states/s and bytes per visited state exploring fig6-relocation and
+ *   fig8-resize with `patent` to completion, readable model vs lean fast path (checkBfs).
+ * - relocation.json: impl/ relocating a 64 MiB page-fixed area with I/O in flight, MB/s next to a
+ *   plain copy of the same bytes.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { runModelBench } from './lean.bench.ts';
+import { runRelocationBench } from './relocation.bench.ts';
+
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const machine = {
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  loadAverage: loadavg()[0],
+};
+
+const only = process.argv.slice(2);
+const benches: [string, () => Promise<object>][] = [
+  ['model', () => runModelBench()],
+  ['relocation', () => runRelocationBench()],
+];
+for (const [name, run] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`bench ${name}...\n`);
+  const result = await run();
+  const record = { bench: name, date: new Date().toISOString(), machine, result };
+  writeFileSync(new URL(`${name}.json`, dir), `${JSON.stringify(record, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+}
