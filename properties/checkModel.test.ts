@@ -4,6 +4,7 @@ import { checkProgress } from '../generators/progress.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { createCheckModel } from './checkModel.ts';
+import { createLeanModel } from './leanCheckModel.ts';
 
 const load = (name: string) =>
   loadScenarioFile(new URL(`../scenarios/${name}.json`, import.meta.url).pathname);
@@ -169,6 +170,19 @@ describe('checking every scenario under every variant', () => {
           d.violation,
         );
       }
+    },
+  );
+
+  it.each(PINNED)(
+    'should find the same shortest counterexamples with the lean engine on %s under %s',
+    (name, variant, status, _distinct, shortest) => {
+      const lean = createLeanModel(load(name), variant);
+      const result = checkBfs(lean, { stopAtFirst: false });
+      expect(result.status).toBe(status);
+      expect(
+        Object.fromEntries(result.discoveries.map((d) => [d.violation.invariant, d.trace.steps.length])),
+      ).toEqual(shortest);
+      if (variant === 'patent') expect(result.stats.distinctStates).toBe(_distinct);
     },
   );
 
