@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { createMachineFromFile } from './index.ts';
 import { scenarioPath } from './testSupport.ts';
 
-it('should behave as the usage example in impl/README.md says', async () => {
+it('should behave as the usage example in README.md (The storage manager) says', async () => {
   const machine = createMachineFromFile(scenarioPath('fig1-failover'), { variant: 'patent' });
   machine.write('VM-2', 0, new TextEncoder().encode('hello'));
   machine.device(0).write(0, new Uint8Array(4096).fill(0x5a));
