@@ -131,7 +131,7 @@ function apply(ctx: VmmContext, before: MachineState, d: S, a: Action): void {
       d.nextRequest++;
       d.settledEvent = null;
       if (req.kind === 'relocate')
-        d.reconfig = newRelocation(ctx, 'relocate', req.vm, req.to, null, vm.size, vm);
+        d.reconfig = newRelocation(ctx, 'relocate', req.vm, req.to, null, vm.size);
       else if (req.kind === 'toPageable')
         d.reconfig = patentRelocation('toPageable', req.vm, null, req.resident, vm.size);
       else if (req.kind === 'toPageFixed') {
@@ -167,7 +167,7 @@ function apply(ctx: VmmContext, before: MachineState, d: S, a: Action): void {
       const r = d.reconfig as Draft<Resize>;
       const after = ctx.events[r.event]!.after[a.vm]!;
       r.cursor = a.vm;
-      r.relocation = newRelocation(ctx, 'resize', a.vm, after.origin, null, after.size, before.vms[a.vm]!);
+      r.relocation = newRelocation(ctx, 'resize', a.vm, after.origin, null, after.size);
       return;
     }
     case 'resize.askGrow': {
@@ -230,7 +230,6 @@ function newRelocation(
   dest: number,
   resident: number | null,
   size: number,
-  _state: VmState,
 ): Relocation | PriorArtRelocation {
   if (ctx.variant === 'prior-art') return { kind: 'priorArt', purpose, vm, dest, size, step: 'suspend' };
   return patentRelocation(purpose, vm, dest, resident, size);
