@@ -6,7 +6,6 @@
  * Determinism: action indices of a lean path replay on the readable model (`readableTrace`), which
  * is how a violation found by the fast path is shown to the user with full incident details.
  */
-import { fingerprintInts } from '../model/core/fingerprint.ts';
 import type { Fingerprint, Json, Model } from '../model/core/model.ts';
 import { replayIndices, type Trace } from '../model/core/trace.ts';
 import { ACTION_KINDS, type Action, describeAction } from '../model/vmm/actions.ts';
@@ -14,6 +13,7 @@ import { buildContext, type VmmContext } from '../model/vmm/context.ts';
 import { initialState } from '../model/vmm/initial.ts';
 import { decode, encode } from '../model/vmm/lean/codec.ts';
 import { leanActions } from '../model/vmm/lean/enabled.ts';
+import { fingerprintWords } from '../model/vmm/lean/fingerprint.ts';
 import * as K from '../model/vmm/lean/layout.ts';
 import { createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import { leanNext } from '../model/vmm/lean/step.ts';
@@ -45,6 +45,7 @@ export function createLeanModel(scenario: Scenario, variant: Variant = scenario.
   const readable = createCheckModel(scenario, variant);
   const initial = encode(kit.L, initialState(ctx));
   const actions = kit.T.actions;
+  const kindNames = kit.T.kindName;
   return {
     name: `${scenario.name}/${variant}`,
     ctx,
@@ -56,9 +57,9 @@ export function createLeanModel(scenario: Scenario, variant: Variant = scenario.
     actions: (state) => leanActions(kit, state),
     next: (state, code) => leanNext(kit, state, code),
     properties: leanProperties(kit, readable.properties),
-    fingerprint: (state): Fingerprint => fingerprintInts(state),
+    fingerprint: (state): Fingerprint => fingerprintWords(state),
     describeAction: (code) => describeAction(ctx, actions[code]!),
-    actionKind: (code) => actions[code]!.kind,
+    actionKind: (code) => kindNames[code]!,
     actionKinds: ACTION_KINDS,
     actionToJson: (code) => actions[code] as unknown as Json,
     stateToJson: (state) => decode(kit.L, state) as unknown as Json,

@@ -3,12 +3,63 @@
  * this table, so enumerating actions allocates no objects and the readable `Action` of a code is
  * one array lookup.
  */
-import type { Action } from '../actions.ts';
+import { ACTION_KINDS, type Action } from '../actions.ts';
 import type { VmmContext } from '../context.ts';
+
+/**
+ * Numeric action kinds: `A_*` is the kind's index in `ACTION_KINDS`, so the lean step switches on a
+ * small integer rather than comparing strings (checked against `ACTION_KINDS` by actionTable.test.ts).
+ */
+export const A_GUEST_START_IO = 0;
+export const A_GUEST_CPU_ACCESS = 1;
+export const A_GUEST_OFFLINE = 2;
+export const A_GUEST_ONLINE = 3;
+export const A_VMM_TRANSLATE_IO = 4;
+export const A_VMM_START_HOST_PROGRAM = 5;
+export const A_VMM_START_REFUSED = 6;
+export const A_VMM_PAGE_IN = 7;
+export const A_CHANNEL_TRANSFER = 8;
+export const A_CHANNEL_END = 9;
+export const A_CHANNEL_ERROR = 10;
+export const A_CPU_DISPATCH = 11;
+export const A_VM_TERMINATE = 12;
+export const A_REQUEST_BEGIN = 13;
+export const A_EVENT_ARRIVE = 14;
+export const A_RELOC_CLEAR_DIRECT = 15;
+export const A_RELOC_BUILD_SPACE = 16;
+export const A_RELOC_PAGE_OUT = 17;
+export const A_RELOC_COPY_ALL = 18;
+export const A_RELOC_START_PAGING = 19;
+export const A_RELOC_COPY_PAGE = 20;
+export const A_RELOC_REMAP_PAGE = 21;
+export const A_RELOC_PAGE_IN_TO_DEST = 22;
+export const A_RELOC_SET_ORIGIN = 23;
+export const A_RELOC_SET_PAGE_FIXED = 24;
+export const A_RELOC_SET_DIRECT = 25;
+export const A_RELOC_DISPATCH = 26;
+export const A_PRIOR_SUSPEND = 27;
+export const A_PRIOR_COPY = 28;
+export const A_PRIOR_RESUME = 29;
+export const A_RESIZE_BEGIN = 30;
+export const A_RESIZE_ASK_SHRINK = 31;
+export const A_RESIZE_RELOCATE = 32;
+export const A_RESIZE_ASK_GROW = 33;
+export const A_RESIZE_REASSIGN_CPUS = 34;
 
 /** Codes of the actions of one scenario, grouped by kind; `actions[code]` is the readable action. */
 export interface ActionTable {
   readonly actions: readonly Action[];
+  /** `kind[code]`: the action's numeric kind (`A_*`), its index in `ACTION_KINDS`. */
+  readonly kind: Uint8Array;
+  /** `kindName[code]`: the action's kind as in `ACTION_KINDS`, for coverage statistics. */
+  readonly kindName: readonly string[];
+  /**
+   * `arg[code]`: the action's first parameter (io, access, vm, page, channel, request or event;
+   * the CPU of `cpu.dispatch`), 0 when it has none; `arg2[code]`: the page of `vmm.pageIn`, the VM
+   * of `cpu.dispatch`, else 0. Plain arrays of numbers, so the hot path reads no action objects.
+   */
+  readonly arg: Int32Array;
+  readonly arg2: Int32Array;
   readonly startIo: Int32Array;
   readonly cpuAccess: Int32Array;
   readonly offline: Int32Array;
@@ -57,7 +108,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
   const V = ctx.vmNames.length;
   const C = ctx.scenario.channels;
   const cpus = ctx.scenario.cpus;
-  return {
+  const table = {
     actions,
     startIo: each(ctx.io.length, (io) => ({ kind: 'guest.startIo', io })),
     cpuAccess: each(ctx.access.length, (access) => ({ kind: 'guest.cpuAccess', access })),
@@ -99,4 +150,50 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     askGrow: each(V, (vm) => ({ kind: 'resize.askGrow', vm })),
     reassignCpus: add({ kind: 'resize.reassignCpus' }),
   };
+  const kind = Uint8Array.from(actions, (a) => ACTION_KINDS.indexOf(a.kind));
+  const arg = new Int32Array(actions.length);
+  const arg2 = new Int32Array(actions.length);
+  actions.forEach((a, code) => {
+    [arg[code], arg2[code]] = parameters(a);
+  });
+  return { ...table, kind, kindName: actions.map((a) => a.kind), arg, arg2 };
+}
+
+/** The numeric parameters of `a`, as `ActionTable.arg` and `arg2` hold them. */
+function parameters(a: Action): [number, number] {
+  switch (a.kind) {
+    case 'guest.startIo':
+    case 'vmm.translateIo':
+    case 'vmm.startHostProgram':
+    case 'vmm.startRefused':
+      return [a.io, 0];
+    case 'guest.cpuAccess':
+      return [a.access, 0];
+    case 'guest.offline':
+    case 'guest.online':
+    case 'vm.terminate':
+    case 'resize.askShrink':
+    case 'resize.relocate':
+    case 'resize.askGrow':
+      return [a.vm, 0];
+    case 'vmm.pageIn':
+      return [a.vm, a.page];
+    case 'channel.transfer':
+    case 'channel.end':
+    case 'channel.error':
+      return [a.channel, 0];
+    case 'cpu.dispatch':
+      return [a.cpu, a.vm];
+    case 'request.begin':
+      return [a.request, 0];
+    case 'event.arrive':
+    case 'resize.begin':
+      return [a.event, 0];
+    case 'reloc.pageOut':
+    case 'reloc.copyPage':
+    case 'reloc.pageInToDest':
+      return [a.page, 0];
+    default:
+      return [0, 0];
+  }
 }

@@ -3,6 +3,7 @@
  * the state before the step use `s`, reads of the state being built use `n`, as the readable
  * model reads `before` and its draft. Incidents set a bit of their kind.
  */
+import * as A from './actionTable.ts';
 import * as K from './layout.ts';
 import type { LeanKit } from './queries.ts';
 import * as Q from './queries.ts';
@@ -94,6 +95,43 @@ const {
   vmBase,
 } = K;
 const {
+  A_GUEST_START_IO,
+  A_GUEST_CPU_ACCESS,
+  A_GUEST_OFFLINE,
+  A_GUEST_ONLINE,
+  A_VMM_TRANSLATE_IO,
+  A_VMM_START_HOST_PROGRAM,
+  A_VMM_START_REFUSED,
+  A_VMM_PAGE_IN,
+  A_CHANNEL_TRANSFER,
+  A_CHANNEL_END,
+  A_CHANNEL_ERROR,
+  A_CPU_DISPATCH,
+  A_VM_TERMINATE,
+  A_REQUEST_BEGIN,
+  A_EVENT_ARRIVE,
+  A_RELOC_CLEAR_DIRECT,
+  A_RELOC_BUILD_SPACE,
+  A_RELOC_PAGE_OUT,
+  A_RELOC_COPY_ALL,
+  A_RELOC_START_PAGING,
+  A_RELOC_COPY_PAGE,
+  A_RELOC_REMAP_PAGE,
+  A_RELOC_PAGE_IN_TO_DEST,
+  A_RELOC_SET_ORIGIN,
+  A_RELOC_SET_PAGE_FIXED,
+  A_RELOC_SET_DIRECT,
+  A_RELOC_DISPATCH,
+  A_PRIOR_SUSPEND,
+  A_PRIOR_COPY,
+  A_PRIOR_RESUME,
+  A_RESIZE_BEGIN,
+  A_RESIZE_ASK_SHRINK,
+  A_RESIZE_RELOCATE,
+  A_RESIZE_ASK_GROW,
+  A_RESIZE_REASSIGN_CPUS,
+} = A;
+const {
   allocState,
   computeHolders,
   computeTargets,
@@ -120,26 +158,31 @@ function incident(n: Int32Array, bit: number): void {
 }
 
 function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
-  const a = k.T.actions[code]!;
+  const T = k.T;
+  const kind = T.kind[code]!;
+  // The action's parameters (see `ActionTable.arg`): named per case below.
+  const arg = T.arg[code]!;
   const L = k.L;
   const V = k.vmCount;
-  switch (a.kind) {
-    case 'guest.startIo': {
-      const ib = ioBase(L, a.io);
-      if (n[vmBase(L, k.ioVm[a.io]!) + VM_DIRECT] === 1) {
+  switch (kind) {
+    case A_GUEST_START_IO: {
+      const io = arg;
+      const ib = ioBase(L, io);
+      if (n[vmBase(L, k.ioVm[io]!) + VM_DIRECT] === 1) {
         n[ib + IO_STATUS] = S_RUNNING;
         n[ib + IO_MODE] = M_DIRECT;
-        n[L.channels + k.ioChannel[a.io]!] = a.io;
+        n[L.channels + k.ioChannel[io]!] = io;
       } else {
         n[ib + IO_STATUS] = S_REQUESTED;
       }
       return;
     }
-    case 'guest.cpuAccess':
-      cpuAccess(k, n, a.access);
+    case A_GUEST_CPU_ACCESS:
+      cpuAccess(k, n, arg);
       return;
-    case 'guest.offline': {
-      const b = vmBase(L, a.vm);
+    case A_GUEST_OFFLINE: {
+      const vm = arg;
+      const b = vmBase(L, vm);
       const keep = n[b + VM_SHRINK]!;
       const online = n[b + VM_ONLINE]!;
       const hasSt = n[b + VM_HAS_ST] === 1;
@@ -155,60 +198,68 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
       advanceResize(k, n);
       return;
     }
-    case 'guest.online': {
-      const b = vmBase(L, a.vm);
+    case A_GUEST_ONLINE: {
+      const vm = arg;
+      const b = vmBase(L, vm);
       n[b + VM_ONLINE] = n[b + VM_SIZE]!;
       n[G_RS_ASKED] = 0;
       advanceResize(k, n);
       return;
     }
-    case 'vmm.translateIo': {
-      const ib = ioBase(L, a.io);
-      const b = vmBase(L, k.ioVm[a.io]!);
+    case A_VMM_TRANSLATE_IO: {
+      const io = arg;
+      const ib = ioBase(L, io);
+      const b = vmBase(L, k.ioVm[io]!);
       const MT = L.maxTransfers;
-      const len = k.ioLength[a.io]!;
-      for (let x = 0; x < len; x++) n[ib + IO_FRAMES + x] = frameOf(L, n, b, k.ioPage[a.io * MT + x]!);
-      for (let x = 0; x < len; x++) n[b + L.pins + k.ioPage[a.io * MT + x]!]!++;
+      const len = k.ioLength[io]!;
+      for (let x = 0; x < len; x++) n[ib + IO_FRAMES + x] = frameOf(L, n, b, k.ioPage[io * MT + x]!);
+      for (let x = 0; x < len; x++) n[b + L.pins + k.ioPage[io * MT + x]!]!++;
       n[ib + IO_HAS_FRAMES] = 1;
       n[ib + IO_STATUS] = S_TRANSLATED;
       n[ib + IO_MODE] = M_HOST;
       return;
     }
-    case 'vmm.startHostProgram':
-      n[ioBase(L, a.io) + IO_STATUS] = S_RUNNING;
-      n[L.channels + k.ioChannel[a.io]!] = a.io;
+    case A_VMM_START_HOST_PROGRAM:
+      n[ioBase(L, arg) + IO_STATUS] = S_RUNNING;
+      n[L.channels + k.ioChannel[arg]!] = arg;
       return;
-    case 'vmm.startRefused': {
-      const ib = ioBase(L, a.io);
-      const b = vmBase(L, k.ioVm[a.io]!);
-      const len = k.ioLength[a.io]!;
-      for (let x = 0; x < len; x++) n[b + L.pins + k.ioPage[a.io * L.maxTransfers + x]!]!--;
+    case A_VMM_START_REFUSED: {
+      const io = arg;
+      const ib = ioBase(L, io);
+      const b = vmBase(L, k.ioVm[io]!);
+      const len = k.ioLength[io]!;
+      for (let x = 0; x < len; x++) n[b + L.pins + k.ioPage[io * L.maxTransfers + x]!]!--;
       n[ib + IO_STATUS] = S_REQUESTED;
       n[ib + IO_MODE] = M_NONE;
       clearHostFrames(k, n, ib);
       return;
     }
-    case 'vmm.pageIn': {
-      const b = vmBase(L, a.vm);
+    case A_VMM_PAGE_IN: {
+      const vm = arg;
+      const page = T.arg2[code]!;
+      const b = vmBase(L, vm);
       computeHolders(k, s);
       const f = lowestFreeFrame(k, s);
-      n[L.frames + f] = n[b + L.paging + a.page]!;
-      n[b + L.paging + a.page] = 0;
-      n[b + L.pte + a.page] = f;
+      n[L.frames + f] = n[b + L.paging + page]!;
+      n[b + L.paging + page] = 0;
+      n[b + L.pte + page] = f;
       return;
     }
-    case 'channel.transfer':
-      channelTransfer(k, s, n, a.channel);
+    case A_CHANNEL_TRANSFER:
+      channelTransfer(k, s, n, arg);
       return;
-    case 'channel.end':
-    case 'channel.error':
-      endProgram(k, n, a.channel, a.kind === 'channel.end' ? S_DONE : S_FAILED);
+    case A_CHANNEL_END:
+    case A_CHANNEL_ERROR:
+      endProgram(k, n, arg, kind === A_CHANNEL_END ? S_DONE : S_FAILED);
       return;
-    case 'cpu.dispatch':
-      n[L.running + a.cpu] = a.vm;
+    case A_CPU_DISPATCH: {
+      const cpu = arg;
+      n[L.running + cpu] = T.arg2[code]!; // the VM
       return;
-    case 'vm.terminate': {
-      const b = vmBase(L, a.vm);
+    }
+    case A_VM_TERMINATE: {
+      const vm = arg;
+      const b = vmBase(L, vm);
       const size = n[b + VM_SIZE]!;
       for (let page = 0; page < size; page++) {
         const f = frameOf(L, n, b, page);
@@ -216,13 +267,14 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
       }
       n[b + VM_ALIVE] = 0;
       const cpus = k.ctx.scenario.cpus;
-      for (let c = 0; c < cpus; c++) if (n[L.running + c] === a.vm) n[L.running + c] = -1;
+      for (let c = 0; c < cpus; c++) if (n[L.running + c] === vm) n[L.running + c] = -1;
       n[G_NEXT_REQUEST]!++;
       n[G_SETTLED] = -1;
       return;
     }
-    case 'request.begin': {
-      const req = k.ctx.requests[a.request]!;
+    case A_REQUEST_BEGIN: {
+      const request = arg;
+      const req = k.ctx.requests[request]!;
       const b = vmBase(L, req.vm);
       const size = s[b + VM_SIZE]!;
       n[G_NEXT_REQUEST]!++;
@@ -240,37 +292,39 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
       }
       return;
     }
-    case 'event.arrive':
-      n[L.events + a.event] = E_PENDING;
+    case A_EVENT_ARRIVE:
+      n[L.events + arg] = E_PENDING;
       return;
-    case 'resize.begin':
-      n[L.events + a.event] = E_RUNNING;
+    case A_RESIZE_BEGIN:
+      n[L.events + arg] = E_RUNNING;
       n[G_SETTLED] = -1;
       n[G_RC] = RC_RESIZE;
-      n[G_RS_EVENT] = a.event;
+      n[G_RS_EVENT] = arg;
       n[G_RS_STEP] = RS_SHRINK;
       n[G_RS_CURSOR] = -1;
       n[G_RS_ASKED] = 0;
       clearRelocation(n);
       advanceResize(k, n);
       return;
-    case 'resize.askShrink':
-      n[vmBase(L, a.vm) + VM_SHRINK] = k.afterSize[n[G_RS_EVENT]! * V + a.vm]!;
-      n[G_RS_CURSOR] = a.vm;
+    case A_RESIZE_ASK_SHRINK:
+      n[vmBase(L, arg) + VM_SHRINK] = k.afterSize[n[G_RS_EVENT]! * V + arg]!;
+      n[G_RS_CURSOR] = arg;
       n[G_RS_ASKED] = 1;
       return;
-    case 'resize.relocate': {
-      const x = n[G_RS_EVENT]! * V + a.vm;
-      n[G_RS_CURSOR] = a.vm;
-      newRelocation(k, n, P_RESIZE, a.vm, k.afterOrigin[x]!, k.afterSize[x]!);
+    case A_RESIZE_RELOCATE: {
+      const vm = arg;
+      const x = n[G_RS_EVENT]! * V + vm;
+      n[G_RS_CURSOR] = vm;
+      newRelocation(k, n, P_RESIZE, vm, k.afterOrigin[x]!, k.afterSize[x]!);
       return;
     }
-    case 'resize.askGrow': {
-      const b = vmBase(L, a.vm);
-      const newSize = k.afterSize[n[G_RS_EVENT]! * V + a.vm]!;
+    case A_RESIZE_ASK_GROW: {
+      const vm = arg;
+      const b = vmBase(L, vm);
+      const newSize = k.afterSize[n[G_RS_EVENT]! * V + vm]!;
       const origin = n[b + VM_ORIGIN]!;
       for (let page = n[b + VM_SIZE]!; page < newSize; page++) {
-        n[L.frames + origin + page] = dataCode(L, a.vm, page, 0);
+        n[L.frames + origin + page] = dataCode(L, vm, page, 0);
         n[b + L.pte + page] = -1;
         n[b + L.pins + page] = 0;
         n[b + L.expected + page] = 0;
@@ -278,21 +332,21 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
       }
       n[b + VM_SIZE] = newSize;
       n[b + VM_END] = origin + newSize - 1;
-      n[G_RS_CURSOR] = a.vm;
+      n[G_RS_CURSOR] = vm;
       n[G_RS_ASKED] = 1;
       return;
     }
-    case 'resize.reassignCpus':
+    case A_RESIZE_REASSIGN_CPUS:
       reassignCpus(k, n);
       return;
-    case 'prior.suspend':
+    case A_PRIOR_SUSPEND:
       n[G_SUSPENDED] = 1;
       n[G_RL_STEP] = PR_COPY;
       return;
-    case 'prior.copy':
+    case A_PRIOR_COPY:
       priorCopy(k, s, n);
       return;
-    case 'prior.resume':
+    case A_PRIOR_RESUME:
       n[G_SUSPENDED] = 0;
       finishRelocation(k, n);
       return;
@@ -442,9 +496,9 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
   const T = k.T;
   const v = n[G_RL_VM]!;
   const b = vmBase(L, v);
-  const a = T.actions[code]!;
-  switch (a.kind) {
-    case 'reloc.clearDirect': // 5000
+  const kind = T.kind[code]!;
+  switch (kind) {
+    case A_RELOC_CLEAR_DIRECT: // 5000
       n[b + VM_DIRECT] = 0;
       for (let i = 0; i < k.ioCount; i++) {
         const ib = ioBase(L, i);
@@ -453,7 +507,7 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
       }
       n[G_RL_STEP] = ST_BUILD_SPACE;
       return;
-    case 'reloc.buildSpace': {
+    case A_RELOC_BUILD_SPACE: {
       // 5010
       const origin = n[b + VM_ORIGIN]!;
       const online = n[b + VM_ONLINE]!;
@@ -466,17 +520,18 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
       else n[G_RL_STEP] = n[G_RL_DEST]! < 0 ? ST_DISPATCH : ST_CHECK_INFLIGHT;
       return;
     }
-    case 'reloc.pageOut': {
+    case A_RELOC_PAGE_OUT: {
       // 5020-5030
-      const f = pteOf(L, n, b, a.page);
-      n[b + L.paging + a.page] = n[L.frames + f]!;
+      const page = T.arg[code]!;
+      const f = pteOf(L, n, b, page);
+      n[b + L.paging + page] = n[L.frames + f]!;
       n[L.frames + f] = 0;
-      n[b + L.pte + a.page] = -1;
+      n[b + L.pte + page] = -1;
       if (residentPages(L, n, b) <= n[G_RL_RESIDENT]!)
         n[G_RL_STEP] = n[G_RL_DEST]! < 0 ? ST_DISPATCH : ST_CHECK_INFLIGHT;
       return;
     }
-    case 'reloc.copyAll': {
+    case A_RELOC_COPY_ALL: {
       // 5040
       const dest = n[G_RL_DEST]!;
       const limit = Math.min(n[b + VM_ONLINE]!, n[G_RL_SIZE]!);
@@ -495,23 +550,24 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
       n[G_RL_STEP] = k.finishing[0]!;
       return;
     }
-    case 'reloc.startPaging':
+    case A_RELOC_START_PAGING:
       n[G_RL_STEP] = ST_MOVE_PAGES;
       return;
-    case 'reloc.copyPage': {
+    case A_RELOC_COPY_PAGE: {
       // 5085, first half
-      const from = pteOf(L, n, b, a.page);
-      const to = n[G_RL_DEST]! + a.page;
+      const page = T.arg[code]!;
+      const from = pteOf(L, n, b, page);
+      const to = n[G_RL_DEST]! + page;
       computeHolders(k, s);
       if (to < k.frameCount && L.hCount[to]! > 0) incident(n, I_OVERWROTE_LIVE);
-      noteMovedTargets(k, s, n, v, a.page + 1, a.page);
+      noteMovedTargets(k, s, n, v, page + 1, page);
       n[L.frames + to] = n[L.frames + from]!;
-      n[b + L.pte + a.page] = -1;
-      n[G_TR_PAGE] = a.page;
+      n[b + L.pte + page] = -1;
+      n[G_TR_PAGE] = page;
       n[G_TR_FROM] = from;
       return;
     }
-    case 'reloc.remapPage': {
+    case A_RELOC_REMAP_PAGE: {
       // 5085, second half
       const page = n[G_TR_PAGE]!;
       const from = n[G_TR_FROM]!;
@@ -522,14 +578,15 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
       if (!frameStillHeld(k, n, from)) n[L.frames + from] = 0;
       return;
     }
-    case 'reloc.pageInToDest': {
-      const to = n[G_RL_DEST]! + a.page;
-      n[L.frames + to] = n[b + L.paging + a.page]!;
-      n[b + L.paging + a.page] = 0;
-      n[b + L.pte + a.page] = to;
+    case A_RELOC_PAGE_IN_TO_DEST: {
+      const page = T.arg[code]!;
+      const to = n[G_RL_DEST]! + page;
+      n[L.frames + to] = n[b + L.paging + page]!;
+      n[b + L.paging + page] = 0;
+      n[b + L.pte + page] = to;
       return;
     }
-    case 'reloc.setOrigin': {
+    case A_RELOC_SET_ORIGIN: {
       // 5090-5100
       const dest = n[G_RL_DEST]!;
       const size = n[G_RL_SIZE]!;
@@ -542,22 +599,22 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
       afterFinishing(k, n, ST_SET_ORIGIN);
       return;
     }
-    case 'reloc.setPageFixed': // 5110
+    case A_RELOC_SET_PAGE_FIXED: // 5110
       n[b + VM_FIXED] = 1;
       n[b + VM_HAS_ST] = 0;
       for (let page = 0; page < L.maxPages; page++) n[b + L.pte + page] = -1;
       afterFinishing(k, n, ST_SET_PAGE_FIXED);
       return;
-    case 'reloc.setDirect': // 5120
+    case A_RELOC_SET_DIRECT: // 5120
       n[b + VM_DIRECT] = k.configuredDirect[v]!;
       afterFinishing(k, n, ST_SET_DIRECT);
       return;
-    case 'reloc.dispatch': // 5130-5160
+    case A_RELOC_DISPATCH: // 5130-5160
       for (let i = 0; i < k.ioCount; i++) n[ioBase(L, i) + IO_BEFORE] = 0;
       finishRelocation(k, n);
       return;
     default:
-      throw new Error(`lean step: action ${a.kind} is not a relocation step`);
+      throw new Error(`lean step: action ${T.kindName[code]} is not a relocation step`);
   }
 }
 
