@@ -70,8 +70,8 @@ export function createLeanModel(scenario: Scenario, variant: Variant = scenario.
 /** `isFinal` of model.ts on a lean state. */
 export function leanIsFinal(kit: LeanKit, s: Int32Array): boolean {
   const L = kit.L;
-  if (s[G_RC] !== RC_NONE || s[G_NEXT_REQUEST] !== kit.ctx.requests.length) return false;
-  for (let e = 0; e < kit.ctx.events.length; e++) if (s[L.events + e] !== E_DONE) return false;
+  if (s[G_RC] !== RC_NONE || s[G_NEXT_REQUEST] !== kit.requestCount) return false;
+  for (let e = 0; e < kit.eventCount; e++) if (s[L.events + e] !== E_DONE) return false;
   for (let i = 0; i < kit.ioCount; i++) {
     const st = s[ioBase(L, i) + IO_STATUS];
     if (st !== S_IDLE && st !== S_DONE && st !== S_FAILED) return false;

@@ -191,7 +191,7 @@ const cpusAndSizesFollowTable: Holds = (k, s) => {
         if (w !== v && s[bw + VM_ALIVE] === 1 && (L.cpuMasks[s[bw + VM_CPUS]!]! & (1 << c)) !== 0)
           return false;
       }
-      if (c < k.ctx.scenario.cpus) {
+      if (c < k.cpuCount) {
         const runner = s[L.running + c]!;
         if (runner >= 0 && runner !== v) return false;
       }
@@ -230,7 +230,7 @@ const oneReconfigurationAtATime: Holds = (k, s) => {
   const L = k.L;
   const resize = s[G_RC] === RC_RESIZE;
   let running = 0;
-  const E = k.ctx.events.length;
+  const E = k.eventCount;
   for (let e = 0; e < E; e++) if (s[L.events + e] === E_RUNNING) running++;
   if (running > (resize ? 1 : 0)) return false;
   if (resize && s[L.events + s[G_RS_EVENT]!] !== E_RUNNING) return false;
@@ -271,7 +271,7 @@ const LEAN_ALWAYS: Record<string, Holds> = {
 const LEAN_SOMETIMES: Record<string, Holds> = {
   relocationCompletesWithTransferInFlight: (k, s) => {
     if (!hasActiveRelocation(s) || s[G_RL_DEST]! < 0 || s[G_RL_STEP] !== ST_DISPATCH) return false;
-    for (let c = 0; c < k.ctx.scenario.channels; c++) if (s[k.L.channels + c]! >= 0) return true;
+    for (let c = 0; c < k.channelCount; c++) if (s[k.L.channels + c]! >= 0) return true;
     return false;
   },
   interceptedStartMidRelocation: (k, s) => {

@@ -108,7 +108,9 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
   const V = ctx.vmNames.length;
   const C = ctx.scenario.channels;
   const cpus = ctx.scenario.cpus;
-  const table = {
+  // One object literal, its fields always in this order: a spread or late additions would give
+  // tables of later models another hidden class, and deoptimise the step compiled for the first.
+  return {
     actions,
     startIo: each(ctx.io.length, (io) => ({ kind: 'guest.startIo', io })),
     cpuAccess: each(ctx.access.length, (access) => ({ kind: 'guest.cpuAccess', access })),
@@ -149,14 +151,12 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     resizeRelocate: each(V, (vm) => ({ kind: 'resize.relocate', vm })),
     askGrow: each(V, (vm) => ({ kind: 'resize.askGrow', vm })),
     reassignCpus: add({ kind: 'resize.reassignCpus' }),
+    // Evaluated last, once every action above is numbered.
+    kind: Uint8Array.from(actions, (a) => ACTION_KINDS.indexOf(a.kind)),
+    kindName: actions.map((a) => a.kind),
+    arg: Int32Array.from(actions, (a) => parameters(a)[0]),
+    arg2: Int32Array.from(actions, (a) => parameters(a)[1]),
   };
-  const kind = Uint8Array.from(actions, (a) => ACTION_KINDS.indexOf(a.kind));
-  const arg = new Int32Array(actions.length);
-  const arg2 = new Int32Array(actions.length);
-  actions.forEach((a, code) => {
-    [arg[code], arg2[code]] = parameters(a);
-  });
-  return { ...table, kind, kindName: actions.map((a) => a.kind), arg, arg2 };
 }
 
 /** The numeric parameters of `a`, as `ActionTable.arg` and `arg2` hold them. */

@@ -166,7 +166,7 @@ export function leanActions(k: LeanKit, s: Int32Array): number[] {
     }
   }
   // channel.transfer / channel.end / channel.error
-  const C = k.ctx.scenario.channels;
+  const C = k.channelCount;
   const suspended = s[G_SUSPENDED] === 1;
   for (let c = 0; c < C; c++) {
     const io = s[L.channels + c]!;
@@ -185,7 +185,7 @@ export function leanActions(k: LeanKit, s: Int32Array): number[] {
   }
   // cpu.dispatch
   if (k.dispatch) {
-    const cpus = k.ctx.scenario.cpus;
+    const cpus = k.cpuCount;
     for (let c = 0; c < cpus; c++) {
       const current = s[L.running + c]!;
       for (let v = 0; v < V; v++) {
@@ -199,15 +199,15 @@ export function leanActions(k: LeanKit, s: Int32Array): number[] {
   }
   // vm.terminate / request.begin / event.arrive
   const nextRequest = s[G_NEXT_REQUEST]!;
-  if (rc === RC_NONE && nextRequest < k.ctx.requests.length) {
-    const request = k.ctx.requests[nextRequest]!;
-    if (request.kind === 'terminate') {
-      if (!hasIoInFlight(k, s, request.vm, true, true)) out.push(T.terminate[request.vm]!);
+  if (rc === RC_NONE && nextRequest < k.requestCount) {
+    if (k.requestTerminates[nextRequest] === 1) {
+      const vm = k.requestVm[nextRequest]!;
+      if (!hasIoInFlight(k, s, vm, true, true)) out.push(T.terminate[vm]!);
     } else {
       out.push(T.requestBegin[nextRequest]!);
     }
   }
-  const E = k.ctx.events.length;
+  const E = k.eventCount;
   for (let e = 0; e < E; e++) if (s[L.events + e] === E_WAITING) out.push(T.eventArrive[e]!);
 
   // The relocation procedure

@@ -45,6 +45,14 @@ export interface LeanKit {
   readonly frameCount: number;
   readonly vmmFrames: number;
   readonly ioCount: number;
+  /** Counts of the scenario's CPUs, channels, events and requests (read on every state). */
+  readonly cpuCount: number;
+  readonly channelCount: number;
+  readonly eventCount: number;
+  readonly requestCount: number;
+  /** Per request: its VM, and 1 when it is a `terminate` (the request objects vary in shape). */
+  readonly requestVm: Int32Array;
+  readonly requestTerminates: Uint8Array;
   readonly ioVm: Int32Array;
   readonly ioChannel: Int32Array;
   readonly ioLength: Int32Array;
@@ -129,6 +137,12 @@ export function createKit(ctx: VmmContext): LeanKit {
     frameCount: ctx.frameCount,
     vmmFrames: ctx.vmmFrames,
     ioCount: ctx.io.length,
+    cpuCount: ctx.scenario.cpus,
+    channelCount: ctx.scenario.channels,
+    eventCount: E,
+    requestCount: ctx.requests.length,
+    requestVm: Int32Array.from(ctx.requests, (r) => r.vm),
+    requestTerminates: Uint8Array.from(ctx.requests, (r) => (r.kind === 'terminate' ? 1 : 0)),
     ioVm: Int32Array.from(ctx.io, (io) => io.vm),
     ioChannel: Int32Array.from(ctx.io, (io) => io.channel),
     ioLength: Int32Array.from(ctx.io, (io) => io.transfers.length),
@@ -300,7 +314,7 @@ export function hasIoInFlight(k: LeanKit, s: Int32Array, v: number, host: boolea
 export function isDispatched(k: LeanKit, s: Int32Array, v: number): boolean {
   if (!k.dispatch) return true;
   const r = k.L.running;
-  const n = k.ctx.scenario.cpus;
+  const n = k.cpuCount;
   for (let c = 0; c < n; c++) if (s[r + c] === v) return true;
   return false;
 }

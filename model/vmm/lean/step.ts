@@ -266,7 +266,7 @@ function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
         if (f >= 0) n[L.frames + f] = 0;
       }
       n[b + VM_ALIVE] = 0;
-      const cpus = k.ctx.scenario.cpus;
+      const cpus = k.cpuCount;
       for (let c = 0; c < cpus; c++) if (n[L.running + c] === vm) n[L.running + c] = -1;
       n[G_NEXT_REQUEST]!++;
       n[G_SETTLED] = -1;
@@ -441,7 +441,7 @@ function reassignCpus(k: LeanKit, n: Int32Array): void {
       n[b + VM_CPUS] = target;
     }
   }
-  const cpus = k.ctx.scenario.cpus;
+  const cpus = k.cpuCount;
   for (let c = 0; c < cpus; c++) {
     const v = n[L.running + c]!;
     if (v >= 0 && (L.cpuMasks[n[vmBase(L, v) + VM_CPUS]!]! & (1 << c)) === 0) n[L.running + c] = -1;
