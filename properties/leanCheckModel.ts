@@ -12,11 +12,11 @@ import { ACTION_KINDS, type Action, describeAction } from '../model/vmm/actions.
 import { buildContext, type VmmContext } from '../model/vmm/context.ts';
 import { initialState } from '../model/vmm/initial.ts';
 import { decode, encode } from '../model/vmm/lean/codec.ts';
-import { leanActions } from '../model/vmm/lean/enabled.ts';
-import { fingerprintWords } from '../model/vmm/lean/fingerprint.ts';
+import * as Enabled from '../model/vmm/lean/enabled.ts';
+import * as Fp from '../model/vmm/lean/fingerprint.ts';
 import * as K from '../model/vmm/lean/layout.ts';
 import { createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
-import { leanNext } from '../model/vmm/lean/step.ts';
+import * as Step from '../model/vmm/lean/step.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
@@ -25,6 +25,9 @@ import { leanProperties } from './leanInvariants.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
 const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, ioBase } = K;
+const { leanActions } = Enabled;
+const { fingerprintWords } = Fp;
+const { leanNext } = Step;
 
 /** A lean model, with the context, the kit and the conversions to and from readable states. */
 export interface LeanCheckModel extends Model<Int32Array, number> {
