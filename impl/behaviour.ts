@@ -13,7 +13,7 @@ export interface VariantBehaviour {
   readonly moveTargetedPage: boolean;
   /** Steps 5035/5085 (and the end of a conversion) ignore programs started directly before 5000. */
   readonly forgetDirectIo: boolean;
-  /** Steps 5090-5120 run in the order 431, 432, origin/end. */
+  /** Steps 5090-5120 run in the order 431, origin/end, 432 (as the model's variant). */
   readonly directBeforeFixed: boolean;
   /** Overlapping areas: copy into a destination frame even if it still holds an unmoved page. */
   readonly overlapCopy: boolean;

@@ -41,7 +41,7 @@ type Phase =
 
 /** Steps 5090-5120 in the patent's order, and in the order of the `fault-direct-before-fixed` variant. */
 const FINAL_PHASES: readonly Phase[] = ['setOrigin', 'setPageFixed', 'setDirect'];
-const FINAL_PHASES_FAULTY: readonly Phase[] = ['setDirect', 'setPageFixed', 'setOrigin'];
+const FINAL_PHASES_FAULTY: readonly Phase[] = ['setDirect', 'setOrigin', 'setPageFixed'];
 
 /** Relocation of a page-fixed area, or conversion to/from pageable, under the patent's method. */
 export class Relocation extends Reconfiguration {

@@ -94,3 +94,27 @@ function captureError(f: () => unknown): unknown {
   }
   throw new Error('expected an error');
 }
+
+describe('addressing exceptions found by mutation testing', () => {
+  it('should name the guest address of the first page refused', () => {
+    const { machine } = manualMachine(namedScenario('fig6-relocation'));
+    const pastEnd = captureError(() => machine.read('VM-2', 2 * PS + 5, 1)) as AddressingException;
+    expect([pastEnd.reason, pastEnd.address]).toEqual(['past-end', 2 * PS]);
+    const bad = captureError(() => machine.read('VM-2', -1, 1)) as AddressingException;
+    expect(bad.reason).toBe('bad-address');
+    expect(() => machine.read('VM-2', 0, 1.5)).toThrow(AddressingException);
+    expect(machine.read('VM-2', 2 * PS, 0)).toEqual(new Uint8Array(0));
+  });
+
+  it('should let a direct channel write one page past end only under fault-limit-off-by-one', () => {
+    const program = { transfers: [{ op: 'write' as const, address: 2 * PS, length: PS }] };
+    const patent = manualMachine(namedScenario('fig6-relocation'));
+    expect(() => patent.machine.startIo('VM-1', 0, program)).toThrow(AddressingException);
+    const { machine, scheduler } = manualMachine(namedScenario('fig6-relocation'), 'fault-limit-off-by-one');
+    machine.device(0).write(0, filled(PS, 0x5a));
+    // VM-1: origin 1, end 2, bit 431 = 1; its page 2 is frame 3, VM-2's page 0.
+    machine.startIo('VM-1', 0, program);
+    expect(scheduler.runOne(0)).toMatchObject({ kind: 'transfer', frame: 3 });
+    expect(machine.read('VM-2', 0, 1)[0]).toBe(0x5a);
+  });
+});

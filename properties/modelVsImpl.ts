@@ -1,0 +1,1055 @@
+/**
+ * Where the model and the implementation meet: an adapter that replays a path of the readable
+ * model (`model/vmm`) on a concrete `Machine` (`impl/`) built from the same scenario and variant,
+ * and an abstraction function from the machine's observations to the model's observable
+ * projection, so the two can be compared step by step.
+ *
+ * **Granularity.** The adapter maps each model action to zero, one or several implementation
+ * steps (table in `impl/README.md`):
+ *
+ * - `guest.startIo` of a VM with bit 431 = 1 is `machine.startIo` (a direct program). With 431 = 0
+ *   the model splits the intercepted start into `guest.startIo`, `vmm.pageIn`*, `vmm.translateIo`
+ *   and `vmm.startHostProgram` / `vmm.startRefused`; the implementation does it all in
+ *   `startIo`, so `guest.startIo` and `vmm.translateIo` do nothing here, `vmm.startHostProgram`
+ *   calls `startIo` (which must start an intercepted program) and `vmm.startRefused` calls it and
+ *   must get `ChannelBusyError`. `vmm.pageIn` is a page fault: a one-byte guest `read` of the page.
+ * - `reloc.copyPage` does nothing here; the following `reloc.remapPage` is one `step()` that must
+ *   report `reloc.movePage` (copy and switch in one step).
+ * - A model conversion to page-fixed starts at the move phase; the implementation first decides
+ *   (5035): an extra `reloc.startPaging` or `reloc.copyAll` step is taken with the first move (or
+ *   with `reloc.setOrigin`). After an implementation `reloc.copyAll` the model's further moves do
+ *   nothing here (the implementation is ahead).
+ * - `reloc.dispatch` of a conversion to pageable is the implementation's `reloc.finishPageable`.
+ * - `event.arrive` is `signalEvent` (the resize starts, or queues behind the running
+ *   reconfiguration); `resize.begin` does nothing here. `guest.offline` / `guest.online` are
+ *   steps of the implementation's resize.
+ * - Every other reconfiguration action is one `step()` whose report names the same action.
+ *
+ * **Where observations are compared.** `compareNow()` is true only where both are at a comparable
+ * point: no intercepted start half done in the model (an I/O entry `requested` or `translated`)
+ * and no page in transit (`reloc.copyPage` not yet followed by `reloc.remapPage`). The rest of the
+ * projection is compared at every such point, except the page -> frame map of a VM while
+ * `placementDiverged` says the implementation resolved a choice the model leaves open differently
+ * (which page to page out or move next, which frame a page-in takes, every page moved at once by
+ * `reloc.copyAll`); that lasts until the VM is page-fixed again, where frames follow from origin.
+ *
+ * **Contents.** Every write the adapter makes carries its model version: a page-sized pattern
+ * (`encodeDatum`) naming the VM, the page and the version (`VM-2.p1.v3`, as the model's datums),
+ * written by the CPU or put on the channel's device just before the transfer that writes it. The
+ * projection decodes what the guest would read at every online page (`inspect`), so "the guest
+ * reads the last write" is compared, not only addresses.
+ *
+ * Determinism: the machine runs on a `ManualScheduler` and moves only when the adapter steps it.
+ */
+
+import {
+  AddressingException,
+  ChannelBusyError,
+  createMachine,
+  type Machine,
+  ManualScheduler,
+  programFromIoSpec,
+  type Reconfiguration,
+  type StepReport,
+} from '../impl/index.ts';
+import type { Model } from '../model/core/model.ts';
+import type { Trace, TraceStep } from '../model/core/trace.ts';
+import type { Action } from '../model/vmm/actions.ts';
+import type { VmmContext } from '../model/vmm/context.ts';
+import { frameOf } from '../model/vmm/queries.ts';
+import { type Datum, datum, type MachineState } from '../model/vmm/state.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Variant } from '../scenario/variants.ts';
+
+/** A VM as both sides can show it. */
+export interface VmProjection {
+  readonly name: string;
+  readonly alive: boolean;
+  /** Bit 431. */
+  readonly direct: boolean;
+  /** Bit 432. */
+  readonly pageFixed: boolean;
+  /** Origin and end (frames, end inclusive) of a page-fixed VM; null while pageable. */
+  readonly origin: number | null;
+  readonly end: number | null;
+  readonly size: number;
+  readonly online: number;
+  /** Per page: the frame holding it, or null (paged out, offline); `'not compared'` while placement diverged. */
+  readonly frames: readonly (number | null)[] | 'not compared';
+  /** Per page: pins (transfers of in-flight host channel programs that target it). */
+  readonly pins: readonly number[];
+  /** Per online page: what the guest would read, as a datum (`VM-2.p1.v3`), or `garbled`. */
+  readonly contents: readonly string[];
+  /** CPU assignment while alive, else null. */
+  readonly cpus: { readonly mode: string; readonly cpus: readonly number[] } | null;
+}
+
+/** A channel as both sides can show it: the scenario I/O entry it runs, how, and how far it is. */
+export interface ChannelProjection {
+  readonly io: number;
+  readonly mode: 'direct' | 'host';
+  readonly done: number;
+}
+
+/** The observable projection of a state. JSON-safe; compare with `toEqual`. */
+export interface Projection {
+  readonly vms: readonly VmProjection[];
+  readonly channels: readonly (ChannelProjection | null)[];
+  /** Per CPU: the VM running there, or null. */
+  readonly running: readonly (string | null)[];
+}
+
+/** Options of the projections. */
+export interface ProjectionOptions {
+  /** VMs whose page -> frame map is left out (see `ModelImplAdapter.placementDiverged`). */
+  readonly skipPlacement?: ReadonlySet<string>;
+  /** Leave out which VM runs on each CPU (default false). */
+  readonly skipRunning?: boolean;
+}
+
+/** Something the implementation did wrong, seen from its own observations only. JSON-safe. */
+export interface ImplFinding {
+  readonly kind:
+    | 'lostWrite' // an online page does not hold the last version written to it
+    | 'staleRead' // a CPU or channel read returned something other than the last write
+    | 'channelTargetsWrongFrame' // an in-flight program will access a frame that does not map its page
+    | 'boundsBreach' // a CPU access past end or to offline storage went through
+    | 'modeInconsistent' // bit 431 = 1 with bit 432 = 0
+    | 'frameTableDisagrees' // a page table entry names a frame the frame table gives to someone else
+    | 'cpuAssignment'; // a dedicated CPU is also assigned to another VM, or a VM has no CPU
+  readonly message: string;
+  readonly details: { readonly [key: string]: string | number | null };
+}
+
+/** A model action that the implementation cannot follow, or follows differently. Coded. */
+export class ModelImplMismatch extends Error {
+  constructor(
+    /** `impl-waits`, `impl-refused`, `impl-step-differs`, `impl-accepted`, `read-differs`, ... */
+    readonly code: string,
+    message: string,
+    readonly details: { readonly [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'ModelImplMismatch';
+  }
+}
+
+const MAGIC = 'vmcheck:';
+
+/**
+ * The page-sized byte pattern of `d` (`VM-2.p1.v3`): the datum in ASCII after a marker, a zero,
+ * then bytes derived from the datum, so a page copied only in part, or mixed up with another,
+ * does not decode.
+ */
+export function encodeDatum(d: Datum, pageSize: number): Uint8Array {
+  const out = new Uint8Array(pageSize);
+  const text = new TextEncoder().encode(MAGIC + d);
+  out.set(text);
+  let h = 2166136261;
+  for (const b of text) h = Math.imul(h ^ b, 16777619) >>> 0;
+  for (let i = text.length + 1; i < pageSize; i++) {
+    h = Math.imul(h ^ i, 16777619) >>> 0;
+    out[i] = (h & 0xff) | 1;
+  }
+  return out;
+}
+
+/**
+ * The datum a page's bytes encode, `zero` for a page of zeros (never written: a cleared frame, an
+ * untouched paging slot), or `garbled`.
+ */
+export function decodeDatum(bytes: Uint8Array): Datum | 'zero' | 'garbled' {
+  if (bytes.every((b) => b === 0)) return 'zero';
+  const end = bytes.indexOf(0);
+  if (end < 0 || end > 64) return 'garbled';
+  const text = new TextDecoder().decode(bytes.subarray(0, end));
+  if (!text.startsWith(MAGIC)) return 'garbled';
+  const d = text.slice(MAGIC.length);
+  const expected = encodeDatum(d, bytes.length);
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== expected[i]) return 'garbled';
+  return d;
+}
+
+/** The model's projection of `state` (see `Projection`). */
+export function projectModel(
+  ctx: VmmContext,
+  state: MachineState,
+  options: ProjectionOptions = {},
+): Projection {
+  const vms = state.vms.map((vm): VmProjection => {
+    const pages = Array.from({ length: vm.size }, (_, p) => p);
+    const contents = vm.alive
+      ? pages.slice(0, vm.online).map((p) => {
+          const f = frameOf(ctx, vm, p);
+          return (f === null ? vm.pagingStore[p] : state.frames[f]) ?? 'garbled';
+        })
+      : [];
+    return {
+      name: vm.name,
+      alive: vm.alive,
+      direct: vm.alive && vm.direct,
+      pageFixed: vm.pageFixed,
+      origin: vm.alive && vm.pageFixed ? vm.origin : null,
+      end: vm.alive && vm.pageFixed ? vm.end : null,
+      size: vm.size,
+      online: vm.online,
+      frames: options.skipPlacement?.has(vm.name) ? 'not compared' : pages.map((p) => frameOf(ctx, vm, p)),
+      pins: [...vm.pins],
+      contents,
+      cpus: vm.alive ? { mode: vm.cpus.mode, cpus: [...vm.cpus.cpus] } : null,
+    };
+  });
+  const channels = state.channels.map((io): ChannelProjection | null => {
+    if (io === null) return null;
+    const s = state.io[io]!;
+    return { io, mode: s.mode === 'direct' ? 'direct' : 'host', done: s.done };
+  });
+  const running = options.skipRunning ? [] : state.running.map((v) => (v === null ? null : ctx.vmNames[v]!));
+  return { vms, channels, running };
+}
+
+/** Where the device region of scenario I/O entry `io` starts: each entry gets its own pages. */
+function deviceBase(scenario: Scenario, io: number, pageSize: number): number {
+  let pages = 0;
+  for (let i = 0; i < io; i++) for (const t of scenario.io[i]!.program) pages += t.length;
+  return pages * pageSize;
+}
+
+/**
+ * Replays model actions on a `Machine` of the same scenario and variant on a `ManualScheduler`,
+ * and observes it. `apply(before, action, after)` takes one model step (with the model states
+ * around it); `projection()` is the abstraction function; `findings()` checks the machine's own
+ * observations against the writes the adapter made.
+ */
+export class ModelImplAdapter {
+  readonly machine: Machine;
+  readonly scheduler = new ManualScheduler();
+  /** VMs whose page placement differs by a choice the model leaves open (see the module TSDoc). */
+  readonly placementDiverged = new Set<string>();
+  /** Implementation step reports, in order (for reading a failure). */
+  readonly reports: StepReport[] = [];
+  private readonly ps: number;
+  private readonly programToIo = new Map<number, number>();
+  private readonly written = new Map<string, number[]>();
+  private readonly misreads: ImplFinding[] = [];
+  private readonly breaches: ImplFinding[] = [];
+  private transit = false;
+  private implAhead = false;
+
+  constructor(
+    readonly ctx: VmmContext,
+    variant: Variant = ctx.variant,
+  ) {
+    const scenario = ctx.scenario;
+    this.machine = createMachine(scenario, {
+      variant,
+      scheduler: this.scheduler,
+      // The machine's 5130-5160 dispatches the relocated VM (possibly preempting one the model
+      // keeps running), so dispatch is not enforced here; see `compareRunning`.
+      requireDispatch: false,
+    });
+    this.ps = scenario.storage.pageSize;
+    // Version 0 of every resident page, written straight into storage (no guest access needed).
+    for (const spec of scenario.vms) {
+      this.written.set(spec.name, new Array(spec.size).fill(0));
+      for (let p = 0; p < spec.size; p++) {
+        const f = spec.pageFixed ? spec.origin! + p : spec.frames![p];
+        if (f !== null && f !== undefined)
+          this.machine.storage.bytes.set(encodeDatum(datum(spec.name, p, 0), this.ps), f * this.ps);
+      }
+    }
+  }
+
+  /** True where model and machine are at a comparable point (see the module TSDoc). */
+  comparableAt(state: MachineState): boolean {
+    return !this.transit && state.io.every((io) => io.status !== 'requested' && io.status !== 'translated');
+  }
+
+  /** Apply model step `before --action--> after` to the machine. Throws `ModelImplMismatch`. */
+  apply(before: MachineState, action: Action, after: MachineState): void {
+    this.applyStrict(before, action, after);
+  }
+
+  /** The implementation's projection (the abstraction function). */
+  projection(options: ProjectionOptions = {}): Projection {
+    const snap = this.machine.snapshot();
+    const vms = snap.vms.map((vm): VmProjection => {
+      const alive = vm.state === 'running';
+      const cb = vm.controlBlock;
+      const contents: string[] = [];
+      if (alive) {
+        for (let p = 0; p < vm.onlineSize; p++) {
+          const d = this.readPage(vm.name, p);
+          contents.push(d === 'zero' ? datum(vm.name, p, 0) : d);
+        }
+      }
+      return {
+        name: vm.name,
+        alive,
+        direct: cb.direct,
+        pageFixed: cb.pageFixed,
+        origin: alive && cb.pageFixed ? cb.origin : null,
+        end: alive && cb.pageFixed ? cb.end : null,
+        size: vm.size,
+        online: vm.onlineSize,
+        frames: options.skipPlacement?.has(vm.name) ? 'not compared' : [...vm.pageTable],
+        pins: [...vm.pins],
+        contents,
+        cpus: vm.cpus === null ? null : { mode: vm.cpus.mode, cpus: [...vm.cpus.cpus] },
+      };
+    });
+    const channels = snap.channels.map((c): ChannelProjection | null => {
+      if (c.program === null) return null;
+      const io = this.programToIo.get(c.program.id) ?? -1;
+      return { io, mode: c.program.mode === 'direct' ? 'direct' : 'host', done: c.program.nextPiece };
+    });
+    const running = options.skipRunning ? [] : snap.cpus.map((c) => c.running);
+    return { vms, channels, running };
+  }
+
+  /**
+   * What the machine did wrong, judged from its own observations and the writes the adapter made:
+   * lost or stale data, channels aimed at frames that no longer map their page, accesses that
+   * went past the bounds, bit 431 without 432, frame-table disagreements, CPU assignments that
+   * share a dedicated CPU. Empty for a correct machine at every point.
+   */
+  findings(): ImplFinding[] {
+    const out: ImplFinding[] = [...this.misreads, ...this.breaches];
+    const snap = this.machine.snapshot();
+    for (const vm of snap.vms) {
+      if (vm.state !== 'running') continue;
+      const cb = vm.controlBlock;
+      if (cb.direct && !cb.pageFixed)
+        out.push({
+          kind: 'modeInconsistent',
+          message: `${vm.name} has bit 431 = 1 with bit 432 = 0`,
+          details: { vm: vm.name },
+        });
+      const written = this.written.get(vm.name)!;
+      for (let p = 0; p < vm.onlineSize; p++) {
+        const found = this.readPage(vm.name, p);
+        const version = written[p] ?? 0;
+        const want = datum(vm.name, p, version);
+        if ((found === 'zero' ? version !== 0 : found !== want) && !out.some((f) => f.kind === 'lostWrite'))
+          out.push({
+            kind: 'lostWrite',
+            message: `${vm.name} page ${p} reads ${found}, but the last write was ${want}`,
+            details: { vm: vm.name, page: p, found, expected: want },
+          });
+        const frame = vm.pageTable[p];
+        if (frame === null || frame === undefined) continue;
+        const owner = snap.frames[frame];
+        if (owner?.owner !== 'vm' || owner.vm !== vm.name || owner.page !== p)
+          out.push({
+            kind: 'frameTableDisagrees',
+            message: `${vm.name} page ${p} maps frame ${frame}, which the frame table gives to ${JSON.stringify(owner)}`,
+            details: { vm: vm.name, page: p, frame },
+          });
+      }
+    }
+    for (const c of snap.channels) {
+      const program = c.program;
+      if (program === null) continue;
+      const vm = snap.vms.find((v) => v.name === program.vm)!;
+      for (const piece of program.pieces.slice(program.nextPiece)) {
+        const cb = vm.controlBlock;
+        const target =
+          piece.hostFrame ?? (cb.origin === null || cb.end === null ? null : cb.origin + piece.page);
+        const mapped = vm.pageTable[piece.page] ?? null;
+        if (target !== mapped) {
+          out.push({
+            kind: 'channelTargetsWrongFrame',
+            message: `channel ${c.channel} will ${piece.op} ${vm.name} page ${piece.page} at frame ${target}, but the page is ${mapped === null ? 'not mapped' : `at frame ${mapped}`}`,
+            details: {
+              vm: vm.name,
+              page: piece.page,
+              frame: target,
+              mappedFrame: mapped,
+              channel: c.channel,
+            },
+          });
+          break;
+        }
+      }
+    }
+    for (const cpu of this.machine.cpuStatus()) {
+      if (cpu.dedicatedTo !== null && cpu.assigned.length > 1)
+        out.push({
+          kind: 'cpuAssignment',
+          message: `CPU ${cpu.cpu} is dedicated to ${cpu.dedicatedTo} but also assigned to ${cpu.assigned.filter((v) => v !== cpu.dedicatedTo).join(', ')}`,
+          details: { cpu: cpu.cpu, dedicatedTo: cpu.dedicatedTo },
+        });
+    }
+    return out;
+  }
+
+  /** What the guest would read at `page` (decoded), or `unreadable` when the machine refuses. */
+  private readPage(vm: string, page: number): Datum | 'zero' | 'garbled' | 'unreadable' {
+    try {
+      return decodeDatum(this.machine.inspect(vm, page * this.ps, this.ps));
+    } catch (error) {
+      if (error instanceof AddressingException) return 'unreadable';
+      throw error;
+    }
+  }
+
+  // ---- one model action --------------------------------------------------------------------
+
+  private applyStrict(before: MachineState, a: Action, after: MachineState): void {
+    const { ctx, machine } = this;
+    switch (a.kind) {
+      case 'guest.startIo':
+        if (after.io[a.io]!.status === 'running') this.guarded(a, () => this.startIo(a.io, 'direct'));
+        return; // intercepted: the implementation starts it at vmm.startHostProgram
+      case 'vmm.translateIo':
+        return;
+      case 'vmm.startHostProgram':
+        this.guarded(a, () => this.startIo(a.io, 'intercepted'));
+        return;
+      case 'vmm.startRefused': {
+        const entry = ctx.scenario.io[a.io]!;
+        try {
+          this.startIo(a.io, 'intercepted');
+        } catch (error) {
+          if (error instanceof ChannelBusyError) return;
+          throw error;
+        }
+        throw new ModelImplMismatch(
+          'impl-accepted',
+          `vmm.startRefused io${a.io}: the model finds channel ${entry.channel} busy, the machine started the program`,
+        );
+      }
+      case 'vmm.pageIn':
+        this.guarded(a, () => machine.read(ctx.vmNames[a.vm]!, a.page * this.ps, 1));
+        this.notePlacement(before, after, a.vm);
+        return;
+      case 'guest.cpuAccess':
+        this.cpuAccess(before, a.access, after);
+        return;
+      case 'channel.transfer':
+        this.channelTransfer(before, a.channel, after);
+        return;
+      case 'channel.end': {
+        const report = this.guarded(a, () => this.scheduler.runOne(a.channel));
+        if (report.kind !== 'end' || report.status !== 'ok')
+          throw new ModelImplMismatch('impl-step-differs', `channel.end: the machine did ${report.kind}`, {
+            report,
+          });
+        return;
+      }
+      case 'channel.error':
+        this.guarded(a, () => this.scheduler.fail(a.channel));
+        return;
+      case 'cpu.dispatch':
+        this.guarded(a, () => machine.dispatch(a.cpu, ctx.vmNames[a.vm]!));
+        return;
+      case 'vm.terminate':
+        this.guarded(a, () => machine.terminate(ctx.vmNames[a.vm]!));
+        return;
+      case 'request.begin': {
+        const r = ctx.scenario.reconfigurations[a.request]!;
+        this.guarded(a, () => {
+          if (r.kind === 'relocate') machine.relocate(r.vm, r.to);
+          else if (r.kind === 'toPageable') machine.toPageable(r.vm, r.resident);
+          else if (r.kind === 'toPageFixed') machine.toPageFixed(r.vm, r.to);
+          else machine.terminate(r.vm);
+        });
+        return;
+      }
+      case 'event.arrive': {
+        const trigger = ctx.scenario.events[a.event]!.trigger;
+        this.guarded(a, () => machine.signalEvent(trigger));
+        return;
+      }
+      case 'resize.begin':
+        return;
+      case 'reloc.copyPage':
+        this.transit = true;
+        return;
+      case 'reloc.remapPage':
+      case 'reloc.pageInToDest': {
+        this.transit = false;
+        const vm = this.relocatingVm(before);
+        const page = a.kind === 'reloc.pageInToDest' ? a.page : relocationOf(before)!.transit!.page;
+        this.movePage(before, a, vm, page);
+        return;
+      }
+      case 'reloc.setOrigin': {
+        const catchUp = this.placementDiverged.has(this.relocatingVm(before))
+          ? ['reloc.movePage', 'reloc.pageInToDest', 'reloc.pageOut']
+          : [];
+        this.stepExpecting(a, 'reloc.setOrigin', ['reloc.startPaging', 'reloc.copyAll', ...catchUp]);
+        this.implAhead = false;
+        return;
+      }
+      case 'reloc.setPageFixed':
+        this.stepExpecting(a, 'reloc.setPageFixed');
+        this.placementDiverged.delete(this.relocatingVm(before));
+        return;
+      case 'reloc.pageOut': {
+        const report = this.stepExpecting(a, 'reloc.pageOut');
+        if (report.page !== a.page) this.placementDiverged.add(this.relocatingVm(before));
+        return;
+      }
+      case 'reloc.dispatch': {
+        const toPageable = relocationOf(before)?.dest === null;
+        this.stepExpecting(a, toPageable ? 'reloc.finishPageable' : 'reloc.dispatch');
+        return;
+      }
+      case 'reloc.clearDirect':
+      case 'reloc.buildSpace':
+      case 'reloc.copyAll':
+      case 'reloc.startPaging':
+      case 'reloc.setDirect':
+      case 'prior.suspend':
+      case 'prior.copy':
+      case 'prior.resume':
+      case 'resize.reassignCpus':
+        this.stepExpecting(a, a.kind);
+        return;
+      case 'resize.askShrink':
+      case 'resize.relocate':
+      case 'resize.askGrow':
+      case 'guest.offline':
+      case 'guest.online': {
+        const report = this.stepExpecting(a, a.kind);
+        const name = ctx.vmNames[a.vm]!;
+        if (report.vm !== name)
+          throw new ModelImplMismatch(
+            'impl-step-differs',
+            `${a.kind}: the model takes ${name}, the machine ${report.vm}`,
+            {
+              report,
+            },
+          );
+        if (a.kind === 'resize.askGrow') {
+          const written = this.written.get(name)!;
+          written.length = after.vms[a.vm]!.size;
+          for (let p = 0; p < written.length; p++) written[p] ??= 0;
+          for (let p = before.vms[a.vm]!.size; p < written.length; p++) written[p] = 0;
+        }
+        return;
+      }
+    }
+  }
+
+  /** Run `f`; a `MachineError` (or any error) becomes a `ModelImplMismatch('impl-refused')`. */
+  private guarded<T>(a: Action, f: () => T): T {
+    try {
+      return f();
+    } catch (error) {
+      if (error instanceof ModelImplMismatch) throw error;
+      throw new ModelImplMismatch(
+        'impl-refused',
+        `${a.kind}: the machine refused: ${error instanceof Error ? error.message : String(error)}`,
+        { action: a },
+      );
+    }
+  }
+
+  private startIo(io: number, mode: 'direct' | 'intercepted'): void {
+    const spec = this.ctx.scenario.io[io]!;
+    const program = programFromIoSpec(spec, this.ps, deviceBase(this.ctx.scenario, io, this.ps));
+    const handle = this.machine.startIo(spec.vm, spec.channel, program);
+    if (handle.mode !== mode)
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `io${io}: the model starts it ${mode}, the machine ${handle.mode}`,
+        { io },
+      );
+    this.programToIo.set(handle.program, io);
+  }
+
+  private cpuAccess(before: MachineState, index: number, after: MachineState): void {
+    const access = this.ctx.access[index]!;
+    const name = this.ctx.vmNames[access.vm]!;
+    const vmBefore = before.vms[access.vm]!;
+    const refused = after.vms[access.vm]!.programInterrupts > vmBefore.programInterrupts;
+    const implVm = this.machine.vm(name);
+    const outside = access.page >= implVm.onlineSize;
+    const version = (vmBefore.expected[access.page] ?? 0) + 1;
+    let got: Uint8Array | null = null;
+    try {
+      if (access.op === 'write')
+        this.machine.write(
+          name,
+          access.page * this.ps,
+          encodeDatum(datum(name, access.page, version), this.ps),
+        );
+      else got = this.machine.read(name, access.page * this.ps, this.ps);
+    } catch (error) {
+      if (!(error instanceof AddressingException))
+        throw new ModelImplMismatch('impl-refused', `guest.cpuAccess: ${String(error)}`);
+      if (!refused)
+        throw new ModelImplMismatch(
+          'impl-refused',
+          `guest.cpuAccess: ${name} ${access.op} page ${access.page}: addressing exception in the machine, not in the model`,
+        );
+      return;
+    }
+    if (refused)
+      throw new ModelImplMismatch(
+        'impl-accepted',
+        `guest.cpuAccess: ${name} ${access.op} page ${access.page}: addressing exception in the model, not in the machine`,
+      );
+    if (outside)
+      this.breaches.push({
+        kind: 'boundsBreach',
+        message: `${name} CPU ${access.op} of page ${access.page} went through (online pages 0..${implVm.onlineSize - 1})`,
+        details: { vm: name, page: access.page },
+      });
+    const written = this.written.get(name)!;
+    if (access.op === 'write') {
+      if (access.page < written.length) written[access.page] = version;
+      return;
+    }
+    const d = decodeDatum(got!);
+    const read = d === 'zero' ? datum(name, access.page, 0) : d;
+    const frame = frameOf(this.ctx, vmBefore, access.page);
+    const modelRead = frame === null ? null : (before.frames[frame] ?? null);
+    if (modelRead !== null && read !== modelRead)
+      throw new ModelImplMismatch(
+        'read-differs',
+        `${name} CPU read of page ${access.page}: machine ${read}, model ${modelRead}`,
+      );
+    this.noteRead(name, access.page, read, 'CPU');
+  }
+
+  private channelTransfer(before: MachineState, channel: number, after: MachineState): void {
+    const ioIndex = before.channels[channel]!;
+    const entry = this.ctx.io[ioIndex]!;
+    const ioBefore = before.io[ioIndex]!;
+    const t = entry.transfers[ioBefore.done]!;
+    const name = this.ctx.vmNames[entry.vm]!;
+    const offset = deviceBase(this.ctx.scenario, ioIndex, this.ps) + ioBefore.done * this.ps;
+    const vmBefore = before.vms[entry.vm]!;
+    const version = (vmBefore.expected[t.page] ?? 0) + 1;
+    const device = this.machine.device(channel);
+    if (t.op === 'write') device.write(offset, encodeDatum(datum(name, t.page, version), this.ps));
+    const report = this.guarded({ kind: 'channel.transfer', channel }, () => this.scheduler.runOne(channel));
+    if (report.kind !== 'transfer')
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `channel.transfer: the machine ended the program (${report.status}: ${report.reason})`,
+        { report },
+      );
+    const written = this.written.get(name)!;
+    if (t.op === 'write' && t.page < written.length && after.vms[entry.vm]!.expected[t.page] === version)
+      written[t.page] = version;
+    const modelFrame =
+      ioBefore.mode === 'direct' ? vmBefore.origin + t.page : ioBefore.hostFrames![ioBefore.done]!;
+    if (report.frame !== modelFrame && !this.placementDiverged.has(name))
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `channel.transfer: the model accesses frame ${modelFrame}, the machine frame ${report.frame}`,
+        { report },
+      );
+    if (t.op === 'write') return;
+    const d = decodeDatum(device.read(offset, this.ps));
+    const read = d === 'zero' ? datum(name, t.page, 0) : d;
+    const modelRead = before.frames[modelFrame] ?? null;
+    if (modelRead !== null && read !== modelRead)
+      throw new ModelImplMismatch(
+        'read-differs',
+        `channel ${channel} read of ${name} page ${t.page}: machine ${read}, model ${modelRead}`,
+      );
+    this.noteRead(name, t.page, read, `channel ${channel}`);
+  }
+
+  private noteRead(vm: string, page: number, read: string, by: string): void {
+    const want = datum(vm, page, this.written.get(vm)![page] ?? 0);
+    if (read !== want && !this.misreads.some((f) => f.kind === 'staleRead'))
+      this.misreads.push({
+        kind: 'staleRead',
+        message: `${by} read ${read} from ${vm} page ${page}, but the last write was ${want}`,
+        details: { vm, page, found: read, expected: want },
+      });
+  }
+
+  /** The running reconfiguration of the machine, or a mismatch. */
+  private active(a: Action): Reconfiguration {
+    const r = this.machine.reconfiguration;
+    if (r === null)
+      throw new ModelImplMismatch('impl-step-differs', `${a.kind}: the machine runs no reconfiguration`);
+    return r;
+  }
+
+  /**
+   * One `step()` that must report `expected`; steps reporting one of `extra` first are taken as
+   * the implementation's own (a conversion's 5035 decision the model skips).
+   */
+  private stepExpecting(
+    a: Action,
+    expected: string | readonly string[],
+    extra: readonly string[] = [],
+  ): StepReport {
+    const wanted = typeof expected === 'string' ? [expected] : expected;
+    const r = this.active(a);
+    for (let i = 0; i < 16; i++) {
+      const result = r.step();
+      if (result.status === 'waiting')
+        throw new ModelImplMismatch(
+          'impl-waits',
+          `${a.kind}: the model goes on, the machine waits (${result.report.spec}: ${result.report.detail ?? ''})`,
+          { report: result.report },
+        );
+      const report = result.report;
+      if (report === null)
+        throw new ModelImplMismatch('impl-step-differs', `${a.kind}: the machine's reconfiguration is over`);
+      this.reports.push(report);
+      if (wanted.includes(report.action)) return report;
+      if (extra.includes(report.action)) {
+        if (report.action === 'reloc.copyAll') this.implAhead = true;
+        continue;
+      }
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `${a.kind}: the machine did ${report.action} (${report.spec}) instead of ${wanted.join(' or ')}`,
+        { report },
+      );
+    }
+    throw new ModelImplMismatch('impl-step-differs', `${a.kind}: too many implementation steps`);
+  }
+
+  /** A model page move (remap or page-in to the destination) as implementation steps. */
+  private movePage(before: MachineState, a: Action, vm: string, page: number): void {
+    const phase = this.machine.snapshot().reconfiguration?.phase;
+    if (phase === 'decide') {
+      const report = this.stepExpecting(a, ['reloc.startPaging', 'reloc.copyAll']);
+      if (report.action === 'reloc.copyAll') this.implAhead = true;
+    }
+    if (this.implAhead || this.implPlacedAll(before)) {
+      this.placementDiverged.add(vm);
+      return;
+    }
+    const r = this.active(a);
+    for (let i = 0; i < 8; i++) {
+      const result = r.step();
+      if (result.status === 'waiting')
+        throw new ModelImplMismatch(
+          'impl-waits',
+          `${a.kind} page ${page}: the model moves it, the machine waits (${result.report.detail ?? ''})`,
+          { report: result.report },
+        );
+      const report = result.report!;
+      this.reports.push(report);
+      if (report.action === 'reloc.movePage' || report.action === 'reloc.pageInToDest') {
+        const same =
+          report.page === page &&
+          (report.action === 'reloc.movePage') === (a.kind === 'reloc.remapPage') &&
+          report.detail === undefined;
+        if (!same) this.placementDiverged.add(vm);
+        if (report.detail === undefined) return;
+        continue; // moved out of the way of a cycle: an extra step of the machine's
+      }
+      if (report.action === 'reloc.pageOut') {
+        this.placementDiverged.add(vm);
+        continue;
+      }
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `${a.kind}: the machine did ${report.action} (${report.spec}) instead of moving a page`,
+        { report },
+      );
+    }
+  }
+
+  /** True when the machine already has every page of the relocating VM at its destination. */
+  private implPlacedAll(before: MachineState): boolean {
+    const r = relocationOf(before)!;
+    const vm = before.vms[r.vm]!;
+    const table = this.machine.pageTable(vm.name);
+    const limit = Math.min(vm.online, r.size);
+    for (let p = 0; p < limit; p++) if (table[p] !== r.dest! + p) return false;
+    return true;
+  }
+
+  /** After a page-in: mark the VM if the machine chose other frames than the model. */
+  private notePlacement(_before: MachineState, after: MachineState, v: number): void {
+    const vm = after.vms[v]!;
+    const implTable = this.machine.pageTable(vm.name);
+    for (let p = 0; p < vm.size; p++) {
+      if ((implTable[p] ?? null) !== frameOf(this.ctx, vm, p)) {
+        this.placementDiverged.add(vm.name);
+        return;
+      }
+    }
+  }
+
+  private relocatingVm(state: MachineState): string {
+    const r = relocationOf(state);
+    if (r === null) throw new ModelImplMismatch('no-relocation', 'the model runs no relocation');
+    return this.ctx.vmNames[r.vm]!;
+  }
+}
+
+/** The model's running relocation (stand-alone or inside a resize). */
+function relocationOf(state: MachineState) {
+  const r = state.reconfig;
+  if (r?.kind === 'relocation' || r?.kind === 'priorArt') return r.kind === 'relocation' ? r : null;
+  if (r?.kind === 'resize' && r.relocation?.kind === 'relocation') return r.relocation;
+  return null;
+}
+
+/** Options of `replayOnImpl`. */
+export interface ReplayOnImplOptions {
+  /** The machine's variant (default: the model's). */
+  readonly variant?: Variant;
+  /**
+   * Compare which VM runs on each CPU too (default false): the model's 5130-5160 leaves
+   * dispatching to `cpu.dispatch`, the machine's dispatches the relocated VM, so they differ after
+   * every relocation (pinned by a test).
+   */
+  readonly compareRunning?: boolean;
+}
+
+/** A projection difference at one step. */
+export interface ProjectionDifference {
+  /** Step number (1 = first action; 0 = the initial state). */
+  readonly step: number;
+  readonly action: string | null;
+  readonly model: Projection;
+  readonly impl: Projection;
+}
+
+/** What `replayOnImpl` returns. */
+export interface ReplayOnImplResult {
+  /** Steps applied (all of them, unless `mismatch`). */
+  readonly applied: number;
+  /** States at which the projections were compared. */
+  readonly compared: number;
+  /** The first state where model and machine differ, or null. */
+  readonly difference: ProjectionDifference | null;
+  /** The model action the machine could not follow (not lenient), and its step, or null. */
+  readonly mismatch: { readonly step: number; readonly error: ModelImplMismatch } | null;
+  /** The machine's own findings, the first of each kind, at whatever step it showed. */
+  readonly findings: readonly ImplFinding[];
+  /** The first step after which the machine had a finding, or null. */
+  readonly firstFindingStep: number | null;
+  /** The adapter, to look further. */
+  readonly adapter: ModelImplAdapter;
+}
+
+/**
+ * Replay `trace` (of the model of `ctx`) on a machine, comparing the projections at every
+ * comparable state and collecting the machine's findings after every step. Stops at the first
+ * projection difference or mismatch. Deterministic.
+ */
+export function replayOnImpl(
+  ctx: VmmContext,
+  trace: {
+    readonly initial: MachineState;
+    readonly steps: readonly { action: Action; state: MachineState }[];
+  },
+  options: ReplayOnImplOptions = {},
+): ReplayOnImplResult {
+  const adapter = new ModelImplAdapter(ctx, options.variant ?? ctx.variant);
+  let compared = 0;
+  let firstFindingStep: number | null = null;
+  const findings: ImplFinding[] = [];
+  const collect = (step: number) => {
+    for (const f of adapter.findings()) {
+      if (findings.some((g) => g.kind === f.kind)) continue;
+      findings.push(f);
+      firstFindingStep ??= step;
+    }
+  };
+  const compare = (step: number, action: string | null, state: MachineState): ProjectionDifference | null => {
+    if (!adapter.comparableAt(state)) return null;
+    compared++;
+    const projectionOptions = {
+      skipPlacement: adapter.placementDiverged,
+      skipRunning: !options.compareRunning,
+    };
+    const model = projectModel(ctx, state, projectionOptions);
+    const impl = adapter.projection(projectionOptions);
+    return JSON.stringify(model) === JSON.stringify(impl) ? null : { step, action, model, impl };
+  };
+  const done = (
+    applied: number,
+    difference: ProjectionDifference | null,
+    mismatch: ReplayOnImplResult['mismatch'],
+  ): ReplayOnImplResult => ({
+    applied,
+    compared,
+    difference,
+    mismatch,
+    findings,
+    firstFindingStep,
+    adapter,
+  });
+  collect(0);
+  const initialDifference = compare(0, null, trace.initial);
+  if (initialDifference) return done(0, initialDifference, null);
+  let before = trace.initial;
+  for (let i = 0; i < trace.steps.length; i++) {
+    const { action, state } = trace.steps[i]!;
+    try {
+      adapter.apply(before, action, state);
+    } catch (error) {
+      if (!(error instanceof ModelImplMismatch)) throw error;
+      return done(i, null, { step: i + 1, error });
+    }
+    collect(i + 1);
+    const difference = compare(i + 1, action.kind, state);
+    if (difference) return done(i + 1, difference, null);
+    before = state;
+  }
+  return done(trace.steps.length, null, null);
+}
+
+/**
+ * The model restricted to the choices the implementation documents making where the model leaves
+ * them open (`impl/README.md`), so a random model path is one the implementation can follow:
+ *
+ * - an intercepted start-I/O (5070-5083: translate, pin, start or refuse) is one atomic step of the
+ *   machine, taken at the model's `vmm.startHostProgram` / `vmm.startRefused`: so no relocation
+ *   step comes between the model's `vmm.translateIo` and that start, and bit 431 is not set
+ *   (5120) while a start of the VM is half done (the machine would then start it directly);
+ * - 5085 copies a page and switches its entry in one step, so no channel moves between the
+ *   model's `reloc.copyPage` and `reloc.remapPage`;
+ * - 5020-5030 pages out the lowest eligible page first;
+ * - 5085 moves pages away from the direction of travel first: highest first when moving up,
+ *   else lowest first;
+ * - a conversion to pageable ends ([0030]) only once no program started directly before 5000 is
+ *   in flight (the machine clears origin/end there; the model keeps them, so it may end earlier);
+ * - a conversion to pageable ends within its footprint: after its last page-out (5030) the model
+ *   may page a page in and still end; the machine pages out again first. So no page-in between
+ *   the model's last page-out and the end of the conversion;
+ * - a guest asked to shrink (7000) starts no I/O into the part it will take offline (the machine
+ *   refuses it with an addressing exception; the model lets it start and makes 7010 wait).
+ *
+ * The last three are real differences of behaviour, each pinned by a test in `modelVsImpl.test.ts`;
+ * the first two only pick one of the model's options. Every action kept is enabled in the model,
+ * so paths of this model are paths of the model.
+ */
+export function withImplementationChoices<M extends Model<MachineState, Action> & { ctx: VmmContext }>(
+  model: M,
+): M {
+  const { ctx } = model;
+  return {
+    ...model,
+    actions: (state: MachineState) => implementationChoices(ctx, state, model.actions(state)),
+  };
+}
+
+/** `actions` (enabled in `state`) without those the implementation never takes; see `withImplementationChoices`. */
+export function implementationChoices(
+  ctx: VmmContext,
+  state: MachineState,
+  actions: readonly Action[],
+): Action[] {
+  const reloc = relocationOf(state);
+  const pageOuts = actions.flatMap((a) => (a.kind === 'reloc.pageOut' ? [a.page] : []));
+  const lowestPageOut = pageOuts.length > 0 ? Math.min(...pageOuts) : -1;
+  const movesUp =
+    reloc !== null && reloc.purpose !== 'toPageFixed' && reloc.dest! > state.vms[reloc.vm]!.origin;
+  const moves = actions.flatMap((a) =>
+    a.kind === 'reloc.copyPage' || a.kind === 'reloc.pageInToDest' ? [a.page] : [],
+  );
+  const firstMove = moves.length === 0 ? -1 : movesUp ? Math.max(...moves) : Math.min(...moves);
+  const translated = state.io.some((io) => io.status === 'translated');
+  return actions.filter((a) => {
+    if (translated && (a.kind.startsWith('reloc.') || a.kind.startsWith('prior.'))) return false;
+    if (reloc?.transit && a.kind.startsWith('channel.')) return false;
+    switch (a.kind) {
+      case 'reloc.pageOut':
+        return a.page === lowestPageOut;
+      case 'reloc.copyPage':
+      case 'reloc.pageInToDest':
+        return a.page === firstMove;
+      case 'reloc.setDirect':
+        return !(
+          reloc !== null &&
+          ctx.io.some(
+            (entry, i) =>
+              entry.vm === reloc.vm &&
+              (state.io[i]!.status === 'requested' || state.io[i]!.status === 'translated'),
+          )
+        );
+      case 'reloc.dispatch':
+        return !(
+          reloc?.dest === null &&
+          ctx.io.some(
+            (entry, i) =>
+              entry.vm === reloc.vm && state.io[i]!.status === 'running' && state.io[i]!.mode === 'direct',
+          )
+        );
+      case 'vmm.pageIn':
+        return !(reloc?.vm === a.vm && reloc.dest === null && reloc.step === 'dispatch');
+      case 'guest.startIo': {
+        const entry = ctx.io[a.io]!;
+        const shrink = state.vms[entry.vm]!.shrinkRequest;
+        return shrink === null || entry.transfers.every((t) => t.page < shrink);
+      }
+      default:
+        return true;
+    }
+  });
+}
+
+/** Order in which `continueTrace` prefers action kinds: the VMM's own work first, then channels. */
+const CONTINUE_PRIORITY = [
+  'reloc.',
+  'prior.',
+  'resize.',
+  'guest.offline',
+  'guest.online',
+  'vmm.',
+  'channel.',
+  'request.',
+  'event.',
+  'vm.',
+];
+
+/**
+ * `trace`, then the model's own way on from its last state for at most `maxSteps` steps, with no
+ * new guest stimulus (no start-I/O, CPU access or dispatch): reconfiguration steps first, then
+ * the VMM's simulation, then channels, then requests and events, the first enabled of each.
+ *
+ * A counterexample stops where the model's invariant first breaks, which can be inside a step the
+ * implementation does atomically (a page copied but not yet remapped); carrying on lets the harm
+ * show in the implementation too. Deterministic.
+ */
+export function continueTrace(
+  model: Model<MachineState, Action>,
+  trace: Trace<MachineState, Action>,
+  maxSteps = 60,
+): Trace<MachineState, Action> {
+  const steps: TraceStep<MachineState, Action>[] = [...trace.steps];
+  let state = steps.at(-1)?.state ?? trace.initial;
+  for (let i = 0; i < maxSteps; i++) {
+    const actions = model.actions(state);
+    let chosen: Action | undefined;
+    for (const prefix of CONTINUE_PRIORITY) {
+      chosen = actions.find((a) => a.kind.startsWith(prefix));
+      if (chosen) break;
+    }
+    if (chosen === undefined) break;
+    state = model.next(state, chosen);
+    steps.push({ action: chosen, state });
+  }
+  return { initial: trace.initial, steps };
+}
+
+/**
+ * The actions of `actions` that `model` can take in turn from its initial state, skipping each
+ * one not enabled where it comes, as a trace of `model`: a counterexample of one variant followed
+ * as far as another variant (the patent) allows. Actions are matched by value. Deterministic.
+ */
+export function followActions(
+  model: Model<MachineState, Action>,
+  actions: readonly Action[],
+): Trace<MachineState, Action> {
+  const initial = model.initialStates()[0]!;
+  const steps: TraceStep<MachineState, Action>[] = [];
+  let state = initial;
+  for (const wanted of actions) {
+    const key = JSON.stringify(wanted);
+    const action = model.actions(state).find((a) => JSON.stringify(a) === key);
+    if (action === undefined) continue;
+    state = model.next(state, action);
+    steps.push({ action, state });
+  }
+  return { initial, steps };
+}
