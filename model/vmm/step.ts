@@ -130,8 +130,7 @@ function apply(ctx: VmmContext, before: MachineState, d: S, a: Action): void {
       const vm = before.vms[req.vm]!;
       d.nextRequest++;
       d.settledEvent = null;
-      if (req.kind === 'relocate')
-        d.reconfig = newRelocation(ctx, 'relocate', req.vm, req.to, null, vm.size);
+      if (req.kind === 'relocate') d.reconfig = newRelocation(ctx, 'relocate', req.vm, req.to, null, vm.size);
       else if (req.kind === 'toPageable')
         d.reconfig = patentRelocation('toPageable', req.vm, null, req.resident, vm.size);
       else if (req.kind === 'toPageFixed') {
