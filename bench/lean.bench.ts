@@ -33,9 +33,19 @@ interface Sample {
   readonly status: string;
 }
 
+/** `checkBfs` as `vmcheck check` runs it: every property checked, witness traces not rebuilt. */
 function runOnce<S, A>(model: Model<S, A>): Sample {
+  return runBfs(model, false);
+}
+
+/** `checkBfs` also rebuilding the trace to each `sometimes` witness (`vmcheck check --witnesses`). */
+function runWithWitnessTraces<S, A>(model: Model<S, A>): Sample {
+  return runBfs(model, true);
+}
+
+function runBfs<S, A>(model: Model<S, A>, witnessTraces: boolean): Sample {
   const start = performance.now();
-  const result = checkBfs(model, { stopAtFirst: false });
+  const result = checkBfs(model, { stopAtFirst: false, witnessTraces });
   const ms = performance.now() - start;
   return {
     distinct: result.stats.distinctStates,
@@ -123,6 +133,12 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<ob
     const scenario = loadScenarioFile(new URL(`../scenarios/${name}.json`, import.meta.url).pathname);
     const readable = measure(() => createCheckModel(scenario, 'patent'), warmups, readableRepetitions);
     const lean = measure(() => createLeanModel(scenario, 'patent'), warmups, repetitions);
+    const leanWithWitnessTraces = measure(
+      () => createLeanModel(scenario, 'patent'),
+      warmups,
+      repetitions,
+      runWithWitnessTraces,
+    );
     const readableMinimal = measure(
       () => createCheckModel(scenario, 'patent'),
       warmups,
@@ -136,6 +152,7 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<ob
       variant: 'patent',
       readable,
       lean,
+      leanWithWitnessTraces,
       ratio: ratio(lean.medianStatesPerSecond, readable.medianStatesPerSecond),
       minimalBfs: {
         readable: readableMinimal.medianStatesPerSecond,
@@ -146,7 +163,8 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<ob
   });
   return {
     name: 'model',
-    explorer: 'checkBfs (generators/), stopAtFirst: false, all properties checked',
+    explorer:
+      'checkBfs (generators/), stopAtFirst: false, every invariant and sometimes property checked, witness traces not rebuilt (as vmcheck check runs it); leanWithWitnessTraces also rebuilds them',
     minimalBfs: 'Set of fingerprint keys, all properties checked, no parent store (model cost alone)',
     node: process.version,
     results,

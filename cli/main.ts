@@ -102,6 +102,7 @@ export function buildProgram(exit: (code: number) => void): Command {
         .filter(Boolean),
     )
     .option('--all', 'keep exploring after the first violation: one counterexample per invariant')
+    .option('--witnesses', 'also give the trace to each reached sometimes property')
     .option('--out <dir>', 'write each counterexample as ITF JSON, text and HTML into this folder')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action((scenarioArg: string | undefined, opts) => {
@@ -123,6 +124,7 @@ export function buildProgram(exit: (code: number) => void): Command {
           maxMemoryBytes: opts.maxMemory !== undefined ? opts.maxMemory * 1024 * 1024 : undefined,
           timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined,
           allViolations: Boolean(opts.all),
+          witnesses: Boolean(opts.witnesses),
           invariants: opts.invariant,
           ...('onProgress' in progress && progress.onProgress ? { onProgress: progress.onProgress } : {}),
         });
@@ -130,7 +132,14 @@ export function buildProgram(exit: (code: number) => void): Command {
         codes.push(exitCodeOf(result));
         const files = opts.out ? writeReports(opts.out, scenario, variant, model, result) : [];
         if (opts.json)
-          outputs.push({ ...resultToJson(model, result, { scenario: scenario.name, variant }), files });
+          outputs.push({
+            ...resultToJson(model, result, {
+              scenario: scenario.name,
+              variant,
+              witnessTraces: Boolean(opts.witnesses),
+            }),
+            files,
+          });
         else {
           process.stdout.write(`${renderResultText(model, result, { color })}\n`);
           if (files.length > 0) process.stdout.write(`wrote ${files.join(', ')}\n`);

@@ -27,6 +27,8 @@ export interface CheckRunOptions {
   readonly timeoutMs?: number;
   /** Keep exploring after the first violation, for one counterexample per invariant. */
   readonly allViolations?: boolean;
+  /** Rebuild the trace to each `sometimes` witness (BFS; DFS keeps them anyway). */
+  readonly witnesses?: boolean;
   /** `lean` (default): the compact fast path; `readable`: the immer model itself. */
   readonly engine?: 'lean' | 'readable';
   /** Check only these invariants (all when absent); `sometimes` properties are always kept. */
@@ -48,6 +50,7 @@ export function runCheck(scenario: Scenario, options: CheckRunOptions) {
     ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     stopAtFirst: !options.allViolations,
+    witnessTraces: Boolean(options.witnesses),
     now: () => performance.now(),
     ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 20_000 } : {}),
   };

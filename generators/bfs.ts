@@ -35,6 +35,12 @@ export interface BfsOptions extends CheckOptions {
    *   re-exploring would be long (a deep discovery in a huge space) and 5 bytes a state are spare.
    */
   readonly traceStore?: TraceStore;
+  /**
+   * Rebuild the trace to each `sometimes` witness (default true). With false, a reached `sometimes`
+   * property is reported without its trace, which spares the `rerun` store a re-exploration when
+   * nothing was violated: a witness is evidence the state was reached, its path is for reports.
+   */
+  readonly witnessTraces?: boolean;
 }
 
 /** Memory figures of a BFS run, beside `stats.bytesPerState`. */
@@ -210,6 +216,10 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   if (queue.size > peakFrontier) peakFrontier = queue.size;
   const tableBytes = visitedBytes();
 
+  if (options.witnessTraces === false) {
+    const needed = recorder.forgetWitnessTraces();
+    pending.splice(0, pending.length, ...pending.filter((p) => needed.has(p.standIn)));
+  }
   let rerunStates = 0;
   if (pending.length > 0) {
     // The run is over: let its table and frontier go before the rebuild builds its own.

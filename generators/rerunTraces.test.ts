@@ -247,3 +247,26 @@ describe('rerunTraces', () => {
     expect(rerunTraces(counter(3), [])).toEqual({ traces: [], statesExplored: 0 });
   });
 });
+
+describe('checkBfs without witness traces', () => {
+  it('should report sometimes properties as reached without rebuilding their traces', () => {
+    const model = counter(6, [
+      sometimes('reachesFour', (s) => s === 4),
+      sometimes('reachesSix', (s) => s === 6),
+    ]);
+    const withTraces = checkBfs(model);
+    const without = checkBfs(model, { witnessTraces: false });
+    expect(without.sometimes).toEqual(
+      withTraces.sometimes.map((s) => ({ property: s.property, reached: s.reached })),
+    );
+    expect(without.memory.rerunStates).toBe(0);
+    expect(withTraces.memory.rerunStates).toBeGreaterThan(0);
+  });
+
+  it('should still rebuild the traces of violations', () => {
+    const model = ringWithBug(50, 21);
+    const without = checkBfs(model, { witnessTraces: false, stopAtFirst: false });
+    const withTraces = checkBfs(model, { stopAtFirst: false });
+    expect(without.discoveries).toEqual(withTraces.discoveries);
+  });
+});

@@ -18,6 +18,9 @@ export type IncompleteReason = NonNullable<CheckResult<unknown, unknown>['incomp
 /** Error summary carried by an `error` result. */
 export type RunError = NonNullable<CheckResult<unknown, unknown>['error']>;
 
+/** Marks a witness whose trace was not kept (`witnessTraces: false`). */
+const NO_TRACE: Trace<unknown, unknown> = { initial: undefined, steps: [] };
+
 /** Name given to the deadlock pseudo-property in a deadlock discovery. */
 export const DEADLOCK_INVARIANT = 'progress';
 
@@ -120,6 +123,15 @@ export class RunRecorder<S, A> {
   }
 
   /**
+   * Keep the `sometimes` witnesses as reached but drop their traces; returns the traces the
+   * discoveries still need (for an explorer that rebuilds traces after the run).
+   */
+  forgetWitnessTraces(): Set<Trace<S, A>> {
+    for (const property of [...this.witnesses.keys()]) this.witnesses.set(property, NO_TRACE as Trace<S, A>);
+    return new Set(this.discoveries.map((d) => d.trace));
+  }
+
+  /**
    * Swap every recorded trace for `resolve(trace)`, for explorers that commit stand-ins during the
    * run and rebuild the traces after it. A discovery or witness whose trace resolves to undefined
    * could not be rebuilt and is dropped, as if never found (the explorer records why with `fail`).
@@ -133,6 +145,7 @@ export class RunRecorder<S, A> {
     }
     this.discoveries.splice(0, this.discoveries.length, ...kept);
     for (const [property, standIn] of [...this.witnesses]) {
+      if (standIn === NO_TRACE) continue;
       const trace = resolve(standIn);
       if (trace === undefined) this.witnesses.delete(property);
       else this.witnesses.set(property, trace);
@@ -197,8 +210,9 @@ export class RunRecorder<S, A> {
       .filter((p) => p.kind === 'sometimes')
       .map((p) => {
         const trace = this.witnesses.get(p.name);
-        return trace === undefined
-          ? { property: p.name, reached: false }
+        if (trace === undefined) return { property: p.name, reached: false };
+        return trace === NO_TRACE
+          ? { property: p.name, reached: true }
           : { property: p.name, reached: true, trace };
       });
     return {
