@@ -17,9 +17,9 @@ import { loadScenarioFile } from '../scenario/load.ts';
 /** Options of `runModelBench`. */
 export interface ModelBenchOptions {
   readonly scenarios?: readonly string[];
-  /** Untimed runs before measuring (default 3). */
+  /** Untimed runs before measuring (default 10). */
   readonly warmups?: number;
-  /** Timed runs of the lean model (default 15). */
+  /** Timed runs of the lean model (default 41). */
   readonly repetitions?: number;
   /** Timed runs of the readable model (default 5: it is ~50x slower). */
   readonly readableRepetitions?: number;
@@ -126,8 +126,8 @@ function measure<S, A>(
 /** Explore each scenario under `patent` with both models; JSON-safe result. */
 export async function runModelBench(options: ModelBenchOptions = {}): Promise<object> {
   const scenarios = options.scenarios ?? ['fig6-relocation', 'fig8-resize'];
-  const warmups = options.warmups ?? 3;
-  const repetitions = options.repetitions ?? 15;
+  const warmups = options.warmups ?? 10;
+  const repetitions = options.repetitions ?? 41;
   const readableRepetitions = options.readableRepetitions ?? 5;
   const results = scenarios.map((name) => {
     const scenario = loadScenarioFile(new URL(`../scenarios/${name}.json`, import.meta.url).pathname);
