@@ -1,9 +1,11 @@
 /**
- * The main job (`npm start`): every scenario under `patent`, exhaustively, and every other variant on
- * every scenario to its first counterexample, as one table with a verdict.
+ * The main job (`npm start`): every scenario under `patent`, exhaustively, with the progress check
+ * (every state can still reach the end), and every other variant on every scenario until each of its
+ * violated invariants has a shortest counterexample, as one table with a verdict.
  */
 import { performance } from 'node:perf_hooks';
 import { checkBfs } from '../generators/index.ts';
+import { checkProgress } from '../generators/progress.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
 import { type RunSummaryRow, runSummaryRow } from '../reports/index.ts';
 import { VARIANTS } from '../scenario/variants.ts';
@@ -40,6 +42,13 @@ export function runSummary(): SummaryResult {
             `FAIL patent on ${scenario.name}: ${result.status}${unreached.length ? `, never reached ${unreached.join(', ')}` : ''}`,
           );
         }
+        const progress = checkProgress(model);
+        if (progress.status !== 'ok') {
+          ok = false;
+          verdicts.push(
+            `FAIL patent on ${scenario.name}: ${progress.stuckStates} states can never reach the end (7.11)`,
+          );
+        }
       } else if (result.status === 'violation') caughtOn.push(scenario.name);
     }
     if (variant !== 'patent') {
@@ -49,7 +58,10 @@ export function runSummary(): SummaryResult {
       } else verdicts.push(`caught ${variant} on ${caughtOn.join(', ')}`);
     }
   }
-  if (ok)
-    verdicts.unshift('OK: patent holds every invariant on every scenario; every other variant is caught.');
+  if (ok) {
+    verdicts.unshift(
+      'OK: patent holds every invariant on every scenario and can always reach its end; every other variant is caught.',
+    );
+  }
   return { rows, verdicts, ok };
 }
