@@ -4,8 +4,8 @@
  * violated invariants has a shortest counterexample, as one table with a verdict.
  */
 import { performance } from 'node:perf_hooks';
-import { checkBfs } from '../generators/index.ts';
-import { checkProgress } from '../generators/progress.ts';
+import { checkBfs, checkProgress } from '../generators/index.ts';
+
 import { createCheckModel } from '../properties/checkModel.ts';
 import { type RunSummaryRow, runSummaryRow } from '../reports/index.ts';
 import { VARIANTS } from '../scenario/variants.ts';

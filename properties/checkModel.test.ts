@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkBfs, checkDfs } from '../generators/index.ts';
-import { checkProgress } from '../generators/progress.ts';
+import { checkBfs, checkDfs, checkProgress } from '../generators/index.ts';
+
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { createCheckModel } from './checkModel.ts';
