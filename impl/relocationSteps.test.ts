@@ -489,3 +489,65 @@ describe('relocation inside a resize', () => {
     stepToEnd(resize!, scheduler);
   });
 });
+
+describe('more runs and reports', () => {
+  it('should batch pages moving down by one, each into the frame the page before it left', () => {
+    const { machine, scheduler } = machineWith({ size: 4, origin: 5 });
+    writeInto(machine, 0, [3]);
+    const r = machine.relocate('A', 4);
+    stepUntil(r, 'reloc.startPaging');
+    expect(r.step({ maxPages: 8 })).toEqual(
+      progress({ action: 'reloc.movePage', spec: '5085', page: 0, from: 5, to: 4, pages: [0, 1, 2] }),
+    );
+    finishAndCheck(machine, scheduler, r, [0x40, 0x41, 0x42, 0xe0]);
+  });
+
+  it('should describe each request and name its VM', () => {
+    const { machine, scheduler } = machineWith({ size: 2, origin: 2 });
+    const relocate = machine.relocate('A', 8);
+    expect(relocate.snapshot()).toMatchObject({
+      description: 'relocate A to frame 8',
+      vm: 'A',
+      kind: 'relocate',
+    });
+    stepToEnd(relocate, scheduler);
+    const pageable = machine.toPageable('A', 1);
+    expect(pageable.description).toBe('make A pageable with 1 resident page(s)');
+    stepToEnd(pageable, scheduler);
+    const fixed = machine.toPageFixed('A', 3);
+    expect(fixed.snapshot()).toMatchObject({ description: 'make A page-fixed at frame 3', vm: 'A' });
+    expect(stepToEnd(fixed, scheduler).at(-1)).toEqual({
+      action: 'reloc.dispatch',
+      spec: '5130-5160',
+      vm: 'A',
+      detail: 'CPU 0',
+    });
+  });
+
+  it('should page a single paged-out page in, not keep the stale bytes of its destination frame', () => {
+    const scenario = scenarioOf({
+      name: 'one-page',
+      storage: { frames: 6, vmmFrames: 1, pageSize: PS, pagesPerSegment: 4 },
+      channels: 1,
+      cpus: 1,
+      vms: [
+        {
+          name: 'A',
+          size: 1,
+          pageFixed: false,
+          direct: false,
+          frames: [null],
+          cpus: { mode: 'shared', cpus: [0] },
+        },
+        { name: 'B', size: 1, origin: 2, direct: false, cpus: { mode: 'shared', cpus: [0] } },
+      ],
+    });
+    const { machine, scheduler } = manualMachine(scenario);
+    machine.write('B', 0, filled(PS, 0x77));
+    machine.terminate('B');
+    expect(actions(stepToEnd(machine.toPageFixed('A', 2), scheduler))[0]).toBe('reloc.copyAll');
+    expect(machine.vm('A')).toMatchObject({ pageTable: [2], controlBlock: { origin: 2, pageFixed: true } });
+    // A's page was never written: it reads as zeros, not as what B left in frame 2.
+    expect(machine.read('A', 0, PS)).toEqual(filled(PS, 0));
+  });
+});
