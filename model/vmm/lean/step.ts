@@ -718,7 +718,7 @@ function cpuAccess(k: LeanKit, n: Int32Array, index: number): void {
   if (n[b + VM_FIXED] === 1) {
     const host = n[b + VM_ORIGIN]! + page;
     const end = n[b + VM_END]!;
-    const limit = k.faultLimit ? end + 1 : end;
+    const limit = end + k.limitSlack;
     const offline = page >= online && page < size;
     frame = host > limit || offline ? -1 : host;
   } else {
