@@ -163,6 +163,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   // Level 0: the initial states, in the coordinator's own segment.
   let segments: SharedArrayBuffer[] = [new SharedArrayBuffer(Math.max(1, initials.length) * words * 4)];
   let counts: number[] = [0];
+  /** Segments of the level before the current one: read by nobody, free to refill. */
+  let spare: SharedArrayBuffer[] = [];
   try {
     const first = new Int32Array(segments[0]!);
     for (let i = 0; i < initials.length; i++) {
@@ -189,6 +191,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   }
 
   const timer = setInterval(poll, options.pollMs ?? 20);
+  let threaded = false;
   try {
     for (let depth = 0; !stopped && counts.some((c) => c > 0); depth++) {
       currentDepth = depth;
@@ -205,6 +208,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         expand: depth < maxDepth,
         pendingProperties: recorder.pendingIndices(properties),
         checkDeadlocks: recorder.wantsDeadlocks,
+        spare,
         table: table.buffers,
       };
       Atomics.store(control, CONTROL.cursor, 0);
@@ -239,12 +243,14 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
           if (recorder.commit(traces.standIn(fingerprintOf(candidate), depth + 1))) stopped = true;
         }
       }
+      spare = segments.filter((b) => b.byteLength === SEGMENT_STATES * words * 4);
       segments = reports.flatMap((r) => r.segments);
       counts = reports.flatMap((r) => r.counts);
     }
   } catch (error) {
     recorder.fail(error);
   } finally {
+    threaded = pool.ready;
     clearInterval(timer);
     if (options.pool === undefined) await pool.close();
   }
@@ -273,7 +279,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         peakFrontierBytes,
         peakRssBytes: peakRss,
         rerunStates,
-        workers: pool.ready ? pool.size : 1,
+        workers: threaded ? pool.size : 1,
       },
     },
   );
@@ -351,7 +357,11 @@ export class WorkerPool {
         outstanding = paused.length;
         for (const i of paused.splice(0)) this.workers[i]!.postMessage({ type: 'resume', table: buffers });
       };
-      for (const worker of this.workers) worker.postMessage(level);
+      // Each thread gets its own share of the spare segments.
+      const n = this.workers.length;
+      this.workers.forEach((worker, w) => {
+        worker.postMessage({ ...level, spare: level.spare.filter((_, i) => i % n === w) });
+      });
     });
   }
 

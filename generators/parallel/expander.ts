@@ -30,6 +30,8 @@ export class LevelExpander {
 
   private level!: LevelMessage;
   private segments: SharedArrayBuffer[] = [];
+  /** Segments of an earlier level nobody reads any more, to fill before allocating new ones. */
+  private spare: SharedArrayBuffer[] = [];
   private counts: number[] = [];
   private current: Int32Array | undefined;
   private currentCount = 0;
@@ -61,6 +63,7 @@ export class LevelExpander {
     this.level = message;
     this.table = new SharedFingerprintTable(message.table);
     this.segments = [];
+    this.spare = [...message.spare];
     this.counts = [];
     this.current = undefined;
     this.currentCount = 0;
@@ -193,7 +196,7 @@ export class LevelExpander {
     const perSegment = this.settings.segmentStates;
     if (this.current === undefined || this.currentCount === perSegment) {
       this.finishSegment();
-      const buffer = new SharedArrayBuffer(perSegment * this.words * 4);
+      const buffer = this.spare.pop() ?? new SharedArrayBuffer(perSegment * this.words * 4);
       this.segments.push(buffer);
       this.current = new Int32Array(buffer);
       this.currentCount = 0;

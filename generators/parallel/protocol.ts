@@ -65,6 +65,11 @@ export interface LevelMessage {
   /** Indices into `model.properties` still to check. */
   readonly pendingProperties: readonly number[];
   readonly checkDeadlocks: boolean;
+  /**
+   * Segments of the level before this one, free to overwrite with the next level's states (so the
+   * frontier's memory is reused rather than left to each thread's garbage collector).
+   */
+  readonly spare: readonly SharedArrayBuffer[];
   /** The visited-state table (grown between levels when crowded). */
   readonly table: SharedTableBuffers;
 }
