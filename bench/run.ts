@@ -8,12 +8,15 @@
  *   and without the `not-enabled` check, and the lean model on bench/scenarios/fig6-scaled.json.
  * - relocation.json: impl/ relocating a 64 MiB page-fixed area with I/O in flight, MB/s next to a
  *   plain copy of the same bytes.
+ * - scale.json: scenarios of ~10^5 to ~10^7 states by plain BFS, the parallel explorer on 1 and on
+ *   every core, and Spin on the same model (bench/scale.bench.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { runEnginesBench } from './engines.bench.ts';
 import { runModelBench } from './lean.bench.ts';
 import { runRelocationBench } from './relocation.bench.ts';
+import { runScaleBench } from './scale.bench.ts';
 
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
@@ -29,6 +32,7 @@ const benches: [string, () => Promise<object>][] = [
   ['model', () => runModelBench()],
   ['engines', () => runEnginesBench()],
   ['relocation', () => runRelocationBench()],
+  ['scale', () => runScaleBench()],
 ];
 for (const [name, run] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;

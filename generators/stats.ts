@@ -22,6 +22,12 @@ export class ActionCoverage {
     else this.counts[slot]!++;
   }
 
+  /** Count `n` firings of `kind` (merging counts kept elsewhere, e.g. by worker threads). */
+  recordMany(kind: string, n: number): void {
+    const slot = this.slots.get(kind) ?? this.slotOf(kind);
+    this.counts[slot]! += n;
+  }
+
   /** Firings per kind, declared kinds first in declaration order. */
   toRecord(): { [kind: string]: number } {
     return Object.fromEntries(this.kinds.map((kind, slot) => [kind, this.counts[slot]!]));

@@ -1,0 +1,459 @@
+/**
+ * Breadth-first exploration on several worker threads sharing one lock-free visited-state table.
+ *
+ * Level-synchronous: all workers expand level d (taking chunks from a shared cursor) before any
+ * expands level d+1, so the first level with a discovery is the shortest, as with `checkBfs`.
+ * What a level finds is decided once the level is complete, by the least fingerprint, so the result
+ * does not depend on how the threads raced: the same counts, verdicts and traces for every worker
+ * count and every run. Traces are rebuilt after the run by a single-threaded re-exploration
+ * (`rerunTraces`), which gives the same trace `checkBfs` gives for that state.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type Fingerprint, VmcheckError } from '../../model/core/index.ts';
+import type { BfsResult } from '../bfs.ts';
+import { type CheckOptions, positiveCount, resolveCheckOptions } from '../options.ts';
+import { PendingTraces } from '../pendingTraces.ts';
+import { describeError, RunRecorder } from '../runRecorder.ts';
+import { ActionCoverage, buildStats } from '../stats.ts';
+import { LevelExpander } from './expander.ts';
+import {
+  type Candidate,
+  CONTROL,
+  type DoneMessage,
+  type FromWorker,
+  type InitMessage,
+  type LevelMessage,
+  type ModelSpec,
+  STOP_REASONS,
+  type WorkItem,
+} from './protocol.ts';
+import { SharedFingerprintTable } from './sharedTable.ts';
+import { loadSpecModel } from './specModel.ts';
+
+export type { ModelSpec } from './protocol.ts';
+
+/** Options of `checkParallel`. */
+export interface ParallelOptions extends CheckOptions {
+  /** Worker threads (default: the machine's available parallelism). */
+  readonly workers?: number;
+  /** Rebuild the trace to each `sometimes` witness (default true), as `BfsOptions.witnessTraces`. */
+  readonly witnessTraces?: boolean;
+  /** Resident set size in bytes, for `maxMemoryBytes`; `process.memoryUsage.rss` unless injected. */
+  readonly rss?: () => number;
+  /** How often the coordinator reads the clock and memory, in milliseconds (default 20). */
+  readonly pollMs?: number;
+  /**
+   * Threads to run on, kept open across runs (see `WorkerPool`); `workers` is then the pool's
+   * size. Without one, each run starts and ends its own.
+   */
+  readonly pool?: WorkerPool;
+  /**
+   * Smallest level handed to the threads (default 4096 states); smaller levels, and every level
+   * with one worker, are expanded by the calling thread alone. Results do not depend on it.
+   */
+  readonly parallelFromStates?: number;
+}
+
+/** Memory and thread figures of a parallel run. */
+export interface ParallelMemory {
+  readonly traceStore: 'rerun';
+  /** Bytes of the shared visited-state table at the end. */
+  readonly visitedBytes: number;
+  /** Most states queued at once (current and next level). */
+  readonly peakFrontier: number;
+  /** Bytes of those states. */
+  readonly peakFrontierBytes: number;
+  /** Highest resident set size sampled, in bytes (all threads). */
+  readonly peakRssBytes: number;
+  readonly rerunStates: number;
+  readonly workers: number;
+}
+
+/** What `checkParallel` returns. */
+export interface ParallelResult extends Omit<BfsResult<Int32Array, number>, 'memory'> {
+  readonly memory: ParallelMemory;
+}
+
+const SEGMENT_STATES = 2048;
+const CHUNK_STATES = 64;
+const MAX_LOAD = 0.7;
+const INITIAL_SLOTS = 2 ** 16;
+/** Levels smaller than this are expanded by the coordinator alone: starting threads costs more. */
+const PARALLEL_FROM_STATES = 4096;
+/** Work items the coordinator expands between readings of its clock. */
+const POLL_EVERY_ITEMS = 16;
+
+/**
+ * Explore every reachable state of the model `spec` builds, breadth-first, on `workers` threads.
+ *
+ * - Complete runs find exactly the states `checkBfs` finds. A run that stops at a discovery
+ *   finishes the level it is in, so it counts every state up to that level (more than `checkBfs`,
+ *   which stops mid-level); of several discoveries in one level, the state of least fingerprint is
+ *   reported (`checkBfs` reports the first in its order): shortest either way.
+ * - Bounds: `maxDepth` and `maxStates` are exact; `timeoutMs` and `maxMemoryBytes` (resident set
+ *   size of the whole process: every thread, the table and the frontier) are sampled every
+ *   `pollMs`. `bytesPerState` counts the table and the peak frontier.
+ * - The model's states must be `Int32Array`s of one length and its actions numbers (a lean model).
+ * - Never throws for what it finds or what the model throws; throws `VmcheckError('bad-options')`.
+ */
+export async function checkParallel(spec: ModelSpec, options: ParallelOptions = {}): Promise<ParallelResult> {
+  const resolved = resolveCheckOptions(options);
+  const { maxDepth, maxStates, maxMemoryBytes, timeoutMs, now, onProgress, progressEvery } = resolved;
+  const workerCount = positiveCount(
+    'workers',
+    options.workers ?? options.pool?.size ?? availableParallelism(),
+  );
+  const parallelFrom = options.parallelFromStates ?? PARALLEL_FROM_STATES;
+  const rss = options.rss ?? (() => process.memoryUsage.rss());
+  const start = now();
+  const model = await loadSpecModel(spec);
+  const recorder = new RunRecorder(model, resolved.stopAtFirst, resolved.checkDeadlocks);
+  const traces = new PendingTraces<Int32Array, number>();
+  const coverage = new ActionCoverage(model.actionKinds);
+  const properties = model.properties;
+  const controlBuffer = new SharedArrayBuffer(CONTROL.words * 4);
+  const control = new Int32Array(controlBuffer);
+  let table = SharedFingerprintTable.create(INITIAL_SLOTS);
+  const initials = model.initialStates();
+  const words = initials[0]?.length ?? 0;
+  const settings = { maxStates, segmentStates: SEGMENT_STATES, maxLoad: MAX_LOAD };
+  let generated = 0;
+  let deepest = 0;
+  let peakFrontier = 0;
+  let peakRss = 0;
+  let stopped = false;
+  let nextProgress = progressEvery;
+  let currentDepth = 0;
+  let queued = 0;
+
+  /** Read the clock and memory: stop the run past a bound; report progress when due. */
+  const poll = () => {
+    const memory = rss();
+    if (memory > peakRss) peakRss = memory;
+    let reason: (typeof STOP_REASONS)[number];
+    if (now() - start > timeoutMs) reason = 'timeout';
+    else if (memory > maxMemoryBytes) reason = 'max-memory';
+    if (reason !== undefined) {
+      Atomics.compareExchange(control, CONTROL.stopReason, 0, STOP_REASONS.indexOf(reason));
+      Atomics.store(control, CONTROL.stop, 1);
+    }
+    if (onProgress === undefined) return;
+    const expanded = Atomics.load(control, CONTROL.expanded) >>> 0;
+    if (expanded < nextProgress) return;
+    nextProgress = expanded + progressEvery;
+    onProgress({
+      distinct: Math.min(table.size, maxStates),
+      generated: generated + (Atomics.load(control, CONTROL.generated) >>> 0),
+      depth: currentDepth,
+      queue: queued,
+      elapsedMs: now() - start,
+    });
+  };
+  let itemsSincePoll = 0;
+  const local = new LevelExpander(model, controlBuffer, table.buffers, settings, () => {
+    if (++itemsSincePoll === POLL_EVERY_ITEMS) {
+      itemsSincePoll = 0;
+      poll();
+    }
+  });
+  const pool = options.pool ?? new WorkerPool(workerCount);
+  pool.beginRun({ spec, control: controlBuffer, ...settings, chunkStates: CHUNK_STATES });
+
+  // Level 0: the initial states, in the coordinator's own segment.
+  let segments: SharedArrayBuffer[] = [new SharedArrayBuffer(Math.max(1, initials.length) * words * 4)];
+  let counts: number[] = [0];
+  /** Segments of the level before the current one: read by nobody, free to refill. */
+  let spare: SharedArrayBuffer[] = [];
+  try {
+    const first = new Int32Array(segments[0]!);
+    for (let i = 0; i < initials.length; i++) {
+      const state = initials[i]!;
+      generated++;
+      const fingerprint = model.fingerprint(state);
+      const position = table.add(fingerprint[0], fingerprint[1]);
+      if (position === 0) continue;
+      if (position > maxStates) {
+        recorder.stopBy('max-states');
+        stopped = true;
+        break;
+      }
+      first.set(state, counts[0]! * words);
+      counts[0]!++;
+      if (recorder.scan(state) && recorder.commit(traces.standIn(fingerprint, 0))) {
+        stopped = true;
+        break;
+      }
+    }
+  } catch (error) {
+    recorder.fail(error);
+    stopped = true;
+  }
+
+  const timer = setInterval(poll, options.pollMs ?? 20);
+  let threaded = false;
+  try {
+    for (let depth = 0; !stopped && counts.some((c) => c > 0); depth++) {
+      currentDepth = depth;
+      poll();
+      if (Atomics.load(control, CONTROL.stop) !== 0) {
+        recorder.stopBy(STOP_REASONS[Atomics.load(control, CONTROL.stopReason)] as 'timeout');
+        break;
+      }
+      queued = counts.reduce((a, b) => a + b, 0);
+      const level: LevelMessage = {
+        type: 'level',
+        segments,
+        items: workItems(counts),
+        expand: depth < maxDepth,
+        pendingProperties: recorder.pendingIndices(properties),
+        checkDeadlocks: recorder.wantsDeadlocks,
+        spare,
+        table: table.buffers,
+      };
+      Atomics.store(control, CONTROL.cursor, 0);
+      const onThreads = workerCount > 1 && (pool.ready || queued >= parallelFrom);
+      const reports = onThreads ? await pool.runLevel(level, grow) : [runLocally(level)];
+      const nextCount = reports.reduce((sum, r) => sum + r.counts.reduce((a, b) => a + b, 0), 0);
+      if (queued + nextCount > peakFrontier) peakFrontier = queued + nextCount;
+
+      for (const report of reports) {
+        generated += report.generated;
+        report.coverage.forEach((n, code) => {
+          coverage.recordMany(model.actionKinds[code]!, n);
+        });
+        for (const [kind, n] of Object.entries(report.extraCoverage)) coverage.recordMany(kind, n);
+        if (report.depthCut) recorder.cutByDepth();
+        if (report.error !== undefined) recorder.fail(asError(report.error));
+      }
+      const reason = STOP_REASONS[Atomics.load(control, CONTROL.stopReason)];
+      if (reason !== undefined && reason !== 'error') recorder.stopBy(reason);
+      if (reason !== undefined) stopped = true;
+
+      const deadlock = least(reports.flatMap((r) => (r.deadlock === undefined ? [] : [r.deadlock])))[0];
+      if (deadlock !== undefined && recorder.wantsDeadlocks) {
+        if (recorder.recordDeadlock(traces.standIn(fingerprintOf(deadlock), depth), undefined, depth)) {
+          stopped = true;
+        }
+      }
+      if (nextCount > 0) deepest = depth + 1;
+      for (const candidate of least(reports.flatMap((r) => r.candidates))) {
+        if (resolved.stopAtFirst && recorder.discoveryCount > 0) break;
+        if (recorder.scan(candidate.state)) {
+          if (recorder.commit(traces.standIn(fingerprintOf(candidate), depth + 1))) stopped = true;
+        }
+      }
+      spare = segments.filter((b) => b.byteLength === SEGMENT_STATES * words * 4);
+      segments = reports.flatMap((r) => r.segments);
+      counts = reports.flatMap((r) => r.counts);
+    }
+  } catch (error) {
+    recorder.fail(error);
+  } finally {
+    threaded = pool.ready;
+    clearInterval(timer);
+    if (options.pool === undefined) await pool.close();
+  }
+  poll();
+  const visitedBytes = table.bytes;
+  const distinct = Math.min(table.size, maxStates);
+  segments = [];
+  const rerunStates = traces.resolve(model, recorder, options.witnessTraces !== false);
+  const peakFrontierBytes = peakFrontier * words * 4;
+
+  return recorder.result(
+    'bfs',
+    buildStats({
+      statesGenerated: generated,
+      distinctStates: distinct,
+      maxDepth: deepest,
+      elapsedMs: now() - start,
+      coverage,
+      tableBytes: visitedBytes + peakFrontierBytes,
+    }),
+    {
+      memory: {
+        traceStore: 'rerun' as const,
+        visitedBytes,
+        peakFrontier,
+        peakFrontierBytes,
+        peakRssBytes: peakRss,
+        rerunStates,
+        workers: threaded ? pool.size : 1,
+      },
+    },
+  );
+
+  /** Double the table (no thread is adding) and let expansion go on. */
+  function grow(): SharedFingerprintTable {
+    table = table.grownCopy(table.capacity * 2);
+    Atomics.store(control, CONTROL.pause, 0);
+    return table;
+  }
+
+  /** Expand a level in this thread. */
+  function runLocally(level: LevelMessage): DoneMessage {
+    local.beginLevel(level);
+    for (;;) {
+      const outcome = local.runChunks();
+      if (outcome !== 'paused') return outcome;
+      local.resume(grow().buffers);
+    }
+  }
+}
+
+/**
+ * Worker threads for `checkParallel`, started on first use. A run given a pool (`options.pool`)
+ * leaves it open for the next run, which saves starting threads again (about a second each, to load
+ * the model's modules); `close` ends them. A pool serves one run at a time.
+ */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private onMessage: (index: number, message: FromWorker) => void = () => {};
+  private run: { readonly init: InitMessage } | undefined;
+
+  /** A pool of `size` threads (default: the machine's available parallelism). */
+  constructor(readonly size: number = availableParallelism()) {
+    positiveCount('workers', size);
+  }
+
+  /** Use the pool for a run of the model `spec`; the threads build it on the run's first level. */
+  beginRun(init: Omit<InitMessage, 'type' | 'table'>): void {
+    this.run = {
+      init: {
+        type: 'init',
+        table: { slots: new SharedArrayBuffer(8), meta: new SharedArrayBuffer(8) },
+        ...init,
+      },
+    };
+    this.ready = false;
+  }
+
+  /** True once the threads serve the current run. */
+  ready = false;
+
+  /**
+   * Expand `level` on every thread; when they pause for the table to grow, `grow` (called while
+   * no thread adds) gives the new table.
+   */
+  async runLevel(level: LevelMessage, grow: () => SharedFingerprintTable): Promise<DoneMessage[]> {
+    if (!this.ready) await this.prepare(level);
+    const control = new Int32Array(this.run!.init.control);
+    const reports: DoneMessage[] = [];
+    const paused: number[] = [];
+    let outstanding = this.workers.length;
+    return new Promise((resolve) => {
+      this.onMessage = (index, message) => {
+        if (message.type === 'ready') return;
+        if (message.type === 'paused') paused.push(index);
+        else if (message.type === 'failed') reports.push(crashed(message.error));
+        else reports.push(message);
+        if (--outstanding > 0) return;
+        if (paused.length === 0) {
+          resolve(reports);
+          return;
+        }
+        const buffers = Atomics.load(control, CONTROL.pause) !== 0 ? grow().buffers : level.table;
+        outstanding = paused.length;
+        for (const i of paused.splice(0)) this.workers[i]!.postMessage({ type: 'resume', table: buffers });
+      };
+      // Each thread gets its own share of the spare segments.
+      const n = this.workers.length;
+      this.workers.forEach((worker, w) => {
+        worker.postMessage({ ...level, spare: level.spare.filter((_, i) => i % n === w) });
+      });
+    });
+  }
+
+  /** Stop every thread. */
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    this.ready = false;
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  /** Start the threads if need be, and have each build the run's model. */
+  private async prepare(level: LevelMessage): Promise<void> {
+    const boot = new URL('./boot.mjs', import.meta.url);
+    const entry = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+    while (this.workers.length < this.size) {
+      const index = this.workers.length;
+      const worker = new Worker(boot, { workerData: { entry } });
+      worker.on('message', (message: FromWorker) => this.onMessage(index, message));
+      worker.on('error', (error) =>
+        this.onMessage(index, { type: 'failed', error: { name: 'WorkerError', ...describeError(error) } }),
+      );
+      worker.unref();
+      this.workers.push(worker);
+    }
+    const ready: (() => void)[] = [];
+    const failed: ((error: unknown) => void)[] = [];
+    const started = this.workers.map(
+      (_, index) =>
+        new Promise<void>((resolve, reject) => {
+          ready[index] = resolve;
+          failed[index] = reject;
+        }),
+    );
+    this.onMessage = (index, message) => {
+      if (message.type === 'ready') ready[index]!();
+      else if (message.type === 'failed' || message.type === 'done') {
+        failed[index]!(asError(message.error ?? { name: 'WorkerError', message: 'worker failed to start' }));
+      }
+    };
+    const init: InitMessage = { ...this.run!.init, table: level.table };
+    for (const worker of this.workers) worker.postMessage(init);
+    await Promise.all(started);
+    this.ready = true;
+  }
+}
+
+/** The work items of a level: each segment's states in runs of `CHUNK_STATES`. */
+function workItems(counts: readonly number[]): WorkItem[] {
+  const items: WorkItem[] = [];
+  counts.forEach((count, segment) => {
+    for (let first = 0; first < count; first += CHUNK_STATES) {
+      items.push([segment, first, Math.min(CHUNK_STATES, count - first)]);
+    }
+  });
+  return items;
+}
+
+/** Candidates by unsigned fingerprint, least first. */
+function least(candidates: Candidate[]): Candidate[] {
+  return candidates.sort((a, b) => (a.hi >>> 0) - (b.hi >>> 0) || (a.lo >>> 0) - (b.lo >>> 0));
+}
+
+function fingerprintOf(candidate: Candidate): Fingerprint {
+  return [candidate.hi, candidate.lo];
+}
+
+/** The error a worker reported, rebuilt so the recorder reports it as the model's own. */
+function asError(error: NonNullable<DoneMessage['error']>): Error {
+  if (error.code !== undefined) return new VmcheckError(error.code, error.message);
+  return Object.assign(new Error(error.message), { name: error.name });
+}
+
+/** The report of a worker thread that failed. */
+function crashed(error: {
+  readonly name?: string;
+  readonly message: string;
+  readonly code?: string;
+}): DoneMessage {
+  return {
+    type: 'done',
+    segments: [],
+    counts: [],
+    generated: 0,
+    coverage: [],
+    extraCoverage: {},
+    candidates: [],
+    deadlock: undefined,
+    depthCut: false,
+    error: {
+      name: error.name ?? 'WorkerError',
+      message: error.message,
+      ...(error.code ? { code: error.code } : {}),
+    },
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * Expands chunks of one BFS level for `checkParallel`: takes work items from the shared cursor,
+ * writes new states into its own segments of the next level, adds fingerprints to the shared
+ * table, and checks the open properties on every new state. Runs in a worker thread, or in the
+ * coordinator itself for the first, small levels. Decides nothing global.
+ */
+import type { Model } from '../../model/core/index.ts';
+import {
+  type Candidate,
+  CONTROL,
+  type DoneMessage,
+  type InitMessage,
+  type LevelMessage,
+  STOP_REASONS,
+} from './protocol.ts';
+import { SharedFingerprintTable, type SharedTableBuffers } from './sharedTable.ts';
+
+const STOP_MAX_STATES = STOP_REASONS.indexOf('max-states');
+const STOP_ERROR = STOP_REASONS.indexOf('error');
+
+/** Settings an expander takes from the coordinator's `InitMessage`. */
+export type ExpanderSettings = Pick<InitMessage, 'maxStates' | 'segmentStates' | 'maxLoad'>;
+
+/** One thread's share of the work of each level. */
+export class LevelExpander {
+  private readonly control: Int32Array;
+  private table: SharedFingerprintTable;
+  private readonly words: number;
+  private readonly kindCode: Map<string, number>;
+
+  private level!: LevelMessage;
+  private segments: SharedArrayBuffer[] = [];
+  /** Segments of an earlier level nobody reads any more, to fill before allocating new ones. */
+  private spare: SharedArrayBuffer[] = [];
+  private counts: number[] = [];
+  private current: Int32Array | undefined;
+  private currentCount = 0;
+  private generated = 0;
+  private coverage: number[] = [];
+  private extraCoverage: { [kind: string]: number } = {};
+  /** Least-fingerprint candidate per property index, for this level. */
+  private best = new Map<number, Candidate>();
+  private deadlock: Candidate | undefined;
+  private depthCut = false;
+  private failure: DoneMessage['error'];
+
+  constructor(
+    private readonly model: Model<Int32Array, number>,
+    control: SharedArrayBuffer,
+    table: SharedTableBuffers,
+    private readonly settings: ExpanderSettings,
+    /** Called after every work item (the coordinator reads its clock there when it expands itself). */
+    private readonly afterItem: () => void = () => {},
+  ) {
+    this.control = new Int32Array(control);
+    this.table = new SharedFingerprintTable(table);
+    this.words = model.initialStates()[0]!.length;
+    this.kindCode = new Map(model.actionKinds.map((kind, i) => [kind, i]));
+  }
+
+  /** Start a level: forget the last one's findings. */
+  beginLevel(message: LevelMessage): void {
+    this.level = message;
+    this.table = new SharedFingerprintTable(message.table);
+    this.segments = [];
+    this.spare = [...message.spare];
+    this.counts = [];
+    this.current = undefined;
+    this.currentCount = 0;
+    this.generated = 0;
+    this.coverage = new Array(this.model.actionKinds.length).fill(0);
+    this.extraCoverage = {};
+    this.best = new Map();
+    this.deadlock = undefined;
+    this.depthCut = false;
+    this.failure = undefined;
+  }
+
+  /** Go on with the (possibly grown) table after a pause. */
+  resume(table: SharedTableBuffers): void {
+    this.table = new SharedFingerprintTable(table);
+  }
+
+  /**
+   * Claim and expand work items until the level is done or the run stops (then the report), or
+   * a pause is asked for (then `paused`: call `resume`, then this again).
+   */
+  runChunks(): DoneMessage | 'paused' {
+    const control = this.control;
+    const items = this.level.items;
+    for (;;) {
+      if (Atomics.load(control, CONTROL.stop) !== 0) break;
+      if (Atomics.load(control, CONTROL.pause) !== 0) return 'paused';
+      const item = Atomics.add(control, CONTROL.cursor, 1);
+      if (item >= items.length) break;
+      const [segment, first, count] = items[item]!;
+      const before = this.generated;
+      try {
+        this.expandRun(new Int32Array(this.level.segments[segment]!), first, count);
+      } catch (error) {
+        const e = error as { name?: string; message?: string; code?: string };
+        this.failure = {
+          name: String(e?.name ?? 'Error'),
+          message: String(e?.message ?? error),
+          ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+        };
+        this.stop(STOP_ERROR);
+        break;
+      }
+      Atomics.add(control, CONTROL.expanded, count);
+      Atomics.add(control, CONTROL.generated, this.generated - before);
+      if (this.table.isCrowded(this.settings.maxLoad)) Atomics.store(control, CONTROL.pause, 1);
+      this.afterItem();
+    }
+    this.finishSegment();
+    return {
+      type: 'done',
+      segments: this.segments,
+      counts: this.counts,
+      generated: this.generated,
+      coverage: this.coverage,
+      extraCoverage: this.extraCoverage,
+      candidates: [...this.best.values()],
+      deadlock: this.deadlock,
+      depthCut: this.depthCut,
+      error: this.failure,
+    };
+  }
+
+  private stop(reason: number): void {
+    Atomics.compareExchange(this.control, CONTROL.stopReason, 0, reason);
+    Atomics.store(this.control, CONTROL.stop, 1);
+  }
+
+  private expandRun(frontier: Int32Array, first: number, count: number): void {
+    const W = this.words;
+    const model = this.model;
+    const level = this.level;
+    const table = this.table;
+    const pending = level.pendingProperties;
+    const properties = model.properties;
+    const maxStates = this.settings.maxStates;
+    for (let s = first; s < first + count; s++) {
+      const state = frontier.subarray(s * W, s * W + W);
+      const actions = model.actions(state);
+      const actionCount = actions.length;
+      if (actionCount === 0) {
+        if (level.checkDeadlocks && !model.isFinal(state)) {
+          const [hi, lo] = model.fingerprint(state);
+          const known = this.deadlock;
+          if (known === undefined || less(hi, lo, known)) this.deadlock = { hi, lo, state: state.slice() };
+        }
+        continue;
+      }
+      if (!level.expand) {
+        if (!this.depthCut) this.depthCut = this.hasUnvisitedSuccessor(state, actions);
+        continue;
+      }
+      for (let a = 0; a < actionCount; a++) {
+        const action = actions[a]!;
+        const next = model.next(state, action);
+        this.generated++;
+        const kind = model.actionKind(action);
+        const code = this.kindCode.get(kind);
+        if (code === undefined) this.extraCoverage[kind] = (this.extraCoverage[kind] ?? 0) + 1;
+        else this.coverage[code]!++;
+        const [hi, lo] = model.fingerprint(next);
+        const position = table.add(hi, lo);
+        if (position === 0) continue;
+        if (position > maxStates) {
+          this.stop(STOP_MAX_STATES);
+          return;
+        }
+        this.append(next);
+        for (let p = 0; p < pending.length; p++) {
+          const index = pending[p]!;
+          if (properties[index]!.check(next) === undefined) continue;
+          const known = this.best.get(index);
+          if (known === undefined || less(hi, lo, known))
+            this.best.set(index, { hi, lo, state: next.slice() });
+        }
+      }
+    }
+  }
+
+  private hasUnvisitedSuccessor(state: Int32Array, actions: readonly number[]): boolean {
+    for (let a = 0; a < actions.length; a++) {
+      const [hi, lo] = this.model.fingerprint(this.model.next(state, actions[a]!));
+      if (!this.table.has(hi, lo)) return true;
+    }
+    return false;
+  }
+
+  /** Copy `state` into the current output segment. */
+  private append(state: Int32Array): void {
+    const perSegment = this.settings.segmentStates;
+    if (this.current === undefined || this.currentCount === perSegment) {
+      this.finishSegment();
+      const buffer = this.spare.pop() ?? new SharedArrayBuffer(perSegment * this.words * 4);
+      this.segments.push(buffer);
+      this.current = new Int32Array(buffer);
+      this.currentCount = 0;
+    }
+    this.current.set(state, this.currentCount * this.words);
+    this.currentCount++;
+  }
+
+  private finishSegment(): void {
+    if (this.current !== undefined) this.counts.push(this.currentCount);
+    this.current = undefined;
+    this.currentCount = 0;
+  }
+}
+
+/** True when `hi:lo` orders before `c` (unsigned, high half first). */
+export function less(hi: number, lo: number, c: Candidate): boolean {
+  const h = hi >>> 0;
+  const ch = c.hi >>> 0;
+  return h < ch || (h === ch && lo >>> 0 < c.lo >>> 0);
+}

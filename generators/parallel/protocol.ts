@@ -1,0 +1,114 @@
+/**
+ * What the parallel explorer's coordinator and its worker threads say to each other, and the words
+ * of the shared control block. Internal to generators/parallel.
+ */
+import type { Json } from '../../model/core/index.ts';
+import type { SharedTableBuffers } from './sharedTable.ts';
+
+/**
+ * How a worker thread builds the model: it imports `module` (a file URL) and calls its export
+ * `export` with `args`, which must return (or resolve to) a `Model<Int32Array, number>` equal to
+ * the coordinator's. States cross threads as their words, so the model's states must be flat
+ * `Int32Array`s of one length.
+ */
+export interface ModelSpec {
+  readonly module: string;
+  readonly export: string;
+  readonly args: readonly Json[];
+}
+
+/** Words of the control block (`Int32Array` over a `SharedArrayBuffer`). */
+export const CONTROL = {
+  /** Index of the next work item to take. */
+  cursor: 0,
+  /** 1 once the run must end: workers stop at their next chunk and report. */
+  stop: 1,
+  /** 1 while the table is to be grown: workers pause at their next chunk. */
+  pause: 2,
+  /** Why the run stopped: one of `STOP_REASONS`' indices (0: none). */
+  stopReason: 3,
+  /** States expanded so far (progress only; wraps past 2^31, read as unsigned). */
+  expanded: 4,
+  /** Successors generated so far (progress only). */
+  generated: 5,
+  words: 6,
+} as const;
+
+/** Bounds a worker can hit itself, by index in `CONTROL.stopReason`. */
+export const STOP_REASONS = [undefined, 'max-states', 'timeout', 'max-memory', 'error'] as const;
+
+/** Coordinator to worker: once, first. */
+export interface InitMessage {
+  readonly type: 'init';
+  readonly spec: ModelSpec;
+  readonly control: SharedArrayBuffer;
+  readonly table: SharedTableBuffers;
+  readonly maxStates: number;
+  /** States per output segment. */
+  readonly segmentStates: number;
+  /** States taken per claim of the cursor. */
+  readonly chunkStates: number;
+  /** Fraction of the table's slots above which workers ask for it to grow. */
+  readonly maxLoad: number;
+}
+
+/** A run of `count` states from `start` in segment `segment` of a level. */
+export type WorkItem = readonly [segment: number, start: number, count: number];
+
+/** Coordinator to worker: expand (or, past `maxDepth`, probe) one BFS level. */
+export interface LevelMessage {
+  readonly type: 'level';
+  readonly segments: readonly SharedArrayBuffer[];
+  readonly items: readonly WorkItem[];
+  /** False at the depth bound: successors are only looked up, to tell whether the bound cut anything. */
+  readonly expand: boolean;
+  /** Indices into `model.properties` still to check. */
+  readonly pendingProperties: readonly number[];
+  readonly checkDeadlocks: boolean;
+  /**
+   * Segments of the level before this one, free to overwrite with the next level's states (so the
+   * frontier's memory is reused rather than left to each thread's garbage collector).
+   */
+  readonly spare: readonly SharedArrayBuffer[];
+  /** The visited-state table (grown between levels when crowded). */
+  readonly table: SharedTableBuffers;
+}
+
+/** Coordinator to worker: go on after a pause, with the (possibly grown) table. */
+export interface ResumeMessage {
+  readonly type: 'resume';
+  readonly table: SharedTableBuffers;
+}
+
+export type ToWorker = InitMessage | LevelMessage | ResumeMessage;
+
+/** A state a worker found that breaks or witnesses properties (the least fingerprint per property). */
+export interface Candidate {
+  readonly hi: number;
+  readonly lo: number;
+  readonly state: Int32Array;
+}
+
+/** Worker to coordinator: the level is done for this worker (or the run stopped). */
+export interface DoneMessage {
+  readonly type: 'done';
+  /** Segments of new states, and how many states each holds. */
+  readonly segments: readonly SharedArrayBuffer[];
+  readonly counts: readonly number[];
+  readonly generated: number;
+  /** Firings per action kind code, in `model.actionKinds` order, then undeclared kinds by name. */
+  readonly coverage: readonly number[];
+  readonly extraCoverage: { readonly [kind: string]: number };
+  readonly candidates: readonly Candidate[];
+  /** The deadlocked state of least fingerprint in this level, if any. */
+  readonly deadlock: Candidate | undefined;
+  readonly depthCut: boolean;
+  readonly error: { readonly name: string; readonly message: string; readonly code?: string } | undefined;
+}
+
+/** Worker to coordinator. */
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'failed'; readonly error: { readonly name: string; readonly message: string } }
+  | { readonly type: 'paused' }
+  | DoneMessage;

@@ -1,0 +1,132 @@
+import { VmcheckError } from '../../model/core/index.ts';
+
+/** Word of the control block holding the number of fingerprints stored. */
+const COUNT = 0;
+/** Stand-ins for a zero half: zero marks an empty slot (hi) or a slot being written (lo). */
+const ZERO_HI = 0x9e3779b9 | 0;
+const ZERO_LO = 0x7f4a7c15 | 0;
+
+/** The buffers of a shared table, as sent to a worker thread. */
+export interface SharedTableBuffers {
+  readonly slots: SharedArrayBuffer;
+  readonly meta: SharedArrayBuffer;
+}
+
+/**
+ * A set of 64-bit fingerprints in a `SharedArrayBuffer` that several threads add to at once,
+ * lock-free: open addressing with linear probing over a power-of-two number of two-word slots.
+ *
+ * A slot is claimed by compare-and-exchange of its high word from 0; the claimer then stores the
+ * low word. A thread that meets a claimed slot whose low word is still 0 waits the few instructions
+ * until it is written (a stand-in replaces a real zero half), so two threads adding one fingerprint
+ * agree on which of them added it: `add` says "new" to exactly one. The table never grows by
+ * itself: the explorer pauses its workers and calls `grownCopy` when `isCrowded` says so.
+ */
+export class SharedFingerprintTable {
+  private readonly slots: Int32Array;
+  private readonly meta: Int32Array;
+  private readonly mask: number;
+  private readonly shift: number;
+  /** Number of slots. */
+  readonly capacity: number;
+
+  constructor(readonly buffers: SharedTableBuffers) {
+    this.slots = new Int32Array(buffers.slots);
+    this.meta = new Int32Array(buffers.meta);
+    this.capacity = this.slots.length >>> 1;
+    this.mask = this.capacity - 1;
+    this.shift = 32 - Math.log2(this.capacity);
+  }
+
+  /** An empty table of `capacity` slots (rounded up to a power of two, at least 1024). */
+  static create(capacity: number): SharedFingerprintTable {
+    const slots = 2 ** Math.max(10, Math.ceil(Math.log2(Math.max(1, capacity))));
+    if (slots > 2 ** 29) {
+      throw new VmcheckError('table-full', `the shared visited-state table cannot hold ${capacity} slots`);
+    }
+    return new SharedFingerprintTable({
+      slots: new SharedArrayBuffer(slots * 8),
+      meta: new SharedArrayBuffer(8),
+    });
+  }
+
+  /** Fingerprints stored. */
+  get size(): number {
+    return Atomics.load(this.meta, COUNT);
+  }
+
+  /** Bytes held by the slots. */
+  get bytes(): number {
+    return this.slots.byteLength;
+  }
+
+  /** True when the table is more than `load` full (a fraction of its slots). */
+  isCrowded(load: number): boolean {
+    return this.size > this.capacity * load;
+  }
+
+  /**
+   * Add the fingerprint `hi:lo`. Returns 0 when it was there already, else its position in the
+   * order of additions (1 for the first), for exactly one of the threads adding it: a bound on
+   * distinct states can be exact under concurrency. Throws `VmcheckError('table-full')` when no
+   * slot is free.
+   */
+  add(hi: number, lo: number): number {
+    const h = hi === 0 ? ZERO_HI : hi | 0;
+    const l = lo === 0 ? ZERO_LO : lo | 0;
+    const slots = this.slots;
+    let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
+    for (let probes = 0; probes <= this.mask; probes++) {
+      const j = i << 1;
+      let a = Atomics.load(slots, j);
+      if (a === 0) {
+        a = Atomics.compareExchange(slots, j, 0, h);
+        if (a === 0) {
+          Atomics.store(slots, j + 1, l);
+          return Atomics.add(this.meta, COUNT, 1) + 1;
+        }
+      }
+      if (a === h) {
+        let b = Atomics.load(slots, j + 1);
+        while (b === 0) b = Atomics.load(slots, j + 1);
+        if (b === l) return 0;
+      }
+      i = (i + 1) & this.mask;
+    }
+    throw new VmcheckError('table-full', `the shared visited-state table is full (${this.capacity} slots)`);
+  }
+
+  /** True when `hi:lo` is stored. Safe while other threads add. */
+  has(hi: number, lo: number): boolean {
+    const h = hi === 0 ? ZERO_HI : hi | 0;
+    const l = lo === 0 ? ZERO_LO : lo | 0;
+    const slots = this.slots;
+    let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
+    for (let probes = 0; probes <= this.mask; probes++) {
+      const j = i << 1;
+      const a = Atomics.load(slots, j);
+      if (a === 0) return false;
+      if (a === h) {
+        let b = Atomics.load(slots, j + 1);
+        while (b === 0) b = Atomics.load(slots, j + 1);
+        if (b === l) return true;
+      }
+      i = (i + 1) & this.mask;
+    }
+    return false;
+  }
+
+  /**
+   * A table of `capacity` slots holding every fingerprint of this one. Only while no thread adds.
+   * Stand-ins are copied as stored, so they keep meaning the same fingerprints.
+   */
+  grownCopy(capacity: number): SharedFingerprintTable {
+    const grown = SharedFingerprintTable.create(capacity);
+    const from = this.slots;
+    for (let j = 0; j < from.length; j += 2) {
+      const h = from[j]!;
+      if (h !== 0) grown.add(h, from[j + 1]!);
+    }
+    return grown;
+  }
+}
