@@ -12,14 +12,15 @@ const scenarios = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => loadScenarioFile(new URL(f, dir).pathname));
 const pool = new WorkerPool(2);
-afterAll(() => pool.close());
+afterAll(() => pool.close(), 60_000);
 
 /**
  * The parallel explorer against plain BFS on every shipped scenario and variant, every level on two
  * threads: the same verdict, the same violated invariants with shortest counterexamples of the same
  * length, the same `sometimes` outcomes and, where the space is exhausted, the same state count.
  */
-describe('the parallel explorer on the VMM model', () => {
+// Each case is two explorations of up to 8,500 states: ~0.5 s here, budgeted for a machine 60x slower.
+describe('the parallel explorer on the VMM model', { timeout: 60_000 }, () => {
   const cases = scenarios.flatMap((scenario) =>
     VARIANTS.map((variant) => [scenario.name, variant, scenario] as const),
   );

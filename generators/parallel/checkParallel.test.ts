@@ -7,7 +7,7 @@ import { SharedFingerprintTable } from './sharedTable.ts';
 
 // Starting threads (and loading the model in each) is the slow part: one pool serves the file.
 const pool = new WorkerPool(2);
-afterAll(() => pool.close());
+afterAll(() => pool.close(), 60_000);
 /** Options that put every level on both threads. */
 const threads = { pool, parallelFromStates: 0 } as const;
 
@@ -63,7 +63,8 @@ describe('SharedFingerprintTable', () => {
   });
 });
 
-describe('checkParallel', () => {
+// Each case explores up to 90,000 states on two threads: ~1 s here, budgeted for a machine 30x slower.
+describe('checkParallel', { timeout: 60_000 }, () => {
   const tiny: [string, string, number[], number][] = [
     // name, model, args, hand-computed distinct states
     ['a torus that grows the table mid-level', 'torus', [300, 300], 90_000],

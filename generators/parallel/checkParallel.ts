@@ -25,6 +25,7 @@ import {
   type InitMessage,
   type LevelMessage,
   type ModelSpec,
+  type Segment,
   STOP_REASONS,
   type WorkItem,
 } from './protocol.ts';
@@ -121,6 +122,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   let generated = 0;
   let deepest = 0;
   let peakFrontier = 0;
+  let peakFrontierBytes = 0;
   let peakRss = 0;
   let stopped = false;
   let nextProgress = progressEvery;
@@ -161,12 +163,13 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   pool.beginRun({ spec, control: controlBuffer, ...settings, chunkStates: CHUNK_STATES });
 
   // Level 0: the initial states, in the coordinator's own segment.
-  let segments: SharedArrayBuffer[] = [new SharedArrayBuffer(Math.max(1, initials.length) * words * 4)];
-  let counts: number[] = [0];
+  const firstBuffer = new SharedArrayBuffer(Math.max(1, initials.length) * words * 4);
+  let firstCount = 0;
+  let segments: Segment[] = [{ buffer: firstBuffer, narrow: false, count: firstCount }];
   /** Segments of the level before the current one: read by nobody, free to refill. */
   let spare: SharedArrayBuffer[] = [];
   try {
-    const first = new Int32Array(segments[0]!);
+    const first = new Int32Array(firstBuffer);
     for (let i = 0; i < initials.length; i++) {
       const state = initials[i]!;
       generated++;
@@ -178,8 +181,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         stopped = true;
         break;
       }
-      first.set(state, counts[0]! * words);
-      counts[0]!++;
+      first.set(state, firstCount * words);
+      firstCount++;
       if (recorder.scan(state) && recorder.commit(traces.standIn(fingerprint, 0))) {
         stopped = true;
         break;
@@ -190,21 +193,22 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
     stopped = true;
   }
 
+  segments = [{ buffer: firstBuffer, narrow: false, count: firstCount }];
   const timer = setInterval(poll, options.pollMs ?? 20);
   let threaded = false;
   try {
-    for (let depth = 0; !stopped && counts.some((c) => c > 0); depth++) {
+    for (let depth = 0; !stopped && segments.length > 0; depth++) {
       currentDepth = depth;
       poll();
       if (Atomics.load(control, CONTROL.stop) !== 0) {
         recorder.stopBy(STOP_REASONS[Atomics.load(control, CONTROL.stopReason)] as 'timeout');
         break;
       }
-      queued = counts.reduce((a, b) => a + b, 0);
+      queued = segments.reduce((sum, segment) => sum + segment.count, 0);
       const level: LevelMessage = {
         type: 'level',
         segments,
-        items: workItems(counts),
+        items: workItems(segments),
         expand: depth < maxDepth,
         pendingProperties: recorder.pendingIndices(properties),
         checkDeadlocks: recorder.wantsDeadlocks,
@@ -214,7 +218,10 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
       Atomics.store(control, CONTROL.cursor, 0);
       const onThreads = workerCount > 1 && (pool.ready || queued >= parallelFrom);
       const reports = onThreads ? await pool.runLevel(level, grow) : [runLocally(level)];
-      const nextCount = reports.reduce((sum, r) => sum + r.counts.reduce((a, b) => a + b, 0), 0);
+      const nextCount = reports.reduce(
+        (sum, r) => sum + r.segments.reduce((n, segment) => n + segment.count, 0),
+        0,
+      );
       if (queued + nextCount > peakFrontier) peakFrontier = queued + nextCount;
 
       for (const report of reports) {
@@ -243,9 +250,11 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
           if (recorder.commit(traces.standIn(fingerprintOf(candidate), depth + 1))) stopped = true;
         }
       }
-      spare = segments.filter((b) => b.byteLength === SEGMENT_STATES * words * 4);
-      segments = reports.flatMap((r) => r.segments);
-      counts = reports.flatMap((r) => r.counts);
+      const next = reports.flatMap((r) => r.segments);
+      const held = frontierBytes(segments) + frontierBytes(next);
+      if (held > peakFrontierBytes) peakFrontierBytes = held;
+      spare = segments.map((segment) => segment.buffer).filter((b) => b !== firstBuffer);
+      segments = next;
     }
   } catch (error) {
     recorder.fail(error);
@@ -259,7 +268,6 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const distinct = Math.min(table.size, maxStates);
   segments = [];
   const rerunStates = traces.resolve(model, recorder, options.witnessTraces !== false);
-  const peakFrontierBytes = peakFrontier * words * 4;
 
   return recorder.result(
     'bfs',
@@ -409,14 +417,19 @@ export class WorkerPool {
 }
 
 /** The work items of a level: each segment's states in runs of `CHUNK_STATES`. */
-function workItems(counts: readonly number[]): WorkItem[] {
+function workItems(segments: readonly Segment[]): WorkItem[] {
   const items: WorkItem[] = [];
-  counts.forEach((count, segment) => {
+  segments.forEach(({ count }, segment) => {
     for (let first = 0; first < count; first += CHUNK_STATES) {
       items.push([segment, first, Math.min(CHUNK_STATES, count - first)]);
     }
   });
   return items;
+}
+
+/** Bytes of the states the segments hold, and of the slack at their ends. */
+function frontierBytes(segments: readonly Segment[]): number {
+  return segments.reduce((sum, segment) => sum + segment.buffer.byteLength, 0);
 }
 
 /** Candidates by unsigned fingerprint, least first. */
@@ -443,7 +456,6 @@ function crashed(error: {
   return {
     type: 'done',
     segments: [],
-    counts: [],
     generated: 0,
     coverage: [],
     extraCoverage: {},

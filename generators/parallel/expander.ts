@@ -11,6 +11,7 @@ import {
   type DoneMessage,
   type InitMessage,
   type LevelMessage,
+  type Segment,
   STOP_REASONS,
 } from './protocol.ts';
 import { SharedFingerprintTable, type SharedTableBuffers } from './sharedTable.ts';
@@ -29,12 +30,12 @@ export class LevelExpander {
   private readonly kindCode: Map<string, number>;
 
   private level!: LevelMessage;
-  private segments: SharedArrayBuffer[] = [];
+  private segments: Segment[] = [];
   /** Segments of an earlier level nobody reads any more, to fill before allocating new ones. */
   private spare: SharedArrayBuffer[] = [];
-  private counts: number[] = [];
-  private current: Int32Array | undefined;
-  private currentCount = 0;
+  /** The segments being filled: one of narrow states, one of wide. */
+  private narrow: Filling | undefined;
+  private wide: Filling | undefined;
   private generated = 0;
   private coverage: number[] = [];
   private extraCoverage: { [kind: string]: number } = {};
@@ -64,9 +65,8 @@ export class LevelExpander {
     this.table = new SharedFingerprintTable(message.table);
     this.segments = [];
     this.spare = [...message.spare];
-    this.counts = [];
-    this.current = undefined;
-    this.currentCount = 0;
+    this.narrow = undefined;
+    this.wide = undefined;
     this.generated = 0;
     this.coverage = new Array(this.model.actionKinds.length).fill(0);
     this.extraCoverage = {};
@@ -96,7 +96,7 @@ export class LevelExpander {
       const [segment, first, count] = items[item]!;
       const before = this.generated;
       try {
-        this.expandRun(new Int32Array(this.level.segments[segment]!), first, count);
+        this.expandRun(this.level.segments[segment]!, first, count);
       } catch (error) {
         const e = error as { name?: string; message?: string; code?: string };
         this.failure = {
@@ -112,11 +112,12 @@ export class LevelExpander {
       if (this.table.isCrowded(this.settings.maxLoad)) Atomics.store(control, CONTROL.pause, 1);
       this.afterItem();
     }
-    this.finishSegment();
+    this.finish(this.narrow);
+    this.finish(this.wide);
+    this.narrow = this.wide = undefined;
     return {
       type: 'done',
       segments: this.segments,
-      counts: this.counts,
       generated: this.generated,
       coverage: this.coverage,
       extraCoverage: this.extraCoverage,
@@ -132,8 +133,10 @@ export class LevelExpander {
     Atomics.store(this.control, CONTROL.stop, 1);
   }
 
-  private expandRun(frontier: Int32Array, first: number, count: number): void {
+  private expandRun(segment: Segment, first: number, count: number): void {
     const W = this.words;
+    const narrow = segment.narrow ? new Int8Array(segment.buffer) : undefined;
+    const wide = segment.narrow ? undefined : new Int32Array(segment.buffer);
     const model = this.model;
     const level = this.level;
     const table = this.table;
@@ -141,7 +144,9 @@ export class LevelExpander {
     const properties = model.properties;
     const maxStates = this.settings.maxStates;
     for (let s = first; s < first + count; s++) {
-      const state = frontier.subarray(s * W, s * W + W);
+      // A fresh array per state: models may cache derived data by state identity.
+      const state = new Int32Array(W);
+      state.set((narrow ?? wide)!.subarray(s * W, s * W + W));
       const actions = model.actions(state);
       const actionCount = actions.length;
       if (actionCount === 0) {
@@ -191,25 +196,46 @@ export class LevelExpander {
     return false;
   }
 
-  /** Copy `state` into the current output segment. */
+  /** Copy `state` into the segment being filled of its width. */
   private append(state: Int32Array): void {
-    const perSegment = this.settings.segmentStates;
-    if (this.current === undefined || this.currentCount === perSegment) {
-      this.finishSegment();
-      const buffer = this.spare.pop() ?? new SharedArrayBuffer(perSegment * this.words * 4);
-      this.segments.push(buffer);
-      this.current = new Int32Array(buffer);
-      this.currentCount = 0;
+    let fits = true;
+    for (let i = 0; i < state.length; i++) {
+      const w = state[i]!;
+      if (w < -128 || w > 127) {
+        fits = false;
+        break;
+      }
     }
-    this.current.set(state, this.currentCount * this.words);
-    this.currentCount++;
+    let filling = fits ? this.narrow : this.wide;
+    const perSegment = this.settings.segmentStates;
+    if (filling === undefined || filling.count === perSegment) {
+      this.finish(filling);
+      const bytes = perSegment * this.words * (fits ? 1 : 4);
+      const spareAt = this.spare.findIndex((b) => b.byteLength === bytes);
+      const buffer = spareAt < 0 ? new SharedArrayBuffer(bytes) : this.spare.splice(spareAt, 1)[0]!;
+      filling = { buffer, view: fits ? new Int8Array(buffer) : new Int32Array(buffer), count: 0 };
+      if (fits) this.narrow = filling;
+      else this.wide = filling;
+    }
+    filling.view.set(state, filling.count * this.words);
+    filling.count++;
   }
 
-  private finishSegment(): void {
-    if (this.current !== undefined) this.counts.push(this.currentCount);
-    this.current = undefined;
-    this.currentCount = 0;
+  private finish(filling: Filling | undefined): void {
+    if (filling === undefined || filling.count === 0) return;
+    this.segments.push({
+      buffer: filling.buffer,
+      narrow: filling.view instanceof Int8Array,
+      count: filling.count,
+    });
   }
+}
+
+/** A segment being filled. */
+interface Filling {
+  readonly buffer: SharedArrayBuffer;
+  readonly view: Int8Array | Int32Array;
+  count: number;
 }
 
 /** True when `hi:lo` orders before `c` (unsigned, high half first). */

@@ -52,13 +52,23 @@ export interface InitMessage {
   readonly maxLoad: number;
 }
 
+/**
+ * A block of one level's states: `count` states of the model's word length, one byte a word when
+ * every word of each fits in a signed byte (`narrow`; most states of most models), else four.
+ */
+export interface Segment {
+  readonly buffer: SharedArrayBuffer;
+  readonly narrow: boolean;
+  readonly count: number;
+}
+
 /** A run of `count` states from `start` in segment `segment` of a level. */
 export type WorkItem = readonly [segment: number, start: number, count: number];
 
 /** Coordinator to worker: expand (or, past `maxDepth`, probe) one BFS level. */
 export interface LevelMessage {
   readonly type: 'level';
-  readonly segments: readonly SharedArrayBuffer[];
+  readonly segments: readonly Segment[];
   readonly items: readonly WorkItem[];
   /** False at the depth bound: successors are only looked up, to tell whether the bound cut anything. */
   readonly expand: boolean;
@@ -92,9 +102,8 @@ export interface Candidate {
 /** Worker to coordinator: the level is done for this worker (or the run stopped). */
 export interface DoneMessage {
   readonly type: 'done';
-  /** Segments of new states, and how many states each holds. */
-  readonly segments: readonly SharedArrayBuffer[];
-  readonly counts: readonly number[];
+  /** Segments of new states. */
+  readonly segments: readonly Segment[];
   readonly generated: number;
   /** Firings per action kind code, in `model.actionKinds` order, then undeclared kinds by name. */
   readonly coverage: readonly number[];
