@@ -1,7 +1,8 @@
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import type { MachineState } from '../model/vmm/state.ts';
-import { drive, scenarioModel } from '../model/vmm/testing/drive.ts';
+import { drive } from '../model/vmm/testing/drive.ts';
+import { scenarioModel } from './testing/scenarioModel.ts';
 
 /**
  * Each invariant fails on a state built to break it, naming what went wrong: none of them is a

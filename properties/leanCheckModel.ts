@@ -68,7 +68,8 @@ export function createLeanModel(
   let lastCodes: number[] = [];
   const enabledCodes = (state: Int32Array): number[] => {
     if (state !== last) {
-      lastCodes = leanActions(kit, state);
+      // Frozen: handed out as is (no copy), so no caller can change what the check compares with.
+      lastCodes = Object.freeze(leanActions(kit, state)) as number[];
       last = state;
     }
     return lastCodes;
@@ -95,7 +96,7 @@ export function createLeanModel(
     encode: (state) => encode(kit.L, state),
     action: (code) => actions[code]!,
     initialStates: () => [initial],
-    actions: check ? (state) => [...enabledCodes(state)] : (state) => leanActions(kit, state),
+    actions: check ? enabledCodes : (state) => leanActions(kit, state),
     next: check ? checkedNext : (state, code) => leanNext(kit, state, code),
     properties: leanProperties(kit, readable.properties),
     fingerprint: (state): Fingerprint => fingerprintWords(state),

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { scenarioModel } from '../../properties/testing/scenarioModel.ts';
 import { fingerprintHex } from '../core/fingerprint.ts';
-import { reachableStates, scenarioModel, violated } from './testing/drive.ts';
+import { reachableStates, violated } from './testing/drive.ts';
 
 const SCENARIOS = ['fig6-relocation', 'fig8-resize', 'fig1-failover', 'pageable-conversion'] as const;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { scenarioModel } from '../../properties/testing/scenarioModel.ts';
 import type { Variant } from '../../scenario/variants.ts';
 import type { Action } from './actions.ts';
-import { drive, scenarioModel, violated } from './testing/drive.ts';
+import { drive, violated } from './testing/drive.ts';
 
 const A = {
   start: (io: number): Action => ({ kind: 'guest.startIo', io }),

@@ -1,22 +1,12 @@
 /**
- * Test helpers: load a scenario's model and drive it step by step with actions written by hand,
- * failing with the enabled actions listed when a step does not apply.
+ * Test helpers: drive a model step by step with actions written by hand, failing with the enabled
+ * actions listed when a step does not apply. Independent of properties/ (the checkable model of a
+ * shipped scenario is `scenarioModel` in properties/testing/scenarioModel.ts).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { createCheckModel } from '../../../properties/checkModel.ts';
-import { loadScenarioFile } from '../../../scenario/load.ts';
-import type { Variant } from '../../../scenario/variants.ts';
 import type { Model } from '../../core/model.ts';
 import type { Action } from '../actions.ts';
 import type { MachineState } from '../state.ts';
-
-/** The checkable model of `scenarios/NAME.json` under `variant`. */
-export function scenarioModel(name: string, variant: Variant = 'patent') {
-  return createCheckModel(
-    loadScenarioFile(new URL(`../../../scenarios/${name}.json`, import.meta.url).pathname),
-    variant,
-  );
-}
 
 /** Apply `actions` in order from the initial state; throws naming the step and the enabled actions if one does not apply. */
 export function drive(model: Model<MachineState, Action>, actions: readonly Action[]): MachineState[] {
