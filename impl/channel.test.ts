@@ -3,7 +3,7 @@ import type { IoCompletion } from './channel.ts';
 import { ChannelBusyError } from './errors.ts';
 import { createMachine } from './machine.ts';
 import { EventLoopScheduler } from './scheduler.ts';
-import { filled, manualMachine, namedScenario, pattern } from './testSupport.ts';
+import { filled, manualMachine, namedScenario, pattern, within } from './testSupport.ts';
 
 const PS = 4096;
 
@@ -109,9 +109,9 @@ describe('channel programs', () => {
       { op: 'write', address: 0, length: 100 },
       { op: 'write', address: PS + 1, length: 200 },
     ]);
-    expect((await io.done).status).toBe('ok');
+    expect((await within(io.done, 'the I/O interrupt')).status).toBe('ok');
     expect(machine.read('VM-1', 0, 100)).toEqual(data.subarray(0, 100));
     expect(machine.read('VM-1', PS + 1, 200)).toEqual(data.subarray(100, 300));
-    await machine.whenIdle();
+    await within(machine.whenIdle(), 'idle channels');
   });
 });

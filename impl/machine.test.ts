@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from './clock.ts';
 import { NotDispatchedError } from './errors.ts';
 import { createMachine } from './machine.ts';
@@ -50,10 +50,23 @@ describe('machine', () => {
     const clock = new ManualClock('21:00');
     const machine = createMachine(namedScenario('fig8-resize'), { clock });
     machine.relocate('VM-3', 6);
-    const stop = machine.watchClock(1);
-    clock.set('22:30');
-    while (machine.queuedReconfigurations.length === 0) await new Promise((r) => setTimeout(r, 2));
-    stop();
+    // Fake interval timers: the poll fires when the test advances time, never on the wall clock.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const stop = machine.watchClock(1000);
+      clock.set('22:30');
+      vi.advanceTimersByTime(999);
+      expect(machine.queuedReconfigurations).toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      expect(machine.queuedReconfigurations).toHaveLength(1);
+      stop();
+      clock.set('21:00');
+      clock.set('22:30');
+      vi.advanceTimersByTime(5000);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
     const results = await machine.settle();
     expect(results.map((r) => [r.kind, r.status])).toEqual([
       ['relocate', 'done'],

@@ -12,6 +12,7 @@ import {
   pattern,
   scenarioOf,
   stepToEnd,
+  within,
 } from './testSupport.ts';
 
 const PS = 4096;
@@ -167,9 +168,9 @@ describe('relocation with I/O in flight (patent)', () => {
     machine.device(0).write(0, filled(PS, 0x99));
     machine.terminate('VM-3');
     const io = machine.startIo('VM-2', 0, [{ op: 'write', address: PS, length: PS }]);
-    const result = await machine.relocate('VM-2', 4).run();
+    const result = await within(machine.relocate('VM-2', 4).run(), 'the relocation');
     expect(result).toMatchObject({ status: 'done', kind: 'relocate' });
-    expect((await io.done).status).toBe('ok');
+    expect((await within(io.done, 'the I/O interrupt')).status).toBe('ok');
     expect(machine.read('VM-2', 0, PS)).toEqual(filled(PS, 0x42));
     expect(machine.read('VM-2', PS, PS)).toEqual(filled(PS, 0x99));
     expect(machine.reconfiguration).toBeNull();

@@ -91,3 +91,20 @@ export function drain(machine: Machine, scheduler: ManualScheduler): void {
   if (machine.channelStatus().some((c) => c.busy && !c.program?.suspended))
     throw new Error('channels did not drain');
 }
+
+/**
+ * `promise`, or a rejection naming `what` if it has not settled after `ms` of real time: a bound
+ * on waiting for an event-loop event, so a hang fails with a clear message instead of at the
+ * project's test timeout. The bound is generous (it only matters when something hangs).
+ */
+export async function within<T>(promise: Promise<T>, what: string, ms = 20_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
