@@ -55,7 +55,7 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
   {
     name: 'page-fixed-no-spare-frame',
     description:
-      'a conversion to page-fixed whose pages sit in its destination in another order, with no free frame to break the cycle, deadlocks at 5085',
+      'a conversion to page-fixed whose pages sit in its destination in another order (a page-in of its own may land there) with no free frame to break the cycle deadlocks at 5085',
     matches: (s) =>
       s.reconfigurations.some((r) => {
         if (r.kind !== 'toPageFixed') return false;
@@ -69,7 +69,8 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
                 : vm.frames!.filter((f) => f !== null).length),
           0,
         );
-        return held >= s.storage.frames - s.storage.vmmFrames;
+        const pagedOut = s.vms.some((vm) => vm.name === r.vm && !vm.pageFixed && vm.frames!.includes(null));
+        return pagedOut || held >= s.storage.frames - s.storage.vmmFrames;
       }),
   },
 ];
