@@ -25,6 +25,7 @@ import { progressLine } from './progress.ts';
 import { runCheck, writeReports } from './run.ts';
 import { loadScenarioArg, shippedScenarioNames } from './scenarios.ts';
 import { runSummary } from './summary.ts';
+import { registerSweep } from './sweep.ts';
 
 /** Exit codes of every command. */
 export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
@@ -265,6 +266,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       }
       exit(summary.ok ? EXIT.ok : EXIT.violation);
     });
+  registerSweep(program, exit);
   return program;
 }
 
