@@ -34,6 +34,8 @@ export interface CheckRunOptions {
   /** Check only these invariants (all when absent); `sometimes` properties are always kept. */
   readonly invariants?: readonly string[];
   readonly onProgress?: (p: Progress) => void;
+  /** Clock in milliseconds; `performance.now` by default. */
+  readonly now?: () => number;
 }
 
 /**
@@ -51,8 +53,8 @@ export function runCheck(scenario: Scenario, options: CheckRunOptions) {
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     stopAtFirst: !options.allViolations,
     witnessTraces: Boolean(options.witnesses),
-    now: () => performance.now(),
-    ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 20_000 } : {}),
+    now: options.now ?? (() => performance.now()),
+    ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 2048 } : {}),
   };
   if (options.engine === 'readable') return { model, result: explore(model, exploreOptions) };
   const lean = createLeanModel(scenario, options.variant);
@@ -125,14 +127,19 @@ export function writeReports(
   variant: Variant,
   model: ReturnType<typeof createCheckModel>,
   result: CheckResult<MachineState, Action>,
+  options: { readonly source?: string; readonly witnesses?: boolean } = {},
 ): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
+  const source = options.source !== undefined ? { source: options.source } : {};
   for (const d of result.discoveries) {
     const base = join(dir, `${scenario.name}.${variant}.${d.violation.invariant}`);
+    const seed = (d as { seed?: unknown }).seed;
     const itf = traceToItf(model, d.trace, {
       scenario: scenario.name,
       variant,
+      ...source,
+      ...(typeof seed === 'number' ? { seed } : {}),
       violation: d.violation,
       discovery: d.kind,
       description: `${d.violation.invariant}: ${d.violation.message}`,
@@ -148,6 +155,21 @@ export function writeReports(
       }),
     );
     written.push(`${base}.itf.json`, `${base}.txt`, `${base}.html`);
+  }
+  if (options.witnesses) {
+    for (const w of result.sometimes) {
+      if (!w.trace) continue;
+      const base = join(dir, `${scenario.name}.${variant}.${w.property}.witness`);
+      const itf = traceToItf(model, w.trace, {
+        scenario: scenario.name,
+        variant,
+        ...source,
+        description: `witness of ${w.property}`,
+      });
+      writeFileSync(`${base}.itf.json`, `${JSON.stringify(itf, null, 2)}\n`);
+      writeFileSync(`${base}.txt`, `${renderTraceText(model, w.trace)}\n`);
+      written.push(`${base}.itf.json`, `${base}.txt`);
+    }
   }
   return written;
 }

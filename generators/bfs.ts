@@ -2,9 +2,8 @@ import type { CheckResult, Fingerprint, Model, Trace } from '../model/core/index
 import { hasUnvisitedSuccessor } from './depthBound.ts';
 import { FingerprintSet } from './fingerprintSet.ts';
 import {
+  BudgetWatch,
   type CheckOptions,
-  CLOCK_EVERY,
-  MEMORY_EVERY,
   resolveCheckOptions,
   resolveTraceStore,
   type TraceStore,
@@ -15,9 +14,6 @@ import { rerunTraces, type TraceTarget } from './rerunTraces.ts';
 import { RunRecorder } from './runRecorder.ts';
 import { StateQueue } from './stateQueue.ts';
 import { ActionCoverage, buildStats } from './stats.ts';
-
-const CLOCK_MASK = CLOCK_EVERY - 1;
-const MEMORY_MASK = MEMORY_EVERY - 1;
 
 /** Options of `checkBfs`: the shared bounds, and how traces are kept. */
 export interface BfsOptions extends CheckOptions {
@@ -90,16 +86,13 @@ export interface BfsResult<S, A> extends CheckResult<S, A> {
 export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): BfsResult<S, A> {
   const resolved = resolveCheckOptions(options);
   const traceStore = resolveTraceStore(options.traceStore);
-  const { maxDepth, maxStates, maxMemoryBytes, timeoutMs, now, heapUsed, onProgress, progressEvery } =
-    resolved;
+  const { maxDepth, maxStates, now, onProgress, progressEvery } = resolved;
   const recorder = new RunRecorder(model, resolved.stopAtFirst, resolved.checkDeadlocks);
   const visited = new FingerprintSet();
   const parents = traceStore === 'parents' ? new ParentStore() : undefined;
   const queue = new StateQueue<S>();
   const coverage = new ActionCoverage(model.actionKinds);
   const start = now();
-  const watchClock = Number.isFinite(timeoutMs);
-  const watchMemory = Number.isFinite(maxMemoryBytes);
   let generated = 0;
   let distinct = 0;
   let depth = 0;
@@ -111,6 +104,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   /** Traces to rebuild after the run (`rerun`), each standing in for its trace until then. */
   const pending: { readonly target: TraceTarget; readonly standIn: Trace<S, A> }[] = [];
   const visitedBytes = () => visited.bytes + (parents === undefined ? 0 : parents.bytes);
+  const budget = new BudgetWatch(resolved, start, visitedBytes);
 
   /** The trace to the state stored at `index`, first reached at `level`: now, or a stand-in. */
   const traceTo = (index: number, fingerprint: Fingerprint, level: number): Trace<S, A> => {
@@ -129,6 +123,12 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
     for (let i = 0; i < initials.length; i++) {
       const state = initials[i] as S;
       generated++;
+      const spent = budget.tick();
+      if (spent !== undefined) {
+        recorder.stopBy(spent);
+        stopped = true;
+        break;
+      }
       const fingerprint = model.fingerprint(state);
       if (!visited.add(fingerprint[0], fingerprint[1])) continue;
       if (distinct >= maxStates) {
@@ -152,16 +152,6 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         levelEnd = distinct;
       }
       if (queue.size > peakFrontier) peakFrontier = queue.size;
-      if ((index & CLOCK_MASK) === 0) {
-        if (watchClock && now() - start > timeoutMs) {
-          recorder.stopBy('timeout');
-          break;
-        }
-        if (watchMemory && (index & MEMORY_MASK) === 0 && heapUsed() + visitedBytes() > maxMemoryBytes) {
-          recorder.stopBy('max-memory');
-          break;
-        }
-      }
       if (onProgress !== undefined && --progressCountdown === 0) {
         progressCountdown = progressEvery;
         onProgress({
@@ -194,6 +184,11 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         const action = actions[a]!;
         const next = model.next(state, action);
         generated++;
+        const spent = budget.tick();
+        if (spent !== undefined) {
+          recorder.stopBy(spent);
+          break search;
+        }
         coverage.record(model.actionKind(action));
         const fingerprint = model.fingerprint(next);
         if (!visited.add(fingerprint[0], fingerprint[1])) continue;

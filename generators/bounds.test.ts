@@ -9,7 +9,7 @@ import { VmcheckError } from '../model/core/index.ts';
 import { checkBfs } from './bfs.ts';
 import { checkDfs } from './dfs.ts';
 import type { CheckOptions } from './options.ts';
-import { always, counter, graph, ringWithBug, torus } from './testing/tinyModels.ts';
+import { always, counter, fanOut, graph, ringWithBug, torus } from './testing/tinyModels.ts';
 import { counts, fakeClock } from './testing/views.ts';
 
 type Explorer = <S, A>(model: Model<S, A>, options?: CheckOptions) => CheckResult<S, A>;
@@ -66,13 +66,33 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
     expect(explore(ringWithBug(40, 6), { maxDepth: strategy === 'bfs' ? 3 : 5 }).status).toBe('violation');
   });
 
-  it('should stop at timeoutMs on the injected clock, sampled every 256 states', () => {
-    // Clock reads: 0 at the start, then 1, 2, 3, 4 at states 0, 256, 512, 768: 4 - 0 > 3.
+  it('should stop at timeoutMs on the injected clock, read every 256 generated states', () => {
+    // Clock reads: 0 at the start, then 1, 2, 3, 4 at generated states 1, 257, 513, 769: 4 - 0 > 3.
     const result = explore(counter(5000), { timeoutMs: 3, now: fakeClock(1) });
     expect(result.status).toBe('incomplete');
     expect(result.incompleteReason).toBe('timeout');
-    expect(counts(result).distinct).toBe(769);
+    expect(counts(result)).toEqual({ generated: 769, distinct: 768, maxDepth: 767 });
     expect(result.stats.elapsedMs).toBe(5);
+  });
+
+  it('should read the clock inside the expansion of one state with very many successors', () => {
+    // One state with 100 000 successors: the clock must be read while they are generated.
+    const result = explore(fanOut(100_000), { timeoutMs: 3, now: fakeClock(1) });
+    expect(result.incompleteReason).toBe('timeout');
+    expect(counts(result).generated).toBe(769);
+  });
+
+  it('should check memory inside the expansion of one state, counting the states it holds', () => {
+    let heap = 0;
+    const result = explore(fanOut(100_000), {
+      maxMemoryBytes: 1_000_000,
+      heapUsed: () => {
+        heap += 10_000;
+        return heap;
+      },
+    });
+    expect(result.incompleteReason).toBe('max-memory');
+    expect(counts(result).generated).toBeLessThan(100 * 256);
   });
 
   it('should stop at maxMemoryBytes, counting the injected heap and its own tables', () => {
@@ -84,13 +104,14 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
     const tight = explore(counter(10_000), { maxMemoryBytes: 10_000_000, heapUsed });
     expect(tight.status).toBe('incomplete');
     expect(tight.incompleteReason).toBe('max-memory');
-    expect(counts(tight).distinct).toBe(1);
+    // The first generated state samples: a budget already spent stops before storing anything.
+    expect(counts(tight).distinct).toBe(0);
     // Tables alone are more than 100 bytes, so even an empty heap breaks this budget at the first sample.
     heap = 0;
     expect(explore(counter(10_000), { maxMemoryBytes: 100, heapUsed }).incompleteReason).toBe('max-memory');
   });
 
-  it('should sample the heap only every 4096 steps (expanded states for BFS, stack moves for DFS)', () => {
+  it('should sample memory every 256 generated states, the first at once', () => {
     let samples = 0;
     explore(counter(10_000), {
       maxMemoryBytes: Number.MAX_SAFE_INTEGER,
@@ -99,8 +120,8 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
         return 0;
       },
     });
-    // BFS expands 10 000 states; DFS makes 20 000 moves (a push and a pop per state).
-    expect(samples).toBe(strategy === 'bfs' ? 3 : 5);
+    // 10 000 states plus the last one's successor (state 0 again): ticks 1, 257, ..., 9985.
+    expect(samples).toBe(40);
   });
 
   it('should keep discoveries and report violation, with the bound, when a bound also hit', () => {

@@ -1,12 +1,9 @@
 import type { CheckResult, Model, Trace, TraceStep } from '../model/core/index.ts';
 import { hasUnvisitedSuccessor } from './depthBound.ts';
 import { FingerprintSet } from './fingerprintSet.ts';
-import { type CheckOptions, CLOCK_EVERY, MEMORY_EVERY, resolveCheckOptions } from './options.ts';
+import { BudgetWatch, type CheckOptions, resolveCheckOptions } from './options.ts';
 import { RunRecorder } from './runRecorder.ts';
 import { ActionCoverage, buildStats } from './stats.ts';
-
-const CLOCK_MASK = CLOCK_EVERY - 1;
-const MEMORY_MASK = MEMORY_EVERY - 1;
 
 /**
  * Explore every reachable state depth-first, with an explicit stack; a discovery's trace is the stack.
@@ -24,8 +21,7 @@ const MEMORY_MASK = MEMORY_EVERY - 1;
  */
 export function checkDfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): CheckResult<S, A> {
   const resolved = resolveCheckOptions(options);
-  const { maxDepth, maxStates, maxMemoryBytes, timeoutMs, now, heapUsed, onProgress, progressEvery } =
-    resolved;
+  const { maxDepth, maxStates, now, onProgress, progressEvery } = resolved;
   const recorder = new RunRecorder(model, resolved.stopAtFirst, resolved.checkDeadlocks);
   const visited = new FingerprintSet();
   const coverage = new ActionCoverage(model.actionKinds);
@@ -33,12 +29,10 @@ export function checkDfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
   const stackActions: (readonly A[])[] = [];
   const stackNext: number[] = [];
   const start = now();
-  const watchClock = Number.isFinite(timeoutMs);
-  const watchMemory = Number.isFinite(maxMemoryBytes);
+  const budget = new BudgetWatch(resolved, start, () => visited.bytes);
   let generated = 0;
   let distinct = 0;
   let deepest = 0;
-  let work = 0;
   let progressCountdown = progressEvery;
 
   const stackTrace = (): Trace<S, A> => {
@@ -57,6 +51,12 @@ export function checkDfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
     for (let i = 0; i < initials.length; i++) {
       const initial = initials[i] as S;
       generated++;
+      const spent = budget.tick();
+      if (spent !== undefined) {
+        recorder.stopBy(spent);
+        stopped = true;
+        break;
+      }
       const fingerprint = model.fingerprint(initial);
       if (!visited.add(fingerprint[0], fingerprint[1])) continue;
       if (distinct >= maxStates) {
@@ -109,18 +109,6 @@ export function checkDfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
           }
         }
 
-        if ((work & CLOCK_MASK) === 0) {
-          if (watchClock && now() - start > timeoutMs) {
-            recorder.stopBy('timeout');
-            break search;
-          }
-          if (watchMemory && (work & MEMORY_MASK) === 0 && heapUsed() + visited.bytes > maxMemoryBytes) {
-            recorder.stopBy('max-memory');
-            break search;
-          }
-        }
-        work++;
-
         const a = stackNext[top]!;
         if (a >= actions.length) {
           stackStates.pop();
@@ -132,6 +120,11 @@ export function checkDfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
         const action = actions[a]!;
         const next = model.next(state, action);
         generated++;
+        const spent = budget.tick();
+        if (spent !== undefined) {
+          recorder.stopBy(spent);
+          break search;
+        }
         coverage.record(model.actionKind(action));
         const fingerprint = model.fingerprint(next);
         if (!visited.add(fingerprint[0], fingerprint[1])) continue;

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { VmcheckError } from '../model/core/index.ts';
 
 /** A live snapshot of an exploration, for a CLI progress line. */
@@ -30,16 +31,20 @@ export interface CheckOptions {
   /** Most distinct states stored; finding one more stops the run (`max-states`). */
   readonly maxStates?: number;
   /**
-   * Memory budget in bytes: JS heap in use plus the visited-state table and any parent store (which
-   * live outside the heap). Sampled every 4096 steps (`max-memory`): a step is an expanded state for BFS,
-   * a move of the stack for DFS.
+   * Memory budget in bytes (`max-memory`): everything the process holds, i.e. the JS heap in use plus
+   * memory outside it (typed-array states in the queue or stack, the visited-state table, any parent
+   * store), read with `v8.getHeapStatistics()`. Sampled with the clock, every `SAMPLE_EVERY`
+   * generated states, so also in the middle of expanding one state with many successors.
    */
   readonly maxMemoryBytes?: number;
-  /** Wall-clock budget, measured with `now` and sampled every 256 steps (`timeout`). */
+  /** Wall-clock budget, measured with `now` every `SAMPLE_EVERY` generated states (`timeout`). */
   readonly timeoutMs?: number;
   /** Clock in milliseconds; `performance.now` unless a test injects a fake one. */
   readonly now?: () => number;
-  /** Heap bytes in use; `process.memoryUsage().heapUsed` unless a test injects a fake one. */
+  /**
+   * Bytes in use, for tests: when given, the budget is checked against this plus the explorer's own
+   * tables (the fake stands for the heap only). By default the process's heap plus external memory.
+   */
   readonly heapUsed?: () => number;
   /**
    * Stop at the first discovery (violation or deadlock). Default true, as a counterexample is what
@@ -81,7 +86,8 @@ export interface ResolvedCheckOptions {
   readonly maxMemoryBytes: number;
   readonly timeoutMs: number;
   readonly now: () => number;
-  readonly heapUsed: () => number;
+  /** Bytes the run holds, given the explorer's own table bytes (see `CheckOptions.heapUsed`). */
+  readonly memoryUsed: (tableBytes: number) => number;
   readonly stopAtFirst: boolean;
   readonly checkDeadlocks: boolean;
   readonly onProgress: ((progress: Progress) => void) | undefined;
@@ -90,10 +96,11 @@ export interface ResolvedCheckOptions {
 
 /** Default interval between progress reports, in expanded states. */
 export const DEFAULT_PROGRESS_EVERY = 50_000;
-/** States between clock readings. */
-export const CLOCK_EVERY = 256;
-/** States between heap readings (`process.memoryUsage` is not free). */
-export const MEMORY_EVERY = 4096;
+/**
+ * Generated states between readings of the clock and of memory. Each reading costs well under a
+ * microsecond (`performance.now`, `v8.getHeapStatistics`), against a few microseconds a state.
+ */
+export const SAMPLE_EVERY = 256;
 
 /**
  * Fill in defaults and reject nonsense bounds.
@@ -108,7 +115,7 @@ export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOp
     maxMemoryBytes: bound('maxMemoryBytes', options.maxMemoryBytes, false),
     timeoutMs: bound('timeoutMs', options.timeoutMs, false),
     now: options.now ?? defaultNow,
-    heapUsed: options.heapUsed ?? defaultHeapUsed,
+    memoryUsed: memoryMeter(options.heapUsed),
     stopAtFirst: options.stopAtFirst ?? true,
     checkDeadlocks: options.checkDeadlocks ?? true,
     onProgress: options.onProgress,
@@ -121,8 +128,58 @@ export function defaultNow(): number {
   return performance.now();
 }
 
-function defaultHeapUsed(): number {
-  return process.memoryUsage().heapUsed;
+/** Everything the process holds: JS heap in use plus external memory (typed arrays, tables). */
+export function processMemoryUsed(): number {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
+}
+
+function memoryMeter(heapUsed: (() => number) | undefined): (tableBytes: number) => number {
+  if (heapUsed === undefined) return () => processMemoryUsed();
+  return (tableBytes) => heapUsed() + tableBytes;
+}
+
+/** Why a budget stopped a run. */
+export type BudgetStop = 'timeout' | 'max-memory';
+
+/**
+ * Watches the clock and memory budgets: `tick()` once per generated state; every `SAMPLE_EVERY`
+ * ticks it reads the clock and (when a memory budget is set) memory, and returns the bound that
+ * was passed, if any. The first tick samples, so a budget already spent stops the run at once.
+ */
+export class BudgetWatch {
+  private countdown = 1;
+  private readonly watchClock: boolean;
+  private readonly watchMemory: boolean;
+
+  constructor(
+    private readonly options: ResolvedCheckOptions,
+    private readonly start: number,
+    private readonly tableBytes: () => number,
+  ) {
+    this.watchClock = Number.isFinite(options.timeoutMs);
+    this.watchMemory = Number.isFinite(options.maxMemoryBytes);
+  }
+
+  /** True when neither budget is set (then `tick` never stops anything). */
+  get idle(): boolean {
+    return !this.watchClock && !this.watchMemory;
+  }
+
+  /** Count one generated state; the budget passed, if this tick sampled and found one. */
+  tick(): BudgetStop | undefined {
+    if (--this.countdown !== 0) return undefined;
+    this.countdown = SAMPLE_EVERY;
+    return this.sample();
+  }
+
+  /** Read the clock and memory now. */
+  sample(): BudgetStop | undefined {
+    const o = this.options;
+    if (this.watchClock && o.now() - this.start > o.timeoutMs) return 'timeout';
+    if (this.watchMemory && o.memoryUsed(this.tableBytes()) > o.maxMemoryBytes) return 'max-memory';
+    return undefined;
+  }
 }
 
 function bound(name: string, value: number | undefined, integer: boolean): number {

@@ -4,18 +4,18 @@ import type { CheckResult, Discovery, Model } from '../model/core/index.ts';
 import { FingerprintSet } from './fingerprintSet.ts';
 import {
   badOption,
-  CLOCK_EVERY,
   DEFAULT_PROGRESS_EVERY,
   defaultNow,
   nonNegativeCount,
   type Progress,
   positiveCount,
+  SAMPLE_EVERY,
 } from './options.ts';
 import { replayChecked } from './replay.ts';
 import { RunRecorder } from './runRecorder.ts';
 import { ActionCoverage, buildStats } from './stats.ts';
 
-const CLOCK_MASK = CLOCK_EVERY - 1;
+const CLOCK_MASK = SAMPLE_EVERY - 1;
 
 /** Options of `simulate`: how many random walks, how long, from which seed. */
 export interface SimulationOptions {

@@ -25,7 +25,8 @@ export function sometimesProperties(ctx: VmmContext): Property<MachineState>[] {
   const out: Property<MachineState>[] = [];
   const relocates =
     ctx.requests.some((r) => r.kind === 'relocate' || r.kind === 'toPageFixed') || ctx.events.length > 0;
-  if (relocates) {
+  // Without guest I/O no transfer can be in flight: the property does not apply.
+  if (relocates && ctx.io.length > 0) {
     out.push(
       witness(
         'relocationCompletesWithTransferInFlight',

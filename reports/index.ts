@@ -9,3 +9,4 @@ export * from './json.ts';
 export * from './replay.ts';
 export * from './summary.ts';
 export * from './text.ts';
+export * from './verdict.ts';

@@ -120,7 +120,7 @@ describe('renderRunTable', () => {
     ];
     expect(renderRunTable(rows)).toMatchInlineSnapshot(`
       "scenario         variant    status      distinct  depth        time  violated
-      fig6-relocation  patent     ok             1,234      3       1.5 s  -
+      fig6-relocation  patent     vacuous        1,234      3       1.5 s  -
       fig6-relocation  prior-art  violation      1,234      3       1.5 s  totalIsSum
       fig9-resize      patent     incomplete     1,234      3  2 min 05 s  -"
     `);

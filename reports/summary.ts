@@ -1,9 +1,10 @@
 /**
  * A `CheckResult` as text for people, as one JSON object for `--json`, and a table of many runs.
  */
-import type { CheckResult, CheckStats, CheckStatus, Json, Model } from '../model/core/index.ts';
+import type { CheckResult, CheckStats, Json, Model } from '../model/core/index.ts';
 import { type ItfTrace, traceToItf } from './itf.ts';
 import { renderTraceText, textColors } from './text.ts';
+import { type Verdict, verdictOf } from './verdict.ts';
 
 /** Options for `renderResultText`. */
 export interface ResultTextOptions {
@@ -29,17 +30,24 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
 
-function colorStatus(status: CheckStatus, c: ReturnType<typeof textColors>): string {
+function colorStatus(status: Verdict, c: ReturnType<typeof textColors>): string {
   switch (status) {
     case 'ok':
       return c.green(status);
     case 'violation':
       return c.red(status);
     case 'incomplete':
+    case 'vacuous':
       return c.yellow(status);
     case 'error':
       return c.magenta(status);
   }
+}
+
+/** The seed of the walk that found a discovery, when a simulation found it. */
+function seedOfDiscovery(discovery: object): number | undefined {
+  const seed = (discovery as { seed?: unknown }).seed;
+  return typeof seed === 'number' ? seed : undefined;
 }
 
 /**
@@ -53,10 +61,27 @@ export function renderResultText<S, A>(
 ): string {
   const c = textColors(options.color);
   const lines: string[] = [];
-  const seed = result.seed !== undefined ? `, seed ${result.seed}` : '';
-  lines.push(`${c.bold(result.model)}: ${colorStatus(result.status, c)} (${result.strategy}${seed})`);
+  const verdict = verdictOf(result);
+  const seed = result.seed !== undefined ? `, first seed ${result.seed}` : '';
+  lines.push(`${c.bold(result.model)}: ${colorStatus(verdict, c)} (${result.strategy}${seed})`);
   if (result.status === 'incomplete') {
     lines.push(c.yellow(`  stopped by ${result.incompleteReason ?? 'a bound'}: the space was not exhausted`));
+  } else if (result.incompleteReason !== undefined) {
+    lines.push(
+      c.yellow(
+        `  after the violation the search was cut by ${result.incompleteReason}: other properties may break in the part not explored`,
+      ),
+    );
+  }
+  if (verdict === 'vacuous') {
+    lines.push(
+      c.yellow(
+        `  vacuous: no violation, but never reached ${result.sometimes
+          .filter((s) => !s.reached)
+          .map((s) => s.property)
+          .join(', ')}`,
+      ),
+    );
   }
   if (result.error) lines.push(c.magenta(`  error ${result.error.code}: ${result.error.message}`));
 
@@ -82,7 +107,10 @@ export function renderResultText<S, A>(
   if (result.discoveries.length === 0) lines.push('  none');
   result.discoveries.forEach((discovery, i) => {
     const { violation, trace } = discovery;
-    const depth = `${trace.steps.length} ${trace.steps.length === 1 ? 'step' : 'steps'}`;
+    const walkSeed = seedOfDiscovery(discovery);
+    const depth = `${trace.steps.length} ${trace.steps.length === 1 ? 'step' : 'steps'}${
+      walkSeed !== undefined ? `, walk seed ${walkSeed}: --runs 1 --seed ${walkSeed} replays it` : ''
+    }`;
     lines.push(
       c.red(`  ${i + 1}. ${discovery.kind} ${violation.invariant}: ${violation.message} (${depth})`),
     );
@@ -149,6 +177,8 @@ export function table(rows: readonly (readonly string[])[], rightAligned: readon
 export interface ResultJsonOptions {
   readonly scenario?: string;
   readonly variant?: string;
+  /** The scenario file, recorded as the traces' `#meta.source` so `replay` finds it. */
+  readonly source?: string;
   /** Also give the witness trace of each reached `sometimes` property in ITF (default false). */
   readonly witnessTraces?: boolean;
 }
@@ -160,6 +190,8 @@ export type ViolationJson = {
   readonly message: string;
   readonly details: { readonly [key: string]: Json };
   readonly steps: number;
+  /** Seed of the simulation walk that found it: `--runs 1 --seed <seed>` walks it again. */
+  readonly seed?: number;
   readonly trace: ItfTrace;
 };
 
@@ -176,7 +208,8 @@ export type ResultJson = {
   readonly model: string;
   readonly scenario?: string;
   readonly variant?: string;
-  readonly status: CheckStatus;
+  /** The verdict (see `verdictOf`): `ok`, `violation`, `incomplete`, `vacuous` or `error`. */
+  readonly status: Verdict;
   readonly strategy: 'bfs' | 'dfs' | 'simulation';
   readonly seed?: number;
   readonly incompleteReason?: string;
@@ -204,20 +237,31 @@ export function resultToJson<S, A>(
   return {
     model: result.model,
     ...where,
-    status: result.status,
+    status: verdictOf(result),
     strategy: result.strategy,
     ...seed,
     ...(result.incompleteReason !== undefined ? { incompleteReason: result.incompleteReason } : {}),
     ...(result.error !== undefined ? { error: result.error } : {}),
     stats: result.stats,
-    violations: result.discoveries.map((d) => ({
-      kind: d.kind,
-      invariant: d.violation.invariant,
-      message: d.violation.message,
-      details: d.violation.details,
-      steps: d.trace.steps.length,
-      trace: traceToItf(model, d.trace, { ...where, ...seed, violation: d.violation, discovery: d.kind }),
-    })),
+    violations: result.discoveries.map((d) => {
+      const walk = seedOfDiscovery(d);
+      const own = walk !== undefined ? { seed: walk } : seed;
+      return {
+        kind: d.kind,
+        invariant: d.violation.invariant,
+        message: d.violation.message,
+        details: d.violation.details,
+        steps: d.trace.steps.length,
+        ...own,
+        trace: traceToItf(model, d.trace, {
+          ...where,
+          ...(options.source !== undefined ? { source: options.source } : {}),
+          ...own,
+          violation: d.violation,
+          discovery: d.kind,
+        }),
+      };
+    }),
     sometimes: result.sometimes.map((s) => ({
       property: s.property,
       reached: s.reached,
@@ -235,7 +279,7 @@ export function resultToJson<S, A>(
 export interface RunSummaryRow {
   readonly scenario: string;
   readonly variant: string;
-  readonly status: CheckStatus;
+  readonly status: Verdict;
   readonly distinctStates: number;
   readonly maxDepth: number;
   readonly elapsedMs: number;
@@ -252,7 +296,7 @@ export function runSummaryRow(
   return {
     scenario,
     variant,
-    status: result.status,
+    status: verdictOf(result),
     distinctStates: result.stats.distinctStates,
     maxDepth: result.stats.maxDepth,
     elapsedMs: result.stats.elapsedMs,

@@ -100,6 +100,24 @@ export function counter(
   });
 }
 
+/**
+ * One root (state 0) with `n` successors 1..n, each final: `n + 1` states, all generated while
+ * expanding the root. Shows whether the budgets are watched inside one state's expansion.
+ */
+export function fanOut(n: number): Model<number, number> {
+  const children = Array.from({ length: n }, (_, i) => i + 1);
+  return tinyModel({
+    name: `fan-out-${n}`,
+    initialStates: () => [0],
+    actions: (state) => (state === 0 ? children : []),
+    next: (_state, action) => action,
+    fingerprint: (state) => [1, state],
+    actionKinds: ['fan.out'],
+    actionKind: () => 'fan.out',
+    stateToJson: (state) => state,
+  });
+}
+
 type TorusAction = 'x.inc' | 'y.inc';
 const XY: readonly TorusAction[] = ['x.inc', 'y.inc'];
 
