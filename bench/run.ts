@@ -4,6 +4,8 @@
  *
  * - model.json: distinct states/s and bytes per visited state exploring fig6-relocation and
  *   fig8-resize with `patent` to completion, readable model vs lean fast path (checkBfs).
+ * - engines.json: every shipped scenario (patent) with the readable model and the lean model with
+ *   and without the `not-enabled` check, and the lean model on bench/scenarios/fig6-scaled.json.
  * - relocation.json: impl/ relocating a 64 MiB page-fixed area with I/O in flight, MB/s next to a
  *   plain copy of the same bytes.
  * - scale.json: scenarios of ~10^5 to ~10^7 states by plain BFS, the parallel explorer on 1 and on
@@ -11,6 +13,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { runEnginesBench } from './engines.bench.ts';
 import { runModelBench } from './lean.bench.ts';
 import { runRelocationBench } from './relocation.bench.ts';
 import { runScaleBench } from './scale.bench.ts';
@@ -27,6 +30,7 @@ const machine = {
 const only = process.argv.slice(2);
 const benches: [string, () => Promise<object>][] = [
   ['model', () => runModelBench()],
+  ['engines', () => runEnginesBench()],
   ['relocation', () => runRelocationBench()],
   ['scale', () => runScaleBench()],
 ];

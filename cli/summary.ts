@@ -1,12 +1,13 @@
 /**
  * The main job (`npm start`): every scenario under `patent`, exhaustively, with the progress check
  * (every state can still reach the end), and every other variant on every scenario until each of its
- * violated invariants has a shortest counterexample, as one table with a verdict.
+ * violated invariants has a shortest counterexample, as one table with a verdict. Runs on the lean
+ * (fast) model.
  */
 import { performance } from 'node:perf_hooks';
 import { checkBfs, checkProgress } from '../generators/index.ts';
 
-import { createCheckModel } from '../properties/checkModel.ts';
+import { createLeanModel } from '../properties/leanCheckModel.ts';
 import { type RunSummaryRow, runSummaryRow } from '../reports/index.ts';
 import { VARIANTS } from '../scenario/variants.ts';
 import { loadScenarioArg, shippedScenarioNames } from './scenarios.ts';
@@ -39,7 +40,7 @@ export function runSummary(options: SummaryOptions = {}): SummaryResult {
   for (const variant of VARIANTS) {
     const caughtOn: string[] = [];
     for (const scenario of scenarios) {
-      const model = createCheckModel(scenario, variant);
+      const model = createLeanModel(scenario, variant);
       const result = checkBfs(model, {
         now,
         stopAtFirst: false,

@@ -166,7 +166,7 @@ describe.each(SCENARIOS)('the lean model of %s', (name) => {
     expect(run.leanDistinct).toBe(run.distinct);
     if (PATENT_STATE_COUNTS[name] !== undefined) expect(run.distinct).toBe(PATENT_STATE_COUNTS[name]);
     expect(leanDistinct(lean)).toBe(run.distinct);
-  });
+  }, 120_000); // a whole walk of the readable model: seconds on a busy machine
 
   it.each(VARIANTS.filter((v) => v !== 'patent'))(
     'should agree with the readable model under %s on the first states reached',

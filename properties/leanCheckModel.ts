@@ -17,6 +17,7 @@ import * as Fp from '../model/vmm/lean/fingerprint.ts';
 import * as K from '../model/vmm/lean/layout.ts';
 import { createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Step from '../model/vmm/lean/step.ts';
+import { notEnabledError } from '../model/vmm/notEnabled.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
@@ -41,14 +42,51 @@ export interface LeanCheckModel extends Model<Int32Array, number> {
   action(code: number): Action;
 }
 
+/** Options of `createLeanModel`. */
+export interface LeanModelOptions {
+  /**
+   * Check that each action given to `next` is enabled (default true), raising
+   * `VmcheckError('not-enabled')` otherwise. Free under BFS (a one-entry cache of the last state's
+   * actions); `false` skips it on a hot path that only applies actions it was just given.
+   */
+  readonly checkEnabled?: boolean;
+}
+
 /** The lean model of `scenario` under `variant` (default: the scenario's own), with every property. */
-export function createLeanModel(scenario: Scenario, variant: Variant = scenario.variant): LeanCheckModel {
+export function createLeanModel(
+  scenario: Scenario,
+  variant: Variant = scenario.variant,
+  options: LeanModelOptions = {},
+): LeanCheckModel {
   const ctx = buildContext(scenario, variant);
   const kit = createKit(ctx);
   const readable = createCheckModel(scenario, variant);
   const initial = encode(kit.L, initialState(ctx));
   const actions = kit.T.actions;
   const kindNames = kit.T.kindName;
+  let last: Int32Array | null = null;
+  let lastCodes: number[] = [];
+  const enabledCodes = (state: Int32Array): number[] => {
+    if (state !== last) {
+      lastCodes = leanActions(kit, state);
+      last = state;
+    }
+    return lastCodes;
+  };
+  const checkedNext = (state: Int32Array, code: number): Int32Array => {
+    const codes = enabledCodes(state);
+    if (!codes.includes(code)) {
+      const action: Action = actions[code] ?? ({ kind: `code ${code}` } as unknown as Action);
+      throw notEnabledError(
+        ctx,
+        action,
+        codes.map((c) => actions[c]!),
+        decode(kit.L, state),
+      );
+    }
+    return leanNext(kit, state, code);
+  };
+  const check = options.checkEnabled ?? true;
   return {
     name: `${scenario.name}/${variant}`,
     ctx,
@@ -57,8 +95,8 @@ export function createLeanModel(scenario: Scenario, variant: Variant = scenario.
     encode: (state) => encode(kit.L, state),
     action: (code) => actions[code]!,
     initialStates: () => [initial],
-    actions: (state) => leanActions(kit, state),
-    next: (state, code) => leanNext(kit, state, code),
+    actions: check ? (state) => [...enabledCodes(state)] : (state) => leanActions(kit, state),
+    next: check ? checkedNext : (state, code) => leanNext(kit, state, code),
     properties: leanProperties(kit, readable.properties),
     fingerprint: (state): Fingerprint => fingerprintWords(state),
     describeAction: (code) => describeAction(ctx, actions[code]!),

@@ -21,7 +21,7 @@ const witness = (
 
 /** The `sometimes` properties that apply to a scenario and variant of the patent's method. */
 export function sometimesProperties(ctx: VmmContext): Property<MachineState>[] {
-  if (ctx.variant === 'prior-art') return [];
+  if (ctx.behaviour.priorArt) return [];
   const out: Property<MachineState>[] = [];
   const relocates =
     ctx.requests.some((r) => r.kind === 'relocate' || r.kind === 'toPageFixed') || ctx.events.length > 0;

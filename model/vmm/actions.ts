@@ -89,6 +89,9 @@ export const ACTION_KINDS = [
   'resize.reassignCpus',
 ] as const satisfies readonly Action['kind'][];
 
+/** An action kind. */
+export type ActionKind = Action['kind'];
+
 /** One line saying what an action does, with names from the scenario. */
 export function describeAction(ctx: VmmContext, action: Action): string {
   const vm = (i: number) => ctx.vmNames[i] ?? `VM#${i}`;

@@ -2,6 +2,8 @@
  * Static facts derived once from a scenario: name lookups, flattened channel programs and the
  * configuration tables by VM index. Read-only; shared by every state of a model.
  */
+
+import { behaviourOf, type VariantBehaviour } from '../../scenario/behaviour.ts';
 import type { CpuAssignment, Scenario } from '../../scenario/schema.ts';
 import type { Variant } from '../../scenario/variants.ts';
 
@@ -45,6 +47,8 @@ export interface EventEntry {
 export interface VmmContext {
   readonly scenario: Scenario;
   readonly variant: Variant;
+  /** What the variant changes (scenario/behaviour.ts): the only switch on the variant. */
+  readonly behaviour: VariantBehaviour;
   readonly vmNames: readonly string[];
   /** Direct-execution bit of each VM as configured, restored at step 5120. */
   readonly configuredDirect: readonly boolean[];
@@ -70,6 +74,7 @@ export function buildContext(scenario: Scenario, variant: Variant): VmmContext {
   return {
     scenario,
     variant,
+    behaviour: behaviourOf(variant),
     vmNames,
     configuredDirect: scenario.vms.map((vm) => vm.direct),
     io: scenario.io.map((io) => ({

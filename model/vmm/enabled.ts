@@ -44,7 +44,7 @@ export function enabledActions(ctx: VmmContext, state: MachineState): Action[] {
   // guest.offline (7010): a guest offlines only storage it is not using for I/O
   state.vms.forEach((vm, v) => {
     if (vm.shrinkRequest === null || !isDispatched(ctx, state, v)) return;
-    if (ctx.variant !== 'fault-offline-under-io') {
+    if (!ctx.behaviour.offlineUnderIo) {
       const targets = targetCounts(ctx, state, v, { host: true, direct: true });
       if (targets.some((n, page) => n > 0 && page >= vm.shrinkRequest!)) return;
     }
@@ -195,7 +195,7 @@ function relocationActions(
     case 'pageOut': {
       const hostTargets = targetCounts(ctx, state, v, { host: true, direct: false });
       const directTargets = targetCounts(ctx, state, v, { host: false, direct: true });
-      const ignorePins = ctx.variant === 'fault-page-out-pinned';
+      const ignorePins = ctx.behaviour.pageOutPinned;
       for (let page = 0; page < vm.online; page++) {
         if (pteOf(ctx, vm, page) === null) continue;
         if ((directTargets[page] ?? 0) > 0) continue;
@@ -205,7 +205,7 @@ function relocationActions(
       return;
     }
     case 'checkInflight': {
-      const include = { host: true, direct: ctx.variant !== 'fault-forget-direct-io' };
+      const include = { host: true, direct: !ctx.behaviour.forgetDirectIo };
       out.push(
         hasIoInFlight(ctx, state, v, include) ? { kind: 'reloc.startPaging' } : { kind: 'reloc.copyAll' },
       );
@@ -219,19 +219,17 @@ function relocationActions(
       const dest = reloc.dest!;
       const limit = movingPageLimit(vm, reloc);
       let allAtDest = true;
-      const targets =
-        ctx.variant === 'fault-move-targeted-page'
-          ? null
-          : targetCounts(ctx, state, v, { host: true, direct: ctx.variant !== 'fault-forget-direct-io' });
+      const targets = ctx.behaviour.moveTargetedPage
+        ? null
+        : targetCounts(ctx, state, v, { host: true, direct: !ctx.behaviour.forgetDirectIo });
       for (let page = 0; page < limit; page++) {
         const from = pteOf(ctx, vm, page);
         const to = dest + page;
         if (from === to) continue;
         allAtDest = false;
-        const destOk =
-          ctx.variant === 'fault-overlap-copy'
-            ? to >= ctx.vmmFrames && holders[to]!.every((h) => h.vm === v)
-            : isFreeFrame(ctx, holders, to);
+        const destOk = ctx.behaviour.overlapCopy
+          ? to >= ctx.vmmFrames && holders[to]!.every((h) => h.vm === v)
+          : isFreeFrame(ctx, holders, to);
         if (!destOk) continue;
         if (from !== null) {
           if (targets && (targets[page] ?? 0) > 0) continue; // a targeted page waits for its transfer

@@ -9,20 +9,38 @@ import { ACTION_KINDS, type Action, describeAction } from './actions.ts';
 import type { VmmContext } from './context.ts';
 import { enabledActions } from './enabled.ts';
 import { initialState } from './initial.ts';
+import { notEnabledError, sameAction } from './notEnabled.ts';
 import type { MachineState } from './state.ts';
 import { nextState } from './step.ts';
 
-/** The readable (immer) VMM model of `ctx`'s scenario and variant, checking `properties`. */
+/**
+ * The readable (immer) VMM model of `ctx`'s scenario and variant, checking `properties`. `next`
+ * raises `VmcheckError('not-enabled')` for an action not enabled in the state.
+ */
 export function createVmmModel(
   ctx: VmmContext,
   properties: readonly Property<MachineState>[],
 ): Model<MachineState, Action> {
   const initial = initialState(ctx);
+  // One-entry cache: explorers ask for a state's actions, then apply each, so the check is free.
+  let last: MachineState | null = null;
+  let lastActions: Action[] = [];
+  const actions = (state: MachineState): Action[] => {
+    if (state !== last) {
+      lastActions = enabledActions(ctx, state);
+      last = state;
+    }
+    return lastActions;
+  };
   return {
     name: `${ctx.scenario.name}/${ctx.variant}`,
     initialStates: () => [initial],
-    actions: (state) => enabledActions(ctx, state),
-    next: (state, action) => nextState(ctx, state, action),
+    actions: (state) => [...actions(state)],
+    next: (state, action) => {
+      const enabled = actions(state);
+      if (!enabled.some((a) => sameAction(a, action))) throw notEnabledError(ctx, action, enabled, state);
+      return nextState(ctx, state, action);
+    },
     properties,
     fingerprint: (state): Fingerprint => fingerprintString(JSON.stringify(state)),
     describeAction: (action) => describeAction(ctx, action),

@@ -5,7 +5,7 @@ import type { MachineState, Relocation, VmState } from './state.ts';
 
 /** Order of steps 5090-5120; the `fault-direct-before-fixed` variant sets bit 431 first. */
 export function finishingOrder(ctx: VmmContext): readonly ('setOrigin' | 'setPageFixed' | 'setDirect')[] {
-  return ctx.variant === 'fault-direct-before-fixed'
+  return ctx.behaviour.directBeforeFixed
     ? ['setDirect', 'setOrigin', 'setPageFixed']
     : ['setOrigin', 'setPageFixed', 'setDirect'];
 }

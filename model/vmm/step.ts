@@ -190,7 +190,7 @@ function apply(ctx: VmmContext, before: MachineState, d: S, a: Action): void {
       const table = ctx.events[r.event]!.after;
       d.vms.forEach((vm, v) => {
         const target = table[v]!.cpus;
-        if (ctx.variant === 'fault-dedicated-cpu-shared' && target.mode === 'shared') {
+        if (ctx.behaviour.dedicatedCpuShared && target.mode === 'shared') {
           // the fault: the shared VMs keep the CPUs they had, including one now dedicated elsewhere
           vm.cpus = {
             mode: 'shared',
@@ -230,7 +230,7 @@ function newRelocation(
   resident: number | null,
   size: number,
 ): Relocation | PriorArtRelocation {
-  if (ctx.variant === 'prior-art') return { kind: 'priorArt', purpose, vm, dest, size, step: 'suspend' };
+  if (ctx.behaviour.priorArt) return { kind: 'priorArt', purpose, vm, dest, size, step: 'suspend' };
   return patentRelocation(purpose, vm, dest, resident, size);
 }
 
@@ -558,7 +558,7 @@ function cpuAccess(ctx: VmmContext, d: S, index: number): void {
   let frame: number | null;
   if (vm.pageFixed) {
     const host = vm.origin + page;
-    const limit = ctx.variant === 'fault-limit-off-by-one' ? vm.end + 1 : vm.end;
+    const limit = vm.end + ctx.behaviour.limitSlackPages;
     const offline = page >= vm.online && page < vm.size;
     frame = host > limit || offline ? null : host;
   } else {

@@ -8,43 +8,43 @@ import type { VmmContext } from '../context.ts';
 
 /**
  * Numeric action kinds: `A_*` is the kind's index in `ACTION_KINDS`, so the lean step switches on a
- * small integer rather than comparing strings (checked against `ACTION_KINDS` by actionTable.test.ts).
+ * small integer rather than comparing strings. Derived from `ACTION_KINDS`, never numbered by hand.
  */
-export const A_GUEST_START_IO = 0;
-export const A_GUEST_CPU_ACCESS = 1;
-export const A_GUEST_OFFLINE = 2;
-export const A_GUEST_ONLINE = 3;
-export const A_VMM_TRANSLATE_IO = 4;
-export const A_VMM_START_HOST_PROGRAM = 5;
-export const A_VMM_START_REFUSED = 6;
-export const A_VMM_PAGE_IN = 7;
-export const A_CHANNEL_TRANSFER = 8;
-export const A_CHANNEL_END = 9;
-export const A_CHANNEL_ERROR = 10;
-export const A_CPU_DISPATCH = 11;
-export const A_VM_TERMINATE = 12;
-export const A_REQUEST_BEGIN = 13;
-export const A_EVENT_ARRIVE = 14;
-export const A_RELOC_CLEAR_DIRECT = 15;
-export const A_RELOC_BUILD_SPACE = 16;
-export const A_RELOC_PAGE_OUT = 17;
-export const A_RELOC_COPY_ALL = 18;
-export const A_RELOC_START_PAGING = 19;
-export const A_RELOC_COPY_PAGE = 20;
-export const A_RELOC_REMAP_PAGE = 21;
-export const A_RELOC_PAGE_IN_TO_DEST = 22;
-export const A_RELOC_SET_ORIGIN = 23;
-export const A_RELOC_SET_PAGE_FIXED = 24;
-export const A_RELOC_SET_DIRECT = 25;
-export const A_RELOC_DISPATCH = 26;
-export const A_PRIOR_SUSPEND = 27;
-export const A_PRIOR_COPY = 28;
-export const A_PRIOR_RESUME = 29;
-export const A_RESIZE_BEGIN = 30;
-export const A_RESIZE_ASK_SHRINK = 31;
-export const A_RESIZE_RELOCATE = 32;
-export const A_RESIZE_ASK_GROW = 33;
-export const A_RESIZE_REASSIGN_CPUS = 34;
+export const A_GUEST_START_IO = ACTION_KINDS.indexOf('guest.startIo');
+export const A_GUEST_CPU_ACCESS = ACTION_KINDS.indexOf('guest.cpuAccess');
+export const A_GUEST_OFFLINE = ACTION_KINDS.indexOf('guest.offline');
+export const A_GUEST_ONLINE = ACTION_KINDS.indexOf('guest.online');
+export const A_VMM_TRANSLATE_IO = ACTION_KINDS.indexOf('vmm.translateIo');
+export const A_VMM_START_HOST_PROGRAM = ACTION_KINDS.indexOf('vmm.startHostProgram');
+export const A_VMM_START_REFUSED = ACTION_KINDS.indexOf('vmm.startRefused');
+export const A_VMM_PAGE_IN = ACTION_KINDS.indexOf('vmm.pageIn');
+export const A_CHANNEL_TRANSFER = ACTION_KINDS.indexOf('channel.transfer');
+export const A_CHANNEL_END = ACTION_KINDS.indexOf('channel.end');
+export const A_CHANNEL_ERROR = ACTION_KINDS.indexOf('channel.error');
+export const A_CPU_DISPATCH = ACTION_KINDS.indexOf('cpu.dispatch');
+export const A_VM_TERMINATE = ACTION_KINDS.indexOf('vm.terminate');
+export const A_REQUEST_BEGIN = ACTION_KINDS.indexOf('request.begin');
+export const A_EVENT_ARRIVE = ACTION_KINDS.indexOf('event.arrive');
+export const A_RELOC_CLEAR_DIRECT = ACTION_KINDS.indexOf('reloc.clearDirect');
+export const A_RELOC_BUILD_SPACE = ACTION_KINDS.indexOf('reloc.buildSpace');
+export const A_RELOC_PAGE_OUT = ACTION_KINDS.indexOf('reloc.pageOut');
+export const A_RELOC_COPY_ALL = ACTION_KINDS.indexOf('reloc.copyAll');
+export const A_RELOC_START_PAGING = ACTION_KINDS.indexOf('reloc.startPaging');
+export const A_RELOC_COPY_PAGE = ACTION_KINDS.indexOf('reloc.copyPage');
+export const A_RELOC_REMAP_PAGE = ACTION_KINDS.indexOf('reloc.remapPage');
+export const A_RELOC_PAGE_IN_TO_DEST = ACTION_KINDS.indexOf('reloc.pageInToDest');
+export const A_RELOC_SET_ORIGIN = ACTION_KINDS.indexOf('reloc.setOrigin');
+export const A_RELOC_SET_PAGE_FIXED = ACTION_KINDS.indexOf('reloc.setPageFixed');
+export const A_RELOC_SET_DIRECT = ACTION_KINDS.indexOf('reloc.setDirect');
+export const A_RELOC_DISPATCH = ACTION_KINDS.indexOf('reloc.dispatch');
+export const A_PRIOR_SUSPEND = ACTION_KINDS.indexOf('prior.suspend');
+export const A_PRIOR_COPY = ACTION_KINDS.indexOf('prior.copy');
+export const A_PRIOR_RESUME = ACTION_KINDS.indexOf('prior.resume');
+export const A_RESIZE_BEGIN = ACTION_KINDS.indexOf('resize.begin');
+export const A_RESIZE_ASK_SHRINK = ACTION_KINDS.indexOf('resize.askShrink');
+export const A_RESIZE_RELOCATE = ACTION_KINDS.indexOf('resize.relocate');
+export const A_RESIZE_ASK_GROW = ACTION_KINDS.indexOf('resize.askGrow');
+export const A_RESIZE_REASSIGN_CPUS = ACTION_KINDS.indexOf('resize.reassignCpus');
 
 /** Codes of the actions of one scenario, grouped by kind; `actions[code]` is the readable action. */
 export interface ActionTable {

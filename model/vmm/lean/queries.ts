@@ -76,7 +76,8 @@ export interface LeanKit {
   readonly faultForgetDirect: boolean;
   readonly faultOverlapCopy: boolean;
   readonly faultPageOutPinned: boolean;
-  readonly faultLimit: boolean;
+  /** Pages past `end` the limit check lets through (`fault-limit-off-by-one`). */
+  readonly limitSlack: number;
   readonly faultOfflineUnderIo: boolean;
   readonly faultDedicatedShared: boolean;
   /** Slab that new states are carved from (see `allocState`). */
@@ -128,7 +129,7 @@ export function createKit(ctx: VmmContext): LeanKit {
     });
   });
   for (const vm of ctx.scenario.vms) internCpus(L, vm.cpus);
-  const v = ctx.variant;
+  const v = ctx.behaviour;
   return {
     L,
     T: buildActionTable(ctx, L.maxPages),
@@ -155,20 +156,19 @@ export function createKit(ctx: VmmContext): LeanKit {
     afterOrigin,
     afterCpus,
     configuredDirect: Uint8Array.from(ctx.configuredDirect, (d) => (d ? 1 : 0)),
-    finishing:
-      v === 'fault-direct-before-fixed'
-        ? Int32Array.of(ST_SET_DIRECT, ST_SET_ORIGIN, ST_SET_PAGE_FIXED)
-        : Int32Array.of(ST_SET_ORIGIN, ST_SET_PAGE_FIXED, ST_SET_DIRECT),
+    finishing: v.directBeforeFixed
+      ? Int32Array.of(ST_SET_DIRECT, ST_SET_ORIGIN, ST_SET_PAGE_FIXED)
+      : Int32Array.of(ST_SET_ORIGIN, ST_SET_PAGE_FIXED, ST_SET_DIRECT),
     dispatch: ctx.dispatch,
     channelErrors: ctx.channelErrors,
-    priorArt: v === 'prior-art',
-    faultMoveTargeted: v === 'fault-move-targeted-page',
-    faultForgetDirect: v === 'fault-forget-direct-io',
-    faultOverlapCopy: v === 'fault-overlap-copy',
-    faultPageOutPinned: v === 'fault-page-out-pinned',
-    faultLimit: v === 'fault-limit-off-by-one',
-    faultOfflineUnderIo: v === 'fault-offline-under-io',
-    faultDedicatedShared: v === 'fault-dedicated-cpu-shared',
+    priorArt: v.priorArt,
+    faultMoveTargeted: v.moveTargetedPage,
+    faultForgetDirect: v.forgetDirectIo,
+    faultOverlapCopy: v.overlapCopy,
+    faultPageOutPinned: v.pageOutPinned,
+    limitSlack: v.limitSlackPages,
+    faultOfflineUnderIo: v.offlineUnderIo,
+    faultDedicatedShared: v.dedicatedCpuShared,
     slab: new Int32Array(0),
     slabOffset: 0,
   };

@@ -157,6 +157,14 @@ function incident(n: Int32Array, bit: number): void {
   n[G_INCIDENTS] = n[G_INCIDENTS]! | bit;
 }
 
+/**
+ * Apply action `code` to `n`, a copy of `s` (the state before the step), in place. Exported for the
+ * read/write check of the action table (model/vmm/footprint.test.ts); `leanNext` is the entry point.
+ */
+export function leanApply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
+  apply(k, s, n, code);
+}
+
 function apply(k: LeanKit, s: Int32Array, n: Int32Array, code: number): void {
   const T = k.T;
   const kind = T.kind[code]!;
@@ -718,7 +726,7 @@ function cpuAccess(k: LeanKit, n: Int32Array, index: number): void {
   if (n[b + VM_FIXED] === 1) {
     const host = n[b + VM_ORIGIN]! + page;
     const end = n[b + VM_END]!;
-    const limit = k.faultLimit ? end + 1 : end;
+    const limit = end + k.limitSlack;
     const offline = page >= online && page < size;
     frame = host > limit || offline ? -1 : host;
   } else {
