@@ -8,6 +8,7 @@
  * 5 a model or tool error.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
@@ -112,6 +113,15 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
         .choices(['lean', 'readable'])
         .default('lean'),
     )
+    .option(
+      '--workers <n>',
+      `threads for BFS (default: this machine's ${availableParallelism()} cores; small levels stay on one)`,
+      (value: string) => {
+        const n = count('--workers')(value);
+        if (n < 1) throw new InvalidArgumentError(`--workers must be at least 1, got "${value}"`);
+        return n;
+      },
+    )
     .option('--max-depth <n>', 'deepest level to explore', count('--max-depth'))
     .option('--max-states <n>', 'most distinct states to store', count('--max-states'))
     .option('--max-memory <mb>', 'memory budget in MiB (all the process holds)', count('--max-memory'))
@@ -126,7 +136,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
     .option('--witnesses', 'also give the trace to each reached sometimes property (and write it with --out)')
     .option('--out <dir>', 'write each counterexample as ITF JSON, text and HTML into this folder')
     .option('--json', 'print one JSON object on stdout and nothing else')
-    .action((scenarioArg: string | undefined, opts) => {
+    .action(async (scenarioArg: string | undefined, opts) => {
       const names = scenarioArg ? [scenarioArg] : shippedScenarioNames();
       const outputs: unknown[] = [];
       const verdicts: Verdict[] = [];
@@ -141,8 +151,9 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
           const progress = opts.json
             ? { done: () => {} }
             : progressLine(stderr, `${scenario.name}/${variant}`);
-          const { model, result } = runCheck(scenario, {
+          const { model, result } = await runCheck(scenario, {
             variant,
+            workers: opts.workers ?? availableParallelism(),
             strategy: opts.strategy,
             engine: opts.engine,
             maxDepth: opts.maxDepth,
@@ -377,7 +388,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
     )
     .argument('[scenario]', 'only this scenario (shipped name or file), against every variant')
     .option('--json', 'print one JSON object')
-    .action((scenarioArg: string | undefined, opts) => {
+    .action(async (scenarioArg: string | undefined, opts) => {
       const names = scenarioArg ? [scenarioArg] : shippedScenarioNames();
       const bar = opts.json
         ? { step: () => {}, done: () => {} }

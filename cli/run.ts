@@ -5,14 +5,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkBfs, checkDfs, type Progress } from '../generators/index.ts';
-import { type Model, VmcheckError } from '../model/core/model.ts';
+import { checkParallel } from '../generators/parallel/checkParallel.ts';
+import { type Json, type Model, VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
 import type { Trace } from '../model/core/trace.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { storageView } from '../model/vmm/view.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
-import { createLeanModel, readableTrace } from '../properties/leanCheckModel.ts';
+import { readableTrace } from '../properties/leanCheckModel.ts';
+import { vmmModelOfJson, vmmModelSpec } from '../properties/parallelModel.ts';
 import { renderTraceHtml, renderTraceText, traceToItf } from '../reports/index.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
@@ -33,6 +35,11 @@ export interface CheckRunOptions {
   readonly engine?: 'lean' | 'readable';
   /** Check only these invariants (all when absent); `sometimes` properties are always kept. */
   readonly invariants?: readonly string[];
+  /**
+   * Worker threads for BFS on the lean engine (`checkParallel`); 1 explores in this thread. Small
+   * levels are expanded here whatever the count, so small scenarios never start a thread.
+   */
+  readonly workers?: number;
   readonly onProgress?: (p: Progress) => void;
   /** Clock in milliseconds; `performance.now` by default. */
   readonly now?: () => number;
@@ -43,7 +50,7 @@ export interface CheckRunOptions {
  * compact model, kept equivalent to the readable one by tests; its counterexamples and witnesses are
  * replayed on the readable model, so every trace and message is the readable model's own.
  */
-export function runCheck(scenario: Scenario, options: CheckRunOptions) {
+export async function runCheck(scenario: Scenario, options: CheckRunOptions) {
   const model = focus(createCheckModel(scenario, options.variant), options.invariants);
   const explore = options.strategy === 'dfs' ? checkDfs : checkBfs;
   const exploreOptions = {
@@ -57,10 +64,14 @@ export function runCheck(scenario: Scenario, options: CheckRunOptions) {
     ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 2048 } : {}),
   };
   if (options.engine === 'readable') return { model, result: explore(model, exploreOptions) };
-  const lean = createLeanModel(scenario, options.variant);
-  const kept = new Set(model.properties.map((p) => p.name));
-  const focused = { ...lean, properties: lean.properties.filter((p) => kept.has(p.name)) };
-  return { model, result: toReadableResult(focused, model, explore(focused, exploreOptions)) };
+  const kept = model.properties.map((p) => p.name);
+  const focused = vmmModelOfJson(scenario as unknown as Json, options.variant, kept);
+  const workers = options.workers ?? 1;
+  const result =
+    options.strategy === 'bfs' && workers > 1
+      ? await checkParallel(vmmModelSpec(scenario, options.variant, kept), { ...exploreOptions, workers })
+      : explore(focused, exploreOptions);
+  return { model, result: toReadableResult(focused, model, result) };
 }
 
 /** Replay a lean trace's actions on the readable model. */

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkBfs } from '../generators/index.ts';
 import { checkParallel, WorkerPool } from '../generators/parallel/checkParallel.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { VARIANTS } from '../scenario/variants.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { VARIANTS, type Variant } from '../scenario/variants.ts';
 import { createLeanModel } from './leanCheckModel.ts';
 import { vmmModelSpec } from './parallelModel.ts';
 
@@ -16,8 +17,8 @@ afterAll(() => pool.close(), 60_000);
 
 /**
  * The parallel explorer against plain BFS on every shipped scenario and variant, every level on two
- * threads: the same verdict, the same violated invariants with shortest counterexamples of the same
- * length, the same `sometimes` outcomes and, where the space is exhausted, the same state count.
+ * threads, stopping at the first discovery and not: the same verdict, counts, counterexamples
+ * (action for action) and `sometimes` outcomes.
  */
 // Each case is two explorations of up to 8,500 states: ~0.5 s here, budgeted for a machine 60x slower.
 describe('the parallel explorer on the VMM model', { timeout: 60_000 }, () => {
@@ -25,28 +26,32 @@ describe('the parallel explorer on the VMM model', { timeout: 60_000 }, () => {
     VARIANTS.map((variant) => [scenario.name, variant, scenario] as const),
   );
   it.each(cases)('should agree with plain BFS on %s under %s', async (_, variant, scenario) => {
-    const plain = checkBfs(createLeanModel(scenario, variant), { stopAtFirst: false });
-    const parallel = await checkParallel(vmmModelSpec(scenario, variant), {
-      pool,
-      parallelFromStates: 0,
-      stopAtFirst: false,
-    });
-    const outline = (r: typeof plain | typeof parallel) => ({
-      status: r.status,
-      discoveries: Object.fromEntries(
-        r.discoveries.map((d) => [d.violation.invariant, d.trace.steps.length]),
-      ),
-      sometimes: r.sometimes.map((s) => [s.property, s.reached, s.trace?.steps.length]),
-      distinct: r.status === 'ok' ? r.stats.distinctStates : 'stopped',
-    });
-    expect(parallel.memory.workers).toBe(2);
-    expect(outline(parallel)).toEqual(outline(plain));
-    // Every counterexample replays on the model, step by step, to a state that breaks its invariant.
-    const model = createLeanModel(scenario, variant);
-    for (const d of parallel.discoveries) {
-      const last = d.trace.steps.at(-1)?.state ?? d.trace.initial;
-      const property = model.properties.find((p) => p.name === d.violation.invariant);
-      if (property !== undefined) expect(property.check(last)).toBeDefined();
-    }
+    for (const stopAtFirst of [true, false]) await agree(scenario, variant, stopAtFirst);
   });
 });
+
+async function agree(scenario: Scenario, variant: Variant, stopAtFirst: boolean) {
+  const plain = checkBfs(createLeanModel(scenario, variant), { stopAtFirst });
+  const parallel = await checkParallel(vmmModelSpec(scenario, variant), {
+    pool,
+    parallelFromStates: 0,
+    stopAtFirst,
+  });
+  const outline = (r: typeof plain | typeof parallel) => ({
+    status: r.status,
+    discoveries: Object.fromEntries(r.discoveries.map((d) => [d.violation.invariant, d.trace.steps.length])),
+    sometimes: r.sometimes.map((s) => [s.property, s.reached, s.trace?.steps.length]),
+    distinct: r.stats.distinctStates,
+    generated: r.stats.statesGenerated,
+    traces: r.discoveries.map((d) => d.trace.steps.map((step) => step.action)),
+  });
+  expect(parallel.memory.workers).toBe(2);
+  expect(outline(parallel)).toEqual(outline(plain));
+  // Every counterexample replays on the model, step by step, to a state that breaks its invariant.
+  const model = createLeanModel(scenario, variant);
+  for (const d of parallel.discoveries) {
+    const last = d.trace.steps.at(-1)?.state ?? d.trace.initial;
+    const property = model.properties.find((p) => p.name === d.violation.invariant);
+    if (property !== undefined) expect(property.check(last)).toBeDefined();
+  }
+}

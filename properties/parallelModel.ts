@@ -10,16 +10,29 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { createLeanModel, type LeanCheckModel } from './leanCheckModel.ts';
 
-/** The spec of the fast model of `scenario` under `variant`. */
-export function vmmModelSpec(scenario: Scenario, variant: Variant = scenario.variant): ModelSpec {
+/**
+ * The spec of the fast model of `scenario` under `variant`, with only the properties named in
+ * `properties` when given.
+ */
+export function vmmModelSpec(
+  scenario: Scenario,
+  variant: Variant = scenario.variant,
+  properties?: readonly string[],
+): ModelSpec {
   return {
     module: import.meta.url,
     export: 'vmmModelOfJson',
-    args: [scenario as unknown as Json, variant],
+    args: [scenario as unknown as Json, variant, ...(properties ? [[...properties]] : [])],
   };
 }
 
-/** The fast model of a scenario given as JSON (what `vmmModelSpec` names). */
-export function vmmModelOfJson(scenario: Json, variant: Variant): LeanCheckModel {
-  return createLeanModel(parseScenario(scenario, 'scenario'), variant);
+/** The fast model of a scenario given as JSON (what `vmmModelSpec` names), its properties kept to `properties`. */
+export function vmmModelOfJson(
+  scenario: Json,
+  variant: Variant,
+  properties?: readonly string[],
+): LeanCheckModel {
+  const model = createLeanModel(parseScenario(scenario, 'scenario'), variant);
+  if (properties === undefined) return model;
+  return { ...model, properties: model.properties.filter((p) => properties.includes(p.name)) };
 }

@@ -143,6 +143,7 @@ function statRows(stats: CheckStats): string[][] {
     ['states/s', formatCount(stats.statesPerSecond)],
   ];
   if (stats.bytesPerState !== undefined) rows.push(['bytes/state', formatCount(stats.bytesPerState)]);
+  if (stats.workers !== undefined) rows.push(['threads', formatCount(stats.workers)]);
   return rows;
 }
 

@@ -10,15 +10,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Fingerprint, VmcheckError } from '../../model/core/index.ts';
+import { type Property, VmcheckError } from '../../model/core/index.ts';
 import type { BfsResult } from '../bfs.ts';
 import { type CheckOptions, positiveCount, resolveCheckOptions } from '../options.ts';
-import { PendingTraces } from '../pendingTraces.ts';
 import { describeError, RunRecorder } from '../runRecorder.ts';
 import { ActionCoverage, buildStats } from '../stats.ts';
+import { canonicalFindings, type FindingPlan } from './canonical.ts';
 import { LevelExpander } from './expander.ts';
 import {
-  type Candidate,
   CONTROL,
   type DoneMessage,
   type FromWorker,
@@ -110,9 +109,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const start = now();
   const model = await loadSpecModel(spec);
   const recorder = new RunRecorder(model, resolved.stopAtFirst, resolved.checkDeadlocks);
-  const traces = new PendingTraces<Int32Array, number>();
+  const findings = new LevelFindings(model.properties, resolved.stopAtFirst, resolved.checkDeadlocks);
   const coverage = new ActionCoverage(model.actionKinds);
-  const properties = model.properties;
   const controlBuffer = new SharedArrayBuffer(CONTROL.words * 4);
   const control = new Int32Array(controlBuffer);
   let table = SharedFingerprintTable.create(INITIAL_SLOTS);
@@ -183,7 +181,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
       }
       first.set(state, firstCount * words);
       firstCount++;
-      if (recorder.scan(state) && recorder.commit(traces.standIn(fingerprint, 0))) {
+      findings.note(findings.check(state), 0);
+      if (findings.shouldStop()) {
         stopped = true;
         break;
       }
@@ -210,8 +209,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         segments,
         items: workItems(segments),
         expand: depth < maxDepth,
-        pendingProperties: recorder.pendingIndices(properties),
-        checkDeadlocks: recorder.wantsDeadlocks,
+        pendingProperties: findings.pending(),
+        checkDeadlocks: findings.wantsDeadlocks,
         spare,
         table: table.buffers,
       };
@@ -237,19 +236,13 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
       if (reason !== undefined && reason !== 'error') recorder.stopBy(reason);
       if (reason !== undefined) stopped = true;
 
-      const deadlock = least(reports.flatMap((r) => (r.deadlock === undefined ? [] : [r.deadlock])))[0];
-      if (deadlock !== undefined && recorder.wantsDeadlocks) {
-        if (recorder.recordDeadlock(traces.standIn(fingerprintOf(deadlock), depth), undefined, depth)) {
-          stopped = true;
-        }
-      }
+      if (reports.some((r) => r.deadlocked)) findings.noteDeadlock(depth);
       if (nextCount > 0) deepest = depth + 1;
-      for (const candidate of least(reports.flatMap((r) => r.candidates))) {
-        if (resolved.stopAtFirst && recorder.discoveryCount > 0) break;
-        if (recorder.scan(candidate.state)) {
-          if (recorder.commit(traces.standIn(fingerprintOf(candidate), depth + 1))) stopped = true;
-        }
-      }
+      findings.note(
+        reports.flatMap((r) => r.found),
+        depth + 1,
+      );
+      if (findings.shouldStop()) stopped = true;
       const next = reports.flatMap((r) => r.segments);
       const held = frontierBytes(segments) + frontierBytes(next);
       if (held > peakFrontierBytes) peakFrontierBytes = held;
@@ -267,18 +260,27 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const visitedBytes = table.bytes;
   const distinct = Math.min(table.size, maxStates);
   segments = [];
-  const rerunStates = traces.resolve(model, recorder, options.witnessTraces !== false);
-
+  // Which states broke or witnessed what, and their traces, in checkBfs's order.
+  let canonical: ReturnType<typeof canonicalFindings> = { statesExplored: 0, stopped: undefined };
+  try {
+    canonical = canonicalFindings(model, findings.plan(), recorder);
+  } catch (error) {
+    recorder.fail(error);
+  }
+  if (options.witnessTraces === false) recorder.forgetWitnessTraces();
+  const rerunStates = canonical.statesExplored;
+  const counts = canonical.stopped ?? { distinct, generated, maxDepth: deepest, coverage };
+  const stats = buildStats({
+    statesGenerated: counts.generated,
+    distinctStates: counts.distinct,
+    maxDepth: counts.maxDepth,
+    elapsedMs: now() - start,
+    coverage: counts.coverage,
+    tableBytes: visitedBytes + peakFrontierBytes,
+  });
   return recorder.result(
     'bfs',
-    buildStats({
-      statesGenerated: generated,
-      distinctStates: distinct,
-      maxDepth: deepest,
-      elapsedMs: now() - start,
-      coverage,
-      tableBytes: visitedBytes + peakFrontierBytes,
-    }),
+    { ...stats, workers: threaded ? pool.size : 1 },
     {
       memory: {
         traceStore: 'rerun' as const,
@@ -432,13 +434,60 @@ function frontierBytes(segments: readonly Segment[]): number {
   return segments.reduce((sum, segment) => sum + segment.buffer.byteLength, 0);
 }
 
-/** Candidates by unsigned fingerprint, least first. */
-function least(candidates: Candidate[]): Candidate[] {
-  return candidates.sort((a, b) => (a.hi >>> 0) - (b.hi >>> 0) || (a.lo >>> 0) - (b.lo >>> 0));
-}
+/**
+ * What a parallel run has found so far, by level: the first level at which each property was
+ * broken or witnessed, and the first deadlocked level; and when to stop, by `checkBfs`'s rule.
+ */
+class LevelFindings {
+  private readonly levels = new Map<number, number>();
+  private deadlockLevel: number | undefined;
+  private readonly always: number[];
+  private readonly sometimes: number[];
 
-function fingerprintOf(candidate: Candidate): Fingerprint {
-  return [candidate.hi, candidate.lo];
+  constructor(
+    private readonly properties: readonly Property<Int32Array>[],
+    private readonly stopAtFirst: boolean,
+    private readonly checkDeadlocks: boolean,
+  ) {
+    this.always = properties.flatMap((p, i) => (p.kind === 'always' ? [i] : []));
+    this.sometimes = properties.flatMap((p, i) => (p.kind === 'sometimes' ? [i] : []));
+  }
+
+  /** Indices of the properties not found yet. */
+  pending(): number[] {
+    return this.properties.flatMap((_, i) => (this.levels.has(i) ? [] : [i]));
+  }
+
+  get wantsDeadlocks(): boolean {
+    return this.checkDeadlocks && this.deadlockLevel === undefined;
+  }
+
+  /** Indices of the pending properties `state` breaks or witnesses. */
+  check(state: Int32Array): number[] {
+    return this.pending().filter((i) => this.properties[i]!.check(state) !== undefined);
+  }
+
+  /** Note properties found at `level` (the first level counts). */
+  note(indices: readonly number[], level: number): void {
+    for (const i of indices) if (!this.levels.has(i)) this.levels.set(i, level);
+  }
+
+  noteDeadlock(level: number): void {
+    if (this.wantsDeadlocks) this.deadlockLevel = level;
+  }
+
+  /** `RunRecorder`'s stopping rule: a discovery, and with `stopAtFirst: false` nothing left open. */
+  shouldStop(): boolean {
+    const discovered = this.always.some((i) => this.levels.has(i)) || this.deadlockLevel !== undefined;
+    if (!discovered) return false;
+    if (this.stopAtFirst) return true;
+    const all = (indices: number[]) => indices.every((i) => this.levels.has(i));
+    return all(this.always) && all(this.sometimes) && !this.wantsDeadlocks;
+  }
+
+  plan(): FindingPlan {
+    return { propertyLevels: this.levels, deadlockLevel: this.deadlockLevel, stopAtFirst: this.stopAtFirst };
+  }
 }
 
 /** The error a worker reported, rebuilt so the recorder reports it as the model's own. */
@@ -459,8 +508,8 @@ function crashed(error: {
     generated: 0,
     coverage: [],
     extraCoverage: {},
-    candidates: [],
-    deadlock: undefined,
+    found: [],
+    deadlocked: false,
     depthCut: false,
     error: {
       name: error.name ?? 'WorkerError',

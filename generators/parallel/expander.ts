@@ -6,7 +6,6 @@
  */
 import type { Model } from '../../model/core/index.ts';
 import {
-  type Candidate,
   CONTROL,
   type DoneMessage,
   type InitMessage,
@@ -39,9 +38,9 @@ export class LevelExpander {
   private generated = 0;
   private coverage: number[] = [];
   private extraCoverage: { [kind: string]: number } = {};
-  /** Least-fingerprint candidate per property index, for this level. */
-  private best = new Map<number, Candidate>();
-  private deadlock: Candidate | undefined;
+  /** Properties broken or witnessed in this level (which states did it is decided afterwards). */
+  private found = new Set<number>();
+  private deadlocked = false;
   private depthCut = false;
   private failure: DoneMessage['error'];
 
@@ -70,8 +69,8 @@ export class LevelExpander {
     this.generated = 0;
     this.coverage = new Array(this.model.actionKinds.length).fill(0);
     this.extraCoverage = {};
-    this.best = new Map();
-    this.deadlock = undefined;
+    this.found = new Set();
+    this.deadlocked = false;
     this.depthCut = false;
     this.failure = undefined;
   }
@@ -121,8 +120,8 @@ export class LevelExpander {
       generated: this.generated,
       coverage: this.coverage,
       extraCoverage: this.extraCoverage,
-      candidates: [...this.best.values()],
-      deadlock: this.deadlock,
+      found: [...this.found],
+      deadlocked: this.deadlocked,
       depthCut: this.depthCut,
       error: this.failure,
     };
@@ -150,11 +149,7 @@ export class LevelExpander {
       const actions = model.actions(state);
       const actionCount = actions.length;
       if (actionCount === 0) {
-        if (level.checkDeadlocks && !model.isFinal(state)) {
-          const [hi, lo] = model.fingerprint(state);
-          const known = this.deadlock;
-          if (known === undefined || less(hi, lo, known)) this.deadlock = { hi, lo, state: state.slice() };
-        }
+        if (level.checkDeadlocks && !this.deadlocked && !model.isFinal(state)) this.deadlocked = true;
         continue;
       }
       if (!level.expand) {
@@ -179,10 +174,7 @@ export class LevelExpander {
         this.append(next);
         for (let p = 0; p < pending.length; p++) {
           const index = pending[p]!;
-          if (properties[index]!.check(next) === undefined) continue;
-          const known = this.best.get(index);
-          if (known === undefined || less(hi, lo, known))
-            this.best.set(index, { hi, lo, state: next.slice() });
+          if (!this.found.has(index) && properties[index]!.check(next) !== undefined) this.found.add(index);
         }
       }
     }
@@ -236,11 +228,4 @@ interface Filling {
   readonly buffer: SharedArrayBuffer;
   readonly view: Int8Array | Int32Array;
   count: number;
-}
-
-/** True when `hi:lo` orders before `c` (unsigned, high half first). */
-export function less(hi: number, lo: number, c: Candidate): boolean {
-  const h = hi >>> 0;
-  const ch = c.hi >>> 0;
-  return h < ch || (h === ch && lo >>> 0 < c.lo >>> 0);
 }

@@ -92,13 +92,6 @@ export interface ResumeMessage {
 
 export type ToWorker = InitMessage | LevelMessage | ResumeMessage;
 
-/** A state a worker found that breaks or witnesses properties (the least fingerprint per property). */
-export interface Candidate {
-  readonly hi: number;
-  readonly lo: number;
-  readonly state: Int32Array;
-}
-
 /** Worker to coordinator: the level is done for this worker (or the run stopped). */
 export interface DoneMessage {
   readonly type: 'done';
@@ -108,9 +101,10 @@ export interface DoneMessage {
   /** Firings per action kind code, in `model.actionKinds` order, then undeclared kinds by name. */
   readonly coverage: readonly number[];
   readonly extraCoverage: { readonly [kind: string]: number };
-  readonly candidates: readonly Candidate[];
-  /** The deadlocked state of least fingerprint in this level, if any. */
-  readonly deadlock: Candidate | undefined;
+  /** Indices of the properties some new state broke or witnessed. */
+  readonly found: readonly number[];
+  /** True when a state of the level has no enabled action and is not final. */
+  readonly deadlocked: boolean;
   readonly depthCut: boolean;
   readonly error: { readonly name: string; readonly message: string; readonly code?: string } | undefined;
 }

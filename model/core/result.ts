@@ -38,6 +38,8 @@ export interface CheckStats {
   readonly neverFired: readonly string[];
   /** Bytes held by the visited-state table divided by distinct states, where measured. */
   readonly bytesPerState?: number;
+  /** Threads that expanded states, for the parallel explorer (1 when every level stayed on one). */
+  readonly workers?: number;
 }
 
 /** What an explorer returns. */
