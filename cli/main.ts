@@ -31,7 +31,7 @@ import { ScenarioError } from '../scenario/load.ts';
 import { isVariant, VARIANT_DESCRIPTIONS, VARIANTS, type Variant } from '../scenario/variants.ts';
 import type { CliIo } from './io.ts';
 import { progressBar, progressLine } from './progress.ts';
-import { runCheck, writeReports } from './run.ts';
+import { runCheckOnWorkers, writeReports } from './run.ts';
 import { type LoadedScenario, loadScenarioArg, SCENARIO_DIR, shippedScenarioNames } from './scenarios.ts';
 import { runSummary } from './summary.ts';
 import { registerSweep } from './sweep.ts';
@@ -151,7 +151,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
           const progress = opts.json
             ? { done: () => {} }
             : progressLine(stderr, `${scenario.name}/${variant}`);
-          const { model, result } = await runCheck(scenario, {
+          const { model, result } = await runCheckOnWorkers(scenario, {
             variant,
             workers: opts.workers ?? availableParallelism(),
             strategy: opts.strategy,

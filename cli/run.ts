@@ -46,11 +46,36 @@ export interface CheckRunOptions {
 }
 
 /**
- * Check `scenario` under a variant with the chosen explorer. The `lean` engine (default) explores the
- * compact model, kept equivalent to the readable one by tests; its counterexamples and witnesses are
- * replayed on the readable model, so every trace and message is the readable model's own.
+ * Check `scenario` under a variant with the chosen explorer, in this thread. The `lean` engine
+ * (default) explores the compact model, kept equivalent to the readable one by tests; its
+ * counterexamples and witnesses are replayed on the readable model, so every trace and message is
+ * the readable model's own.
  */
-export async function runCheck(scenario: Scenario, options: CheckRunOptions) {
+export function runCheck(scenario: Scenario, options: CheckRunOptions) {
+  const { model, focused, exploreOptions, explore } = prepareCheck(scenario, options);
+  if (focused === undefined) return { model, result: explore(model, exploreOptions) };
+  return { model, result: toReadableResult(focused, model, explore(focused, exploreOptions)) };
+}
+
+/**
+ * `runCheck`, on `options.workers` threads for BFS on the lean engine (`checkParallel`, whose
+ * results equal `checkBfs`'s); otherwise as `runCheck`.
+ */
+export async function runCheckOnWorkers(scenario: Scenario, options: CheckRunOptions) {
+  const workers = options.workers ?? 1;
+  if (options.strategy !== 'bfs' || options.engine === 'readable' || workers <= 1) {
+    return runCheck(scenario, options);
+  }
+  const { model, focused, kept, exploreOptions } = prepareCheck(scenario, options);
+  const result = await checkParallel(vmmModelSpec(scenario, options.variant, kept), {
+    ...exploreOptions,
+    workers,
+  });
+  return { model, result: toReadableResult(focused!, model, result) };
+}
+
+/** The models and explorer options of a check. */
+function prepareCheck(scenario: Scenario, options: CheckRunOptions) {
   const model = focus(createCheckModel(scenario, options.variant), options.invariants);
   const explore = options.strategy === 'dfs' ? checkDfs : checkBfs;
   const exploreOptions = {
@@ -63,15 +88,12 @@ export async function runCheck(scenario: Scenario, options: CheckRunOptions) {
     now: options.now ?? (() => performance.now()),
     ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 2048 } : {}),
   };
-  if (options.engine === 'readable') return { model, result: explore(model, exploreOptions) };
   const kept = model.properties.map((p) => p.name);
-  const focused = vmmModelOfJson(scenario as unknown as Json, options.variant, kept);
-  const workers = options.workers ?? 1;
-  const result =
-    options.strategy === 'bfs' && workers > 1
-      ? await checkParallel(vmmModelSpec(scenario, options.variant, kept), { ...exploreOptions, workers })
-      : explore(focused, exploreOptions);
-  return { model, result: toReadableResult(focused, model, result) };
+  const focused =
+    options.engine === 'readable'
+      ? undefined
+      : vmmModelOfJson(scenario as unknown as Json, options.variant, kept);
+  return { model, focused, kept, exploreOptions, explore };
 }
 
 /** Replay a lean trace's actions on the readable model. */
