@@ -8,7 +8,7 @@ import {
 import { FingerprintSet } from './fingerprintSet.ts';
 import { ParentStore } from './parentStore.ts';
 import { replayChecked } from './replay.ts';
-import { StateQueue } from './stateQueue.ts';
+import { walkBreadthFirst } from './walk.ts';
 
 /** A state whose trace is wanted: its fingerprint and the BFS level at which it was first reached. */
 export interface TraceTarget {
@@ -74,7 +74,9 @@ export function rerunTraces<S, A>(
 
   if (remaining > 0) {
     try {
-      exploreUntilFound(model, deepest, parents, reached);
+      walkBreadthFirst(model, deepest, parents, {
+        onNew: (_state, index, fingerprint, depth) => reached(index, fingerprint, depth),
+      });
     } catch (error) {
       failure = { error };
     }
@@ -110,47 +112,4 @@ export function rerunTraces<S, A>(
     }
   });
   return { traces, statesExplored: parents.length };
-}
-
-/**
- * Breadth-first exploration in `checkBfs` order down to level `lastLevel`, storing parents, until
- * `reached` says every target is found.
- */
-function exploreUntilFound<S, A>(
-  model: Model<S, A>,
-  lastLevel: number,
-  parents: ParentStore,
-  reached: (index: number, fingerprint: Fingerprint, depth: number) => boolean,
-): void {
-  const visited = new FingerprintSet();
-  const queue = new StateQueue<S>();
-  const initials = model.initialStates();
-  for (let i = 0; i < initials.length; i++) {
-    const state = initials[i] as S;
-    const fingerprint = model.fingerprint(state);
-    if (!visited.add(fingerprint[0], fingerprint[1])) continue;
-    const index = parents.appendRoot(i);
-    if (reached(index, fingerprint, 0)) return;
-    if (lastLevel > 0) queue.push(state);
-  }
-  // States of the last level are stored but never queued, so queue positions stay parent indices.
-  let depth = 0;
-  let levelEnd = parents.length;
-  for (let index = 0; queue.size > 0; index++) {
-    if (index === levelEnd) {
-      depth++;
-      levelEnd = parents.length;
-    }
-    const state = queue.shift();
-    const actions = model.actions(state);
-    const nextDepth = depth + 1;
-    for (let a = 0; a < actions.length; a++) {
-      const next = model.next(state, actions[a]!);
-      const fingerprint = model.fingerprint(next);
-      if (!visited.add(fingerprint[0], fingerprint[1])) continue;
-      const nextIndex = parents.append(index, a);
-      if (reached(nextIndex, fingerprint, nextDepth)) return;
-      if (nextDepth < lastLevel) queue.push(next);
-    }
-  }
 }

@@ -1,10 +1,9 @@
 import type { Model } from '../../model/core/index.ts';
-import { FingerprintSet } from '../fingerprintSet.ts';
 import { ParentStore } from '../parentStore.ts';
 import { replayChecked } from '../replay.ts';
 import type { RunRecorder } from '../runRecorder.ts';
-import { StateQueue } from '../stateQueue.ts';
 import { ActionCoverage } from '../stats.ts';
+import { walkBreadthFirst } from '../walk.ts';
 
 /** What a parallel run found, by level: what `canonicalFindings` looks for again, in order. */
 export interface FindingPlan {
@@ -55,83 +54,55 @@ export function canonicalFindings<S, A>(
   let remaining = plan.propertyLevels.size + (plan.deadlockLevel === undefined ? 0 : 1);
   let deadlockOpen = plan.deadlockLevel !== undefined;
 
-  const visited = new FingerprintSet();
   const parents = new ParentStore();
-  const queue = new StateQueue<S>();
   const coverage = new ActionCoverage(model.actionKinds);
-  let generated = 0;
+  // checkBfs counts every initial state as generated, duplicates included.
+  let generated = model.initialStates().length;
   let deepest = 0;
+  let stop = false;
   const traceTo = (index: number, state: S) => {
     const path = parents.pathTo(index);
     return replayChecked(model, path.initialIndex, path.actionIndices, model.fingerprint(state));
   };
-  /** What to return on stopping; checkBfs's counts only where it too stops, at a discovery. */
-  const stopNow = () => ({
-    statesExplored: parents.length,
-    stopped:
-      plan.stopAtFirst && recorder.discoveryCount > 0
-        ? { distinct: parents.length, generated, maxDepth: deepest, coverage }
-        : undefined,
-  });
 
-  /** Check the state stored at `index`, at `level`, for what is looked for there; true to stop. */
-  const scan = (state: S, index: number, level: number): boolean => {
-    const open = pendingAt.get(level);
+  /** Check the new state stored at `index` for what is looked for at `depth`; true to stop. */
+  const onNew = (state: S, index: number, _fingerprint: unknown, depth: number): boolean => {
+    if (depth > deepest) deepest = depth;
+    const open = pendingAt.get(depth);
     if (open === undefined || open.length === 0) return false;
     const hits = open.filter((p) => properties[p]!.check(state) !== undefined);
     if (hits.length === 0) return false;
     pendingAt.set(
-      level,
+      depth,
       open.filter((p) => !hits.includes(p)),
     );
     remaining -= hits.length;
     // The recorder checks every property still open on the state, as checkBfs does.
-    if (recorder.scan(state) && recorder.commit(traceTo(index, state))) return true;
-    return remaining === 0;
+    stop = recorder.scan(state) && recorder.commit(traceTo(index, state));
+    return stop || remaining === 0;
   };
-
-  const initials = model.initialStates();
-  for (let i = 0; i < initials.length; i++) {
-    const state = initials[i]!;
-    generated++;
-    const fingerprint = model.fingerprint(state);
-    if (!visited.add(fingerprint[0], fingerprint[1])) continue;
-    const index = parents.appendRoot(i);
-    queue.push(state);
-    if (scan(state, index, 0)) return stopNow();
-  }
-  let depth = 0;
-  let levelEnd = parents.length;
-  for (let index = 0; queue.size > 0; index++) {
-    if (index === levelEnd) {
-      depth++;
-      levelEnd = parents.length;
-    }
-    const state = queue.shift();
-    const actions = model.actions(state);
-    if (actions.length === 0) {
-      if (deadlockOpen && depth === plan.deadlockLevel && !model.isFinal(state)) {
-        deadlockOpen = false;
-        remaining--;
-        if (recorder.recordDeadlock(traceTo(index, state), undefined, depth) || remaining === 0)
-          return stopNow();
-      }
-      continue;
-    }
-    if (depth >= lastLevel) continue;
-    const nextDepth = depth + 1;
-    for (let a = 0; a < actions.length; a++) {
-      const action = actions[a]!;
-      const next = model.next(state, action);
+  const onExpand = (state: S, index: number, depth: number, actions: readonly A[]): boolean => {
+    if (actions.length > 0 || !deadlockOpen || depth !== plan.deadlockLevel || model.isFinal(state))
+      return false;
+    deadlockOpen = false;
+    remaining--;
+    stop = recorder.recordDeadlock(traceTo(index, state), undefined, depth);
+    return stop || remaining === 0;
+  };
+  walkBreadthFirst(model, lastLevel, parents, {
+    onNew,
+    onExpand,
+    onGenerated: (action) => {
       generated++;
       coverage.record(model.actionKind(action));
-      const fingerprint = model.fingerprint(next);
-      if (!visited.add(fingerprint[0], fingerprint[1])) continue;
-      const nextIndex = parents.append(index, a);
-      deepest = nextDepth;
-      queue.push(next);
-      if (scan(next, nextIndex, nextDepth)) return stopNow();
-    }
-  }
-  return { statesExplored: parents.length, stopped: undefined };
+    },
+  });
+  return {
+    statesExplored: parents.length,
+    // checkBfs's counts only where it too stops, at a discovery.
+    stopped:
+      stop && plan.stopAtFirst
+        ? { distinct: parents.length, generated, maxDepth: deepest, coverage }
+        : undefined,
+  };
 }
