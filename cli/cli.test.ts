@@ -278,7 +278,7 @@ describe('the vmcheck command line, in-process', () => {
     const bar = new CapturedStream(true);
     await runCli(['summary', 'fig6-relocation'], { stdout: new CapturedStream(), stderr: bar });
     expect(bar.text).toContain('10/10 fig6-relocation/');
-  }, 60_000);
+  });
 });
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string }> {
@@ -286,7 +286,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string }> {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { timeout: 60_000, env: { ...process.env, FORCE_COLOR: '0' } },
+      { timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } },
       (error, stdout) => {
         if (error && (error as { killed?: boolean }).killed)
           reject(new Error(`vmcheck ${args.join(' ')} hung`));
@@ -301,11 +301,11 @@ describe('the vmcheck command line, as a real process', () => {
     const r = await run(['check', 'fig6-relocation', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).stats.distinctStates).toBe(2400);
-  }, 90_000);
+  }, 180_000);
 
   it('should exit 2 with a JSON error for a bad scenario name', async () => {
     const r = await run(['check', 'nope', '--json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).status).toBe('error');
-  }, 90_000);
+  }, 180_000);
 });
