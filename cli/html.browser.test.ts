@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CapturedStream } from '../cli/io.ts';
-import { runCli } from '../cli/main.ts';
+import { CapturedStream } from './io.ts';
+import { runCli } from './main.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
