@@ -80,6 +80,34 @@ describe('the vmcheck command line, in-process', () => {
     });
   });
 
+  it("should write traces that Quint's own ITF reader loads, every state", async () => {
+    const { createRequire } = await import('node:module');
+    const quint = createRequire(import.meta.url)('@informalsystems/quint/dist/src/itf.js') as {
+      ofItf: (itf: unknown) => unknown[];
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'vmcheck-'));
+    for (const variant of ['prior-art', 'patent']) {
+      await vmcheck(
+        'check',
+        'fig8-resize',
+        '--variant',
+        variant,
+        '--all',
+        '--witnesses',
+        '--out',
+        dir,
+        '--json',
+      );
+    }
+    const { readdirSync } = await import('node:fs');
+    const traces = readdirSync(dir).filter((f) => f.endsWith('.itf.json'));
+    expect(traces.length).toBeGreaterThanOrEqual(2);
+    for (const file of traces) {
+      const itf = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      expect(quint.ofItf(itf), file).toHaveLength(itf.states.length);
+    }
+  });
+
   it('should say incomplete and exit 3 when a bound is hit', async () => {
     const r = await vmcheck('check', 'fig8-resize', '--max-states', '100', '--json');
     expect(r.code).toBe(EXIT.incomplete);

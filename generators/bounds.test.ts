@@ -66,12 +66,12 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
     expect(explore(ringWithBug(40, 6), { maxDepth: strategy === 'bfs' ? 3 : 5 }).status).toBe('violation');
   });
 
-  it('should stop at timeoutMs on the injected clock, read every 256 generated states', () => {
-    // Clock reads: 0 at the start, then 1, 2, 3, 4 at generated states 1, 257, 513, 769: 4 - 0 > 3.
+  it('should stop at timeoutMs on the injected clock, read every 16 generated states', () => {
+    // Clock reads: 0 at the start, then 1, 2, 3, 4 at generated states 1, 17, 33, 49: 4 - 0 > 3.
     const result = explore(counter(5000), { timeoutMs: 3, now: fakeClock(1) });
     expect(result.status).toBe('incomplete');
     expect(result.incompleteReason).toBe('timeout');
-    expect(counts(result)).toEqual({ generated: 769, distinct: 768, maxDepth: 767 });
+    expect(counts(result)).toEqual({ generated: 49, distinct: 48, maxDepth: 47 });
     expect(result.stats.elapsedMs).toBe(5);
   });
 
@@ -79,7 +79,7 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
     // One state with 100 000 successors: the clock must be read while they are generated.
     const result = explore(fanOut(100_000), { timeoutMs: 3, now: fakeClock(1) });
     expect(result.incompleteReason).toBe('timeout');
-    expect(counts(result).generated).toBe(769);
+    expect(counts(result).generated).toBe(49);
   });
 
   it('should check memory inside the expansion of one state, counting the states it holds', () => {
@@ -92,7 +92,7 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
       },
     });
     expect(result.incompleteReason).toBe('max-memory');
-    expect(counts(result).generated).toBeLessThan(100 * 256);
+    expect(counts(result).generated).toBeLessThan(100 * 16);
   });
 
   it('should stop at maxMemoryBytes, counting the injected heap and its own tables', () => {
@@ -111,7 +111,7 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
     expect(explore(counter(10_000), { maxMemoryBytes: 100, heapUsed }).incompleteReason).toBe('max-memory');
   });
 
-  it('should sample memory every 256 generated states, the first at once', () => {
+  it('should sample memory every 16 generated states, the first at once', () => {
     let samples = 0;
     explore(counter(10_000), {
       maxMemoryBytes: Number.MAX_SAFE_INTEGER,
@@ -120,8 +120,8 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
         return 0;
       },
     });
-    // 10 000 states plus the last one's successor (state 0 again): ticks 1, 257, ..., 9985.
-    expect(samples).toBe(40);
+    // 10 000 states plus the last one's successor (state 0 again): ticks 1, 17, ..., 10 001.
+    expect(samples).toBe(626);
   });
 
   it('should keep discoveries and report violation, with the bound, when a bound also hit', () => {

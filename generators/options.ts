@@ -100,7 +100,7 @@ export const DEFAULT_PROGRESS_EVERY = 50_000;
  * Generated states between readings of the clock and of memory. Each reading costs well under a
  * microsecond (`performance.now`, `v8.getHeapStatistics`), against a few microseconds a state.
  */
-export const SAMPLE_EVERY = 256;
+export const SAMPLE_EVERY = 16;
 
 /**
  * Fill in defaults and reject nonsense bounds.

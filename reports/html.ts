@@ -311,20 +311,22 @@ const SCRIPT = `(function () {
   var position = document.getElementById('position');
   var current = 0;
   document.body.classList.add('js');
-  function show(index) {
+  // The hash is written only after the reader moves (never on load), so the page opens at its
+  // header, with the title, the violation and the step buttons in view.
+  function show(index, moved) {
     current = Math.max(0, Math.min(sections.length - 1, index));
     sections.forEach(function (s, i) { s.classList.toggle('current', i === current); });
     links.forEach(function (l, i) { l.classList.toggle('current', i === current); });
     position.textContent = 'Step ' + current + ' of ' + (sections.length - 1) +
       (current === data.violatingStep ? ' (violation)' : '');
-    if (location.hash !== '#step-' + current) history.replaceState(null, '', '#step-' + current);
+    if (moved && location.hash !== '#step-' + current) history.replaceState(null, '', '#step-' + current);
   }
   function fromHash() {
     var m = /^#step-(\\d+)$/.exec(location.hash);
     return m ? Number(m[1]) : 0;
   }
-  document.getElementById('prev').addEventListener('click', function () { show(current - 1); });
-  document.getElementById('next').addEventListener('click', function () { show(current + 1); });
+  document.getElementById('prev').addEventListener('click', function () { show(current - 1, true); });
+  document.getElementById('next').addEventListener('click', function () { show(current + 1, true); });
   document.getElementById('all').addEventListener('click', function () {
     var all = document.body.classList.toggle('show-all');
     this.textContent = all ? 'One at a time' : 'Show all';
@@ -333,14 +335,14 @@ const SCRIPT = `(function () {
     var target = event.target.closest('a[data-step]');
     if (!target) return;
     event.preventDefault();
-    show(Number(target.getAttribute('data-step')));
+    show(Number(target.getAttribute('data-step')), true);
   });
   document.addEventListener('keydown', function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.key === 'ArrowLeft') show(current - 1);
-    else if (event.key === 'ArrowRight') show(current + 1);
-    else if (event.key === 'Home') show(0);
-    else if (event.key === 'End') show(sections.length - 1);
+    if (event.key === 'ArrowLeft') show(current - 1, true);
+    else if (event.key === 'ArrowRight') show(current + 1, true);
+    else if (event.key === 'Home') show(0, true);
+    else if (event.key === 'End') show(sections.length - 1, true);
     else return;
     event.preventDefault();
   });

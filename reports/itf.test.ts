@@ -46,12 +46,14 @@ describe('traceToItf', () => {
     });
     expect(itf.vars).toEqual(['x', 'y', 'total', 'cells', 'log', ITF_ACTION_TAKEN, ITF_NONDET_PICKS]);
     expect(itf.states).toHaveLength(4);
+    const big = (n: number) => ({ '#bigint': String(n) });
+    const none = { tag: 'None', value: { '#tup': [] } };
     expect(itf.states[0]).toEqual({
       '#meta': { index: 0 },
-      x: 0,
-      y: 0,
-      total: 0,
-      cells: [null, null, null, null],
+      x: big(0),
+      y: big(0),
+      total: big(0),
+      cells: [none, none, none, none],
       log: [],
       [ITF_ACTION_TAKEN]: 'init',
       [ITF_NONDET_PICKS]: {},
@@ -92,12 +94,19 @@ describe('traceToItf', () => {
 });
 
 describe('ITF integers', () => {
-  it('should write safe integers as numbers and larger ones as #bigint, and read both back', () => {
-    expect(encodeItfValue([1, -(2 ** 53 - 1), 2 ** 60])).toEqual([
-      1,
-      -(2 ** 53 - 1),
+  it('should write every integer as #bigint and null as None, and read both forms back', () => {
+    expect(encodeItfValue([1, -(2 ** 53 - 1), 2 ** 60, null])).toEqual([
+      { '#bigint': '1' },
+      { '#bigint': String(-(2 ** 53 - 1)) },
       { '#bigint': '1152921504606846976' },
+      { tag: 'None', value: { '#tup': [] } },
     ]);
+    expect(decodeItfValue([null, { tag: 'None', value: { '#tup': [] } }, { tag: 'Some', value: 3 }])).toEqual(
+      {
+        ok: true,
+        value: [null, null, 3],
+      },
+    );
     expect(decodeItfValue([{ '#bigint': '1152921504606846976' }, { '#bigint': '-42' }, 3])).toEqual({
       ok: true,
       value: [2 ** 60, -42, 3],
@@ -230,5 +239,16 @@ describe('parseItf', () => {
     const parsed = parseItf(json, 'quint.itf.json');
     expect(parsed.states[1]!.y).toBe(1);
     expect(replayItf(model, parsed).ok).toBe(true);
+  });
+});
+
+describe('ITF for other tools', () => {
+  it("should be loaded by Quint's own ITF reader (ofItf), every state", async () => {
+    const { createRequire } = await import('node:module');
+    const quint = createRequire(import.meta.url)('@informalsystems/quint/dist/src/itf.js') as {
+      ofItf: (itf: unknown) => unknown[];
+    };
+    const itf = JSON.parse(JSON.stringify(traceToItf(model, trace, { scenario: 'counter.json', violation })));
+    expect(quint.ofItf(itf)).toHaveLength(itf.states.length);
   });
 });

@@ -4,12 +4,13 @@
  * way Quint's model-based testing does: `mbt::actionTaken` and `mbt::nondetPicks`.
  *
  * Encoding decisions (ITF leaves them to the writer):
- * - Integers are plain JSON numbers when within ±(2^53 − 1), which ITF allows; outside that range
- *   they are written `{"#bigint": "…"}`. Reading accepts either form for any integer and decodes to
- *   a number; a `#bigint` a number cannot hold exactly is rejected.
+ * - Integers are written `{"#bigint": "…"}` (the ADR-015 revision Quint reads). Reading accepts that
+ *   and plain JSON numbers (the older form) and decodes to a number; a `#bigint` a number cannot hold
+ *   exactly is rejected.
  * - Non-integer numbers have no ITF form: writing one is an error naming its path.
- * - `null` (a free frame, an idle VMM) is written as JSON `null`. ITF has no null; vmcheck's own
- *   reader accepts it, strict ITF readers may not.
+ * - `null` (a free frame, an idle VMM) is written as the option variant `None`
+ *   (`{"tag": "None", "value": {"#tup": []}}`); ITF has no null. Reading accepts `None`, `Some`
+ *   (`{"tag": "Some", "value": x}` is x) and plain `null` (the older form).
  * - Records stay plain JSON objects; record keys must not start with `#` (ITF reserves them).
  *   `#set`, `#map`, `#tup` and `#unserializable` are never written, and rejected when read:
  *   vmcheck states are plain JSON trees.
@@ -194,11 +195,16 @@ function itfState(index: number, record: JsonRecord, vars: readonly string[], ac
   return state as ItfState;
 }
 
+/** `null` (no value: a free frame, an idle VMM) as strict ITF writes it: the variant `None`. */
+export const ITF_NONE: Json = { tag: 'None', value: { '#tup': [] } };
+
 /**
- * `value` in ITF form: integers beyond ±(2^53 − 1) as `{"#bigint": …}`, everything else as is.
+ * `value` in strict ITF form (ADR-015 as Quint reads it): every integer as `{"#bigint": "…"}`,
+ * `null` as the variant `{"tag": "None", "value": {"#tup": []}}`, everything else as is.
  * Throws `VmcheckError('itf-unencodable')` naming the path for a non-integer number or a `#` key.
  */
 export function encodeItfValue(value: Json, path: readonly JsonPathSegment[] = []): Json {
+  if (value === null) return ITF_NONE;
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) {
       throw new VmcheckError(
@@ -207,7 +213,7 @@ export function encodeItfValue(value: Json, path: readonly JsonPathSegment[] = [
         { path: formatPath(path) },
       );
     }
-    return Number.isSafeInteger(value) ? value : { '#bigint': BigInt(value).toString() };
+    return { '#bigint': BigInt(value).toString() };
   }
   if (Array.isArray(value)) return value.map((item, i) => encodeItfValue(item, [...path, i]));
   if (isJsonRecord(value)) {
@@ -259,6 +265,11 @@ export function decodeItfValue(
   }
   if (isJsonRecord(value)) {
     const keys = Object.keys(value);
+    if (keys.length === 2 && keys.includes('tag') && keys.includes('value')) {
+      const v = value as { tag: unknown; value: unknown };
+      if (v.tag === 'None') return { ok: true, value: null };
+      if (v.tag === 'Some') return decodeItfValue(v.value, [...path, 'value']);
+    }
     if (keys.includes('#bigint')) {
       const digits = (value as { '#bigint': unknown })['#bigint'];
       if (keys.length !== 1 || typeof digits !== 'string' || !/^-?[0-9]+$/.test(digits)) {

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { checkBfs } from '../generators/bfs.ts';
+import { createCheckModel } from '../properties/checkModel.ts';
 import { parseScenario, parseScenarioText, ScenarioError } from './load.ts';
+import { SCENARIO_LIMITS } from './schema.ts';
 
 const fig6 = () =>
   JSON.parse(readFileSync(new URL('../scenarios/fig6-relocation.json', import.meta.url), 'utf8'));
@@ -99,5 +102,67 @@ describe('loading a scenario', () => {
       cpus: { mode: 'shared', cpus: [0] },
     };
     expect(issuesOf(s)).toContain('vms[0].direct: bit 431 may be 1 only for a page-fixed VM (SPEC 7.7)');
+  });
+
+  it('should refuse sizes past the documented limits, naming the field', () => {
+    const many = <T>(n: number, item: T) => Array.from({ length: n }, () => item);
+    const io = fig6().io[0];
+    expect(issuesOf({ ...fig6(), storage: { ...fig6().storage, frames: 1_000_000 } })).toEqual([
+      'storage.frames: Too big: expected number to be <=1024',
+    ]);
+    expect(issuesOf({ ...fig6(), io: many(120_000, io) })[0]).toMatch(/^io: Too big/);
+    expect(issuesOf({ ...fig6(), channels: SCENARIO_LIMITS.channels + 1 })[0]).toMatch(/^channels: Too big/);
+    expect(issuesOf({ ...fig6(), io: many(SCENARIO_LIMITS.io, io) })).toEqual([]);
+  });
+
+  it('should refuse relocating onto frames another VM still holds at that point of the requests', () => {
+    // VM-3 holds frames 5..6 until it is terminated; relocating VM-2 to 4 before that does not fit.
+    const early = { ...fig6(), reconfigurations: [{ kind: 'relocate', vm: 'VM-2', to: 4 }] };
+    expect(issuesOf(early)).toEqual([
+      'reconfigurations[0]: relocate VM-2 to frames 4..5: frame 5 is still held by VM-3 at this point (no earlier request terminates or moves it); the storage manager refuses this (does-not-fit)',
+    ]);
+    expect(issuesOf(fig6())).toEqual([]);
+  });
+
+  it('should refuse a request on a VM an earlier request terminated', () => {
+    const late = {
+      ...fig6(),
+      reconfigurations: [...fig6().reconfigurations, { kind: 'relocate', vm: 'VM-3', to: 5 }],
+    };
+    expect(issuesOf(late)).toEqual([
+      'reconfigurations[2]: VM-3 was terminated by reconfigurations[0]; nothing is left to relocate',
+    ]);
+  });
+
+  it('should load and stop within its bounds a scenario near the limits (injected clock)', () => {
+    const L = SCENARIO_LIMITS;
+    const vms = Array.from({ length: L.vms }, (_, i) => ({
+      name: `VM-${i + 1}`,
+      size: 60,
+      origin: 1 + i * 60,
+      cpus: { mode: 'shared', cpus: [0] },
+    }));
+    const scenario = parseScenario({
+      name: 'near-limits',
+      storage: { frames: L.frames, vmmFrames: 1 },
+      channels: L.channels,
+      cpus: L.cpus,
+      vms,
+      io: Array.from({ length: L.io }, (_, i) => ({
+        vm: `VM-${(i % L.vms) + 1}`,
+        channel: i % L.channels,
+        program: [{ op: 'write', page: 0, length: 1 }],
+      })),
+      reconfigurations: [{ kind: 'relocate', vm: `VM-${L.vms}`, to: 1 + L.vms * 60 }],
+    });
+    let t = 0;
+    const result = checkBfs(createCheckModel(scenario, 'patent'), {
+      timeoutMs: 1,
+      now: () => t++,
+      witnessTraces: false,
+    });
+    expect(result.incompleteReason).toBe('timeout');
+    // The clock is read at the start (0), then every 16 generated states: 1 at the first, 2 > 1 at the 17th.
+    expect(result.stats.statesGenerated).toBe(17);
   });
 });

@@ -196,6 +196,8 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
     }
   });
 
+  issues.push(...requestSequenceIssues(s));
+
   s.events.forEach((e, i) => {
     const base = `events[${i}].table`;
     for (const name of Object.keys(e.table)) vmIndex(name, `${base}.${name}`);
@@ -260,4 +262,56 @@ function checkDedicated(
       if (other) add(a.path, `CPU ${c} is dedicated to ${a.name} but also assigned to ${other.name}`);
     }
   }
+}
+
+/**
+ * The request sequence's footprint, simulated in order: which frames each VM holds after each
+ * request. Refuses a request on a VM an earlier request terminated, and a relocation or
+ * conversion to page-fixed whose destination another live VM still holds at that point (the
+ * storage manager would refuse it with `does-not-fit`; the model must not run it either).
+ */
+export function requestSequenceIssues(s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const held = new Map<string, Set<number>>();
+  const terminatedBy = new Map<string, number>();
+  for (const vm of s.vms) {
+    const frames = new Set<number>();
+    if (vm.pageFixed && vm.origin !== undefined) for (let p = 0; p < vm.size; p++) frames.add(vm.origin + p);
+    if (!vm.pageFixed) for (const f of vm.frames ?? []) if (f !== null) frames.add(f);
+    held.set(vm.name, frames);
+  }
+  s.reconfigurations.forEach((r, i) => {
+    const path = `reconfigurations[${i}]`;
+    const vm = s.vms.find((v) => v.name === r.vm);
+    if (vm === undefined) return; // reported with the field already
+    const ended = terminatedBy.get(r.vm);
+    if (ended !== undefined) {
+      issues.push({
+        path,
+        message: `${r.vm} was terminated by reconfigurations[${ended}]; nothing is left to ${r.kind}`,
+      });
+      return;
+    }
+    if (r.kind === 'terminate') {
+      terminatedBy.set(r.vm, i);
+      held.set(r.vm, new Set());
+      return;
+    }
+    if (r.kind === 'relocate' || r.kind === 'toPageFixed') {
+      for (let f = r.to; f < r.to + vm.size; f++) {
+        const other = [...held].find(([name, frames]) => name !== r.vm && frames.has(f));
+        if (other !== undefined) {
+          issues.push({
+            path,
+            message: `${r.kind} ${r.vm} to ${span(r.to, vm.size)}: frame ${f} is still held by ${other[0]} at this point (no earlier request terminates or moves it); the storage manager refuses this (does-not-fit)`,
+          });
+          return;
+        }
+      }
+      const dest = new Set<number>();
+      for (let f = r.to; f < r.to + vm.size; f++) dest.add(f);
+      held.set(r.vm, dest);
+    }
+  });
+  return issues;
 }

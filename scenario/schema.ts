@@ -8,14 +8,34 @@
 import { z } from 'zod';
 import { VARIANTS } from './variants.ts';
 
-const count = z.number().int().nonnegative();
-const positive = z.number().int().positive();
+/**
+ * Largest sizes a scenario may have. A scenario is a scaled-down machine whose every list is a
+ * bound of the explored space; nothing of this kind needs more, and larger inputs would make one
+ * state (or one state's successors) too big to honour the explorers' bounds. Refused with the field.
+ */
+export const SCENARIO_LIMITS = {
+  frames: 1024,
+  pageSize: 1 << 20,
+  pagesPerSegment: 4096,
+  vms: 16,
+  channels: 16,
+  cpus: 16,
+  io: 64,
+  transfers: 16,
+  cpuAccess: 64,
+  reconfigurations: 32,
+  events: 8,
+} as const;
+
+const L = SCENARIO_LIMITS;
+const count = z.number().int().nonnegative().max(L.frames);
+const positive = z.number().int().positive().max(L.frames);
 const vmName = z.string().min(1);
 
 /** Which CPUs a VM may run on, and whether they are its alone. */
 export const cpuAssignmentSchema = z.strictObject({
   mode: z.enum(['shared', 'dedicated']),
-  cpus: z.array(count).min(1, 'a VM needs at least one CPU'),
+  cpus: z.array(count).min(1, 'a VM needs at least one CPU').max(L.cpus),
 });
 
 export const vmSchema = z.strictObject({
@@ -25,7 +45,7 @@ export const vmSchema = z.strictObject({
   /** Page-fixed VMs: first frame of the contiguous area (origin [433]). */
   origin: count.optional(),
   /** Pageable VMs: the frame of each page, or null when the page is on the paging device. */
-  frames: z.array(count.nullable()).optional(),
+  frames: z.array(count.nullable()).max(L.frames).optional(),
   /** Page-fixed bit [432]. */
   pageFixed: z.boolean().default(true),
   /** Direct-execution bit [431]. */
@@ -43,7 +63,7 @@ export const transferSchema = z.strictObject({
 export const ioSchema = z.strictObject({
   vm: vmName,
   channel: count,
-  program: z.array(transferSchema).min(1, 'a channel program needs at least one transfer'),
+  program: z.array(transferSchema).min(1, 'a channel program needs at least one transfer').max(L.transfers),
 });
 
 export const cpuAccessSchema = z.strictObject({
@@ -74,7 +94,9 @@ export const eventSchema = z.strictObject({
     z.strictObject({ kind: z.literal('failover'), partner: z.string().min(1) }),
   ]),
   /** Configuration table [9000]: per VM name, size and CPUs before and after the event. */
-  table: z.record(vmName, tableEntrySchema),
+  table: z.record(vmName, tableEntrySchema).refine((t) => Object.keys(t).length <= L.vms, {
+    message: `at most ${L.vms} entries`,
+  }),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -86,16 +108,16 @@ export const scenarioSchema = z.strictObject({
     frames: positive,
     vmmFrames: count,
     /** Bytes per page in impl/ (the model abstracts contents). */
-    pageSize: positive.default(4096),
-    pagesPerSegment: positive.default(4),
+    pageSize: z.number().int().positive().max(L.pageSize).default(4096),
+    pagesPerSegment: positive.max(L.pagesPerSegment).default(4),
   }),
-  channels: positive,
-  cpus: positive,
-  vms: z.array(vmSchema).min(1),
-  io: z.array(ioSchema).default([]),
-  cpuAccess: z.array(cpuAccessSchema).default([]),
-  reconfigurations: z.array(reconfigurationSchema).default([]),
-  events: z.array(eventSchema).default([]),
+  channels: positive.max(L.channels),
+  cpus: positive.max(L.cpus),
+  vms: z.array(vmSchema).min(1).max(L.vms),
+  io: z.array(ioSchema).max(L.io).default([]),
+  cpuAccess: z.array(cpuAccessSchema).max(L.cpuAccess).default([]),
+  reconfigurations: z.array(reconfigurationSchema).max(L.reconfigurations).default([]),
+  events: z.array(eventSchema).max(L.events).default([]),
   bounds: z
     .strictObject({
       /** Whether a channel may end a program with an error (after any page). */
