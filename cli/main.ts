@@ -104,6 +104,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option('--all', 'keep exploring after the first violation: one counterexample per invariant')
     .option('--witnesses', 'also give the trace to each reached sometimes property')
+    .option('--no-progress', 'skip the progress check (every state can still reach the end, 7.11)')
     .option('--out <dir>', 'write each counterexample as ITF JSON, text and HTML into this folder')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action((scenarioArg: string | undefined, opts) => {
@@ -127,6 +128,7 @@ export function buildProgram(exit: (code: number) => void): Command {
           allViolations: Boolean(opts.all),
           witnesses: Boolean(opts.witnesses),
           invariants: opts.invariant,
+          progress: opts.progress,
           ...('onProgress' in progress && progress.onProgress ? { onProgress: progress.onProgress } : {}),
         });
         progress.done();

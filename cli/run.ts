@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkBfs, checkDfs, type Progress } from '../generators/index.ts';
+import { checkBfs, checkDfs, type Progress, withProgressCheck } from '../generators/index.ts';
 import { type Model, VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
 import type { Trace } from '../model/core/trace.ts';
@@ -34,6 +34,8 @@ export interface CheckRunOptions {
   /** Check only these invariants (all when absent); `sometimes` properties are always kept. */
   readonly invariants?: readonly string[];
   readonly onProgress?: (p: Progress) => void;
+  /** Also check that the end stays reachable from every state (AG EF final, 7.11); default true. */
+  readonly progress?: boolean;
 }
 
 /**
@@ -54,11 +56,19 @@ export function runCheck(scenario: Scenario, options: CheckRunOptions) {
     now: () => performance.now(),
     ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 20_000 } : {}),
   };
-  if (options.engine === 'readable') return { model, result: explore(model, exploreOptions) };
+  const progress = <S, A>(m: Model<S, A>, r: CheckResult<S, A>) =>
+    options.progress === false
+      ? r
+      : withProgressCheck(m, r, { alongsideViolations: Boolean(options.allViolations) });
+  if (options.engine === 'readable')
+    return { model, result: progress(model, explore(model, exploreOptions)) };
   const lean = createLeanModel(scenario, options.variant);
   const kept = new Set(model.properties.map((p) => p.name));
   const focused = { ...lean, properties: lean.properties.filter((p) => kept.has(p.name)) };
-  return { model, result: toReadableResult(focused, model, explore(focused, exploreOptions)) };
+  return {
+    model,
+    result: toReadableResult(focused, model, progress(focused, explore(focused, exploreOptions))),
+  };
 }
 
 /** Replay a lean trace's actions on the readable model. */
