@@ -47,6 +47,7 @@ import {
   ChannelBusyError,
   createMachine,
   type Machine,
+  MachineError,
   ManualScheduler,
   programFromIoSpec,
   type Reconfiguration,
@@ -338,6 +339,15 @@ export class ModelImplAdapter {
           });
         const frame = vm.pageTable[p];
         if (frame === null || frame === undefined) continue;
+        // The guest's own read path (`machine.read`, translation and all), not only `inspect`: on a
+        // resident page it pages nothing in, so it changes nothing.
+        const guestRead = this.guestReadPage(vm.name, p);
+        if (guestRead !== found && guestRead !== 'unreadable' && !out.some((f) => f.kind === 'staleRead'))
+          out.push({
+            kind: 'staleRead',
+            message: `${vm.name} page ${p}: the guest reads ${guestRead}, but its storage holds ${found}`,
+            details: { vm: vm.name, page: p, found: guestRead, expected: found },
+          });
         const owner = snap.frames[frame];
         if (owner?.owner !== 'vm' || owner.vm !== vm.name || owner.page !== p)
           out.push({
@@ -381,6 +391,16 @@ export class ModelImplAdapter {
         });
     }
     return out;
+  }
+
+  /** What a guest CPU read of a resident `page` returns (decoded), or `unreadable` when refused. */
+  private guestReadPage(vm: string, page: number): Datum | 'zero' | 'garbled' | 'unreadable' {
+    try {
+      return decodeDatum(this.machine.read(vm, page * this.ps, this.ps));
+    } catch (error) {
+      if (error instanceof MachineError) return 'unreadable';
+      throw error;
+    }
   }
 
   /** What the guest would read at `page` (decoded), or `unreadable` when the machine refuses. */
