@@ -1,5 +1,5 @@
 /**
- * `vmcheck sweep`: check every generated scenario of a scope (`generators/scenarios/`) under one
+ * `vmcheck sweep`: check every generated scenario of a scope (`scenario/generate/`) under one
  * variant or all of them, with the same exhaustive BFS `check` runs, and report for each variant
  * the first failing scenario in the scope's order (fewest features, VMs, pages first: among the
  * smallest) with its counterexample, saved as a scenario file plus traces.
@@ -11,17 +11,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { VmcheckError } from '../model/core/model.ts';
+import type { CheckResult } from '../model/core/result.ts';
+import type { Action } from '../model/vmm/actions.ts';
+import type { MachineState } from '../model/vmm/state.ts';
 import {
   enumerateScenarios,
   type GeneratedScenario,
   SCOPES,
   type ScopeName,
-} from '../generators/scenarios/enumerate.ts';
-import { knownGapOf } from '../generators/scenarios/knownGaps.ts';
-import { VmcheckError } from '../model/core/model.ts';
-import type { CheckResult } from '../model/core/result.ts';
-import type { Action } from '../model/vmm/actions.ts';
-import type { MachineState } from '../model/vmm/state.ts';
+} from '../scenario/generate/enumerate.ts';
+import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { isVariant, VARIANTS, type Variant } from '../scenario/variants.ts';
 import { runCheck, writeReports } from './run.ts';

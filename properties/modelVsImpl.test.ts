@@ -7,10 +7,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkBfs, traceArbitrary } from '../generators/index.ts';
-import { enumerateScenarios, SCOPES } from '../generators/scenarios/enumerate.ts';
-import { knownGapOf } from '../generators/scenarios/knownGaps.ts';
 import { createMachine, type Machine } from '../impl/index.ts';
 import type { Action } from '../model/vmm/actions.ts';
+import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
+import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { createCheckModel } from './checkModel.ts';
@@ -257,7 +257,7 @@ describe('known differences between the model and the machine', () => {
   it.todo('model: should a conversion to pageable end within its footprint when a page-in came after 5030?');
 });
 
-/** Generated tiny scenarios (`generators/scenarios/`) but the known model gaps, in sweep order. */
+/** Generated tiny scenarios (`scenario/generate/`) but the known model gaps, in sweep order. */
 const GENERATED = enumerateScenarios(SCOPES.tiny).filter((g) => !knownGapOf(g.scenario));
 const byIndex = (index: number) => GENERATED.find((g) => g.index === index)!.scenario;
 

@@ -37,7 +37,11 @@
  * (`encodeDatum`) naming the VM, the page and the version (`VM-2.p1.v3`, as the model's datums),
  * written by the CPU or put on the channel's device just before the transfer that writes it. The
  * projection decodes what the guest would read at every online page (`inspect`), so "the guest
- * reads the last write" is compared, not only addresses.
+ * reads the last write" is compared, not only addresses; `findings()` also reads every resident
+ * page through the guest's own read path (`machine.read`) and reports a `staleRead` where it
+ * differs from the storage, so a wrong read path is caught even where `inspect` is right. I/O data
+ * is observed where a program reads (the device's contents after it) and CPU reads of scenario
+ * accesses are checked against the last write.
  *
  * Determinism: the machine runs on a `ManualScheduler` and moves only when the adapter steps it.
  */
