@@ -11,7 +11,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
