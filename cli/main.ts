@@ -134,6 +134,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
     )
     .option('--all', 'keep exploring after the first violation: one counterexample per invariant')
     .option('--witnesses', 'also give the trace to each reached sometimes property (and write it with --out)')
+    .option('--no-progress', 'skip the progress check (every state can still reach the end, 7.11)')
     .option('--out <dir>', 'write each counterexample as ITF JSON, text and HTML into this folder')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action(async (scenarioArg: string | undefined, opts) => {
@@ -163,6 +164,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
             allViolations: Boolean(opts.all),
             witnesses: Boolean(opts.witnesses),
             invariants: opts.invariant,
+            progress: opts.progress !== false,
             now,
             ...('onProgress' in progress && progress.onProgress ? { onProgress: progress.onProgress } : {}),
           });

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkBfs, checkDfs, type Progress } from '../generators/index.ts';
+import { checkBfs, checkDfs, type Progress, withProgressCheck } from '../generators/index.ts';
 import { checkParallel } from '../generators/parallel/checkParallel.ts';
 import { type Json, type Model, VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
@@ -43,6 +43,8 @@ export interface CheckRunOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Clock in milliseconds; `performance.now` by default. */
   readonly now?: () => number;
+  /** Also check that the end stays reachable from every state (AG EF final, 7.11); default true. */
+  readonly progress?: boolean;
 }
 
 /**
@@ -52,9 +54,12 @@ export interface CheckRunOptions {
  * the readable model's own.
  */
 export function runCheck(scenario: Scenario, options: CheckRunOptions) {
-  const { model, focused, exploreOptions, explore } = prepareCheck(scenario, options);
-  if (focused === undefined) return { model, result: explore(model, exploreOptions) };
-  return { model, result: toReadableResult(focused, model, explore(focused, exploreOptions)) };
+  const { model, focused, exploreOptions, explore, withProgress } = prepareCheck(scenario, options);
+  if (focused === undefined) return { model, result: withProgress(model, explore(model, exploreOptions)) };
+  return {
+    model,
+    result: toReadableResult(focused, model, withProgress(focused, explore(focused, exploreOptions))),
+  };
 }
 
 /**
@@ -93,7 +98,12 @@ function prepareCheck(scenario: Scenario, options: CheckRunOptions) {
     options.engine === 'readable'
       ? undefined
       : vmmModelOfJson(scenario as unknown as Json, options.variant, kept);
-  return { model, focused, kept, exploreOptions, explore };
+  /** The result with the progress check (AG EF final) added, unless turned off. */
+  const withProgress = <S, A>(m: Model<S, A>, r: CheckResult<S, A>) =>
+    options.progress === false
+      ? r
+      : withProgressCheck(m, r, { alongsideViolations: Boolean(options.allViolations) });
+  return { model, focused, kept, exploreOptions, explore, withProgress };
 }
 
 /** Replay a lean trace's actions on the readable model. */

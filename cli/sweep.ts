@@ -1,5 +1,5 @@
 /**
- * `vmcheck sweep`: check every generated scenario of a scope (`generators/scenarios/`) under one
+ * `vmcheck sweep`: check every generated scenario of a scope (`scenario/generate/`) under one
  * variant or all of them, with the same exhaustive BFS `check` runs, and report for each variant
  * the first failing scenario in the scope's order (fewest features, VMs, pages first: among the
  * smallest) with its counterexample, saved as a scenario file plus traces.
@@ -11,16 +11,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { CheckResult } from '../model/core/result.ts';
+import type { Action } from '../model/vmm/actions.ts';
+import type { MachineState } from '../model/vmm/state.ts';
 import {
   enumerateScenarios,
   type GeneratedScenario,
   SCOPES,
   type ScopeName,
-} from '../generators/scenarios/enumerate.ts';
-import { knownGapOf } from '../generators/scenarios/knownGaps.ts';
-import type { CheckResult } from '../model/core/result.ts';
-import type { Action } from '../model/vmm/actions.ts';
-import type { MachineState } from '../model/vmm/state.ts';
+} from '../scenario/generate/enumerate.ts';
+import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { isVariant, VARIANTS, type Variant } from '../scenario/variants.ts';
 import { runCheck, writeReports } from './run.ts';
@@ -31,6 +31,8 @@ export interface SweepOptions {
   readonly variants: readonly Variant[];
   /** First index of the scope's order to check (default 0). */
   readonly from?: number;
+  /** Index to stop before (default: the end of the scope). */
+  readonly to?: number;
   /** Wall-clock budget for the whole sweep, in milliseconds (none by default). */
   readonly timeBudgetMs?: number;
   /** Also check scenarios of a known model gap (`knownGaps.ts`); skipped by default. */
@@ -119,7 +121,8 @@ function sweepVariant(
   let distinctStates = 0;
   let failures = 0;
   let failure: SweepFailure | undefined;
-  for (let i = from; i < all.length; i++) {
+  const to = Math.min(options.to ?? all.length, all.length);
+  for (let i = from; i < to; i++) {
     if (options.timeBudgetMs !== undefined && now() - sweepStart > options.timeBudgetMs) {
       return {
         variant,
@@ -254,7 +257,16 @@ export function registerSweep(program: Command, exit: (code: number) => void): v
     .addOption(
       new Option('--scope <scope>', 'which generated scope').choices(Object.keys(SCOPES)).default('small'),
     )
-    .option('--variant <variant>', 'a variant, or all', 'all')
+    .option(
+      '--variant <variant>',
+      'a variant, or all',
+      (v: string) => {
+        if (v !== 'all' && !isVariant(v))
+          throw new InvalidArgumentError(`unknown variant "${v}"; known: all, ${VARIANTS.join(', ')}`);
+        return v;
+      },
+      'all',
+    )
     .option(
       '--time-budget <seconds>',
       'stop after this many seconds (restart with --from)',
@@ -266,10 +278,6 @@ export function registerSweep(program: Command, exit: (code: number) => void): v
     .option('--out <dir>', 'save each first failing scenario and its traces in this folder')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action((opts) => {
-      if (opts.variant !== 'all' && !isVariant(opts.variant))
-        throw new InvalidArgumentError(
-          `unknown variant "${opts.variant}"; known: all, ${VARIANTS.join(', ')}`,
-        );
       const variants: Variant[] = opts.variant === 'all' ? [...VARIANTS] : [opts.variant];
       const tty = !opts.json && process.stderr.isTTY;
       let last = 0;

@@ -26,7 +26,13 @@ export {
   type TraceStore,
 } from './options.ts';
 export { ParentStore } from './parentStore.ts';
-export { checkProgress, type ProgressOptions, type ProgressResult } from './progress.ts';
+export {
+  checkProgress,
+  type ProgressOptions,
+  type ProgressResult,
+  type WithProgressOptions,
+  withProgressCheck,
+} from './progress.ts';
 export { replayChecked } from './replay.ts';
 export { type RerunTracesResult, rerunTraces, type TraceTarget } from './rerunTraces.ts';
 export { DEADLOCK_INVARIANT } from './runRecorder.ts';

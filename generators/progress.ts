@@ -7,7 +7,15 @@
  * Builds the whole reachable graph in memory, so it is meant for the small bounded scenarios of
  * vmcheck (up to a few million edges). Deterministic.
  */
-import { type Model, replayIndices, type Trace, VmcheckError } from '../model/core/index.ts';
+import {
+  type CheckResult,
+  type Discovery,
+  type Model,
+  replayIndices,
+  type Trace,
+  VmcheckError,
+} from '../model/core/index.ts';
+import { DEADLOCK_INVARIANT } from './runRecorder.ts';
 
 /** Outcome of a progress check. */
 export interface ProgressResult<S, A> {
@@ -114,4 +122,57 @@ export function checkProgress<S, A>(model: Model<S, A>, options: ProgressOptions
     );
   }
   return { status: 'violation', distinctStates: states.length, edges, stuckStates: stuck, trace };
+}
+
+/** Options of `withProgressCheck`. */
+export interface WithProgressOptions extends ProgressOptions {
+  /** Also run it beside other violations (`--all`); by default only on a run that found none. */
+  readonly alongsideViolations?: boolean;
+}
+
+/**
+ * `result` of an exhaustive run of `model` with the progress check (AG EF final, 7.11) added: when
+ * some reachable state can never reach the end (a livelock or starvation that deadlock detection
+ * misses because other steps stay enabled), a discovery on the `progress` property whose trace is
+ * a shortest path to such a state. The core has one kind for a failure of progress (`deadlock`),
+ * so this discovery has it too; its violation says which of the two it is (`details.livelock`).
+ *
+ * Runs only where it can say something: not after an error, not on an incomplete run (the graph
+ * is not all there), not when a deadlock (also `progress`) was found already, and not beside
+ * other violations unless `alongsideViolations`. If the graph exceeds `maxStates` the result
+ * becomes `incomplete` (`max-states`).
+ */
+export function withProgressCheck<S, A>(
+  model: Model<S, A>,
+  result: CheckResult<S, A>,
+  options: WithProgressOptions = {},
+): CheckResult<S, A> {
+  if (result.status === 'error' || result.status === 'incomplete') return result;
+  if (result.status === 'violation' && !options.alongsideViolations) return result;
+  if (result.discoveries.some((d) => d.violation.invariant === DEADLOCK_INVARIANT)) return result;
+  const progress = checkProgress(model, options);
+  if (progress.status === 'incomplete') {
+    return {
+      ...result,
+      status: result.status === 'ok' ? 'incomplete' : result.status,
+      incompleteReason: 'max-states',
+    };
+  }
+  if (progress.status === 'ok' || !progress.trace) return result;
+  const steps = progress.trace.steps.length;
+  const discovery: Discovery<S, A> = {
+    kind: 'deadlock',
+    trace: progress.trace,
+    violation: {
+      invariant: DEADLOCK_INVARIANT,
+      message: `livelock after ${steps} steps: steps stay enabled, but the scenario's end can never be reached from here (${progress.stuckStates} such states)`,
+      details: {
+        livelock: true,
+        steps,
+        stuckStates: progress.stuckStates,
+        distinctStates: progress.distinctStates,
+      },
+    },
+  };
+  return { ...result, status: 'violation', discoveries: [...result.discoveries, discovery] };
 }

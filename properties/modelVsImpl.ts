@@ -37,7 +37,11 @@
  * (`encodeDatum`) naming the VM, the page and the version (`VM-2.p1.v3`, as the model's datums),
  * written by the CPU or put on the channel's device just before the transfer that writes it. The
  * projection decodes what the guest would read at every online page (`inspect`), so "the guest
- * reads the last write" is compared, not only addresses.
+ * reads the last write" is compared, not only addresses; `findings()` also reads every resident
+ * page through the guest's own read path (`machine.read`) and reports a `staleRead` where it
+ * differs from the storage, so a wrong read path is caught even where `inspect` is right. I/O data
+ * is observed where a program reads (the device's contents after it) and CPU reads of scenario
+ * accesses are checked against the last write.
  *
  * Determinism: the machine runs on a `ManualScheduler` and moves only when the adapter steps it.
  */
@@ -47,6 +51,7 @@ import {
   ChannelBusyError,
   createMachine,
   type Machine,
+  MachineError,
   ManualScheduler,
   programFromIoSpec,
   type Reconfiguration,
@@ -338,6 +343,15 @@ export class ModelImplAdapter {
           });
         const frame = vm.pageTable[p];
         if (frame === null || frame === undefined) continue;
+        // The guest's own read path (`machine.read`, translation and all), not only `inspect`: on a
+        // resident page it pages nothing in, so it changes nothing.
+        const guestRead = this.guestReadPage(vm.name, p);
+        if (guestRead !== found && guestRead !== 'unreadable' && !out.some((f) => f.kind === 'staleRead'))
+          out.push({
+            kind: 'staleRead',
+            message: `${vm.name} page ${p}: the guest reads ${guestRead}, but its storage holds ${found}`,
+            details: { vm: vm.name, page: p, found: guestRead, expected: found },
+          });
         const owner = snap.frames[frame];
         if (owner?.owner !== 'vm' || owner.vm !== vm.name || owner.page !== p)
           out.push({
@@ -381,6 +395,16 @@ export class ModelImplAdapter {
         });
     }
     return out;
+  }
+
+  /** What a guest CPU read of a resident `page` returns (decoded), or `unreadable` when refused. */
+  private guestReadPage(vm: string, page: number): Datum | 'zero' | 'garbled' | 'unreadable' {
+    try {
+      return decodeDatum(this.machine.read(vm, page * this.ps, this.ps));
+    } catch (error) {
+      if (error instanceof MachineError) return 'unreadable';
+      throw error;
+    }
   }
 
   /** What the guest would read at `page` (decoded), or `unreadable` when the machine refuses. */

@@ -433,3 +433,43 @@ export function throwingCounter(n: number, failAt: number): Model<number, 'count
     },
   };
 }
+
+type ResizeAction = 'cpu.dispatch' | 'resize.step' | 'pager.takeGrowthRoom';
+const RESIZE_KINDS: readonly ResizeAction[] = ['cpu.dispatch', 'resize.step', 'pager.takeGrowthRoom'];
+
+/**
+ * A resize of `steps` steps beside a dispatcher that can always switch between two VMs, and (when
+ * `canBlock`) a pager that may take the growth room once the resize has begun, after which the
+ * resize never finishes. State `(step * 2 + running) * 2 + blocked`; final when the resize is done.
+ *
+ * Every state has an enabled step (dispatch), so there is no deadlock; with `canBlock` the states
+ * with the room taken (steps - 1 resize positions, 1..steps-1, times 2 dispatch states) can never
+ * finish: 2·(steps - 1) stuck states, the first reached by `resize.step`, `pager.takeGrowthRoom`.
+ * Reachable: 2·(steps + 1) states, plus the stuck ones.
+ */
+export function stuckResize(steps: number, canBlock: boolean): Model<number, ResizeAction> {
+  const decode = (s: number) => ({ step: s >> 2, running: (s >> 1) & 1, blocked: s & 1 });
+  const encode = (step: number, running: number, blocked: number) => (step * 2 + running) * 2 + blocked;
+  return tinyModel({
+    name: `stuck-resize-${steps}${canBlock ? '' : '-ok'}`,
+    initialStates: () => [0],
+    actions: (s) => {
+      const { step, blocked } = decode(s);
+      const out: ResizeAction[] = ['cpu.dispatch'];
+      if (step < steps && !blocked) out.push('resize.step');
+      if (canBlock && step > 0 && step < steps && !blocked) out.push('pager.takeGrowthRoom');
+      return out;
+    },
+    next: (s, a) => {
+      const { step, running, blocked } = decode(s);
+      if (a === 'cpu.dispatch') return encode(step, 1 - running, blocked);
+      if (a === 'resize.step') return encode(step + 1, running, blocked);
+      return encode(step, running, 1);
+    },
+    fingerprint: (s) => [0, s],
+    actionKinds: RESIZE_KINDS,
+    actionKind: (a) => a,
+    isFinal: (s) => decode(s).step === steps,
+    stateToJson: (s) => decode(s),
+  });
+}

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkBfs } from '../../generators/bfs.ts';
 import { createCheckModel } from '../../properties/checkModel.ts';
-import { parseScenario } from '../../scenario/load.ts';
-import { checkBfs } from '../bfs.ts';
+import { parseScenario } from '../load.ts';
 import { scenarioArbitrary } from './arbitrary.ts';
 import { enumerateScenarios, replayChoices, SCOPES } from './enumerate.ts';
 import { KNOWN_GAPS, knownGapOf } from './knownGaps.ts';

@@ -4,7 +4,7 @@
  * smaller choices) moves towards the scope's simplest scenarios: fewer VMs, pages and features.
  */
 import fc from 'fast-check';
-import type { Scenario } from '../../scenario/schema.ts';
+import type { Scenario } from '../schema.ts';
 import { buildScenario, type ScenarioScope } from './build.ts';
 
 /** Scenarios of `scope`, named `<scope>-random`. */

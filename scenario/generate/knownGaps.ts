@@ -5,7 +5,7 @@
  * checks them too. Each gap is a model bug, written down in README "Sweep" with a trace; remove its
  * predicate here when the model handles it.
  */
-import type { Scenario } from '../../scenario/schema.ts';
+import type { Scenario } from '../schema.ts';
 
 /** A known model gap: a name and whether a scenario has its shape. */
 export interface KnownGap {

@@ -4,7 +4,7 @@
  * order of the choices), so the first scenario that fails a variant is among the smallest, and a
  * sweep restarts from any index of the same scope.
  */
-import type { Scenario } from '../../scenario/schema.ts';
+import type { Scenario } from '../schema.ts';
 import { buildScenario, type ScenarioScope } from './build.ts';
 
 /** The named scopes of `vmcheck sweep`, smallest first. */

@@ -14,14 +14,7 @@
  *
  * Pure and deterministic: data only, no model.
  */
-import type {
-  EventSpec,
-  IoSpec,
-  Reconfiguration,
-  Scenario,
-  TableEntry,
-  VmSpec,
-} from '../../scenario/schema.ts';
+import type { EventSpec, IoSpec, Reconfiguration, Scenario, TableEntry, VmSpec } from '../schema.ts';
 
 /** The bounds of a generated scope. */
 export interface ScenarioScope {
