@@ -46,6 +46,26 @@ describe('SharedFingerprintTable', () => {
     expect(table.size).toBe(4);
   });
 
+  it('should tell apart fingerprints that share either half or most of one', () => {
+    const table = SharedFingerprintTable.create(1024);
+    const keys: [number, number][] = [
+      [7, 0x100],
+      [7, 0x200],
+      [7, 0x10100],
+      [8, 0x100],
+      [0x10007, 0x100],
+      [7 | 0x80000000, 0x100],
+    ];
+    keys.forEach(([hi, lo], i) => expect(table.add(hi, lo)).toBe(i + 1));
+    for (const [hi, lo] of keys) expect([table.has(hi, lo), table.add(hi, lo)]).toEqual([true, 0]);
+    expect(table.has(7, 0x300)).toBe(false);
+    // Crowded with keys alike in all but a few bits, so probe chains run through look-alikes.
+    const crowded = SharedFingerprintTable.create(1024);
+    for (let i = 1; i <= 700; i++) expect(crowded.add(7, i << 8)).toBe(i);
+    for (let i = 1; i <= 700; i++) expect(crowded.has(7, i << 8)).toBe(true);
+    expect(crowded.has(7, 701 << 8)).toBe(false);
+  });
+
   it('should keep every fingerprint when copied into a larger table', () => {
     const table = SharedFingerprintTable.create(1024);
     for (let i = 0; i < 700; i++) table.add(i * 7919, i);
