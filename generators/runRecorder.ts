@@ -98,12 +98,6 @@ export class RunRecorder<S, A> {
     return this.shouldStop();
   }
 
-  /** Indices into `properties` (the model's) of the properties still without a discovery or witness. */
-  pendingIndices(properties: readonly Property<S>[]): number[] {
-    const open = new Set([...this.pendingAlways, ...this.pendingSometimes]);
-    return properties.flatMap((p, i) => (open.has(p) ? [i] : []));
-  }
-
   /** True when a deadlock should be looked for: enabled and none recorded yet. */
   get wantsDeadlocks(): boolean {
     return this.checkDeadlocks && !this.deadlockFound;

@@ -158,7 +158,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
     }
   });
   const pool = options.pool ?? new WorkerPool(workerCount);
-  pool.beginRun({ spec, control: controlBuffer, ...settings, chunkStates: CHUNK_STATES });
+  pool.beginRun({ spec, control: controlBuffer, ...settings });
 
   // Level 0: the initial states, in the coordinator's own segment.
   const firstBuffer = new SharedArrayBuffer(Math.max(1, initials.length) * words * 4);

@@ -46,8 +46,6 @@ export interface InitMessage {
   readonly maxStates: number;
   /** States per output segment. */
   readonly segmentStates: number;
-  /** States taken per claim of the cursor. */
-  readonly chunkStates: number;
   /** Fraction of the table's slots above which workers ask for it to grow. */
   readonly maxLoad: number;
 }
