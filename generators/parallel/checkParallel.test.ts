@@ -56,7 +56,7 @@ describe('SharedFingerprintTable', () => {
       [0x10007, 0x100],
       [7 | 0x80000000, 0x100],
     ];
-    keys.forEach(([hi, lo], i) => expect(table.add(hi, lo)).toBe(i + 1));
+    expect(keys.map(([hi, lo]) => table.add(hi, lo))).toEqual(keys.map((_, i) => i + 1));
     for (const [hi, lo] of keys) expect([table.has(hi, lo), table.add(hi, lo)]).toEqual([true, 0]);
     expect(table.has(7, 0x300)).toBe(false);
     // Crowded with keys alike in all but a few bits, so probe chains run through look-alikes.
