@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nextRunSeed } from '../generators/index.ts';
 import { CapturedStream } from './io.ts';
 import { EXIT, exitCodeOfVerdict, runCli } from './main.ts';
 
@@ -204,6 +205,31 @@ describe('the vmcheck command line, in-process', () => {
     expect([again.invariant, again.steps, again.seed]).toEqual([found.invariant, found.steps, found.seed]);
     const text = await vmcheck(...args, '--runs', '50', '--seed', '7');
     expect(text.stdout).toContain(`--runs 1 --seed ${found.seed}`);
+  });
+
+  it('should keep the shortest violating walk per property, not the first', async () => {
+    const args = ['simulate', 'fig6-relocation', '--variant', 'fault-overlap-copy', '--depth', '60'];
+    const many = JSON.parse((await vmcheck(...args, '--runs', '50', '--seed', '7', '--json')).stdout);
+    // Every walk of the run, alone: the steps to each property's violation, if any.
+    const shortest = new Map<string, number>();
+    let first: number | undefined;
+    for (let run = 0, seed = 7; run < 50; run++, seed = nextRunSeed(seed)) {
+      const one = JSON.parse(
+        (await vmcheck(...args, '--runs', '1', '--seed', String(seed), '--json')).stdout,
+      );
+      for (const v of one.violations as { invariant: string; steps: number }[]) {
+        first ??= v.steps;
+        shortest.set(v.invariant, Math.min(shortest.get(v.invariant) ?? v.steps, v.steps));
+      }
+    }
+    const found = many.violations.map((v: { invariant: string; steps: number }) => [v.invariant, v.steps]);
+    expect(found).toEqual([
+      ['framesAreIsolated', 14],
+      ['contentIsPreserved', 14],
+    ]);
+    expect(new Map(found)).toEqual(shortest);
+    // The first violating walk was longer: keeping it would not give a shortest counterexample.
+    expect(first).toBe(16);
   });
 
   it('should write simulation counterexamples and witness traces with --out', async () => {

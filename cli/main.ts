@@ -234,6 +234,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
         runs: opts.runs,
         depth: opts.depth,
         seed: opts.seed,
+        keep: 'shortest',
         now,
         ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}),
         ...('onProgress' in progress && progress.onProgress

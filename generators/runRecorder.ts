@@ -30,7 +30,8 @@ export const DEADLOCK_INVARIANT = 'progress';
  *
  * Explorers call `scan` on every new state (cheap, no allocation when nothing is found) and build a
  * trace only when it returns true, then hand the trace to `commit`. Each property gets at most one
- * discovery or witness, the first found.
+ * discovery or witness: the first found, or with `keepShortest` (for random walks, whose first find
+ * is not a shortest one) the discovery with the shortest trace, found first among equals.
  */
 export class RunRecorder<S, A> {
   /** `always` properties without a discovery yet, in model order. */
@@ -46,19 +47,42 @@ export class RunRecorder<S, A> {
   private stopReason: IncompleteReason | undefined;
   private depthCut = false;
   private failure: RunError | undefined;
+  /** With `keepShortest`: each found `always` property, its discovery's index and trace length. */
+  private readonly best = new Map<Property<S>, { readonly index: number; readonly depth: number }>();
+  private deadlockBest: { readonly index: number; readonly depth: number } | undefined;
 
+  /**
+   * `keepShortest`: a property already found is still checked in states closer to an initial state
+   * than its discovery (`scan`'s `depth`), and a shorter trace replaces the discovery; the run then
+   * never stops early (`stopAtFirst` is ignored), so every walk asked for is made.
+   */
   constructor(
     private readonly model: Model<S, A>,
     private readonly stopAtFirst: boolean,
     private readonly checkDeadlocks: boolean,
+    private readonly keepShortest = false,
   ) {
     this.pendingAlways = model.properties.filter((p) => p.kind === 'always');
     this.pendingSometimes = model.properties.filter((p) => p.kind === 'sometimes');
   }
 
-  /** Check every open property on `state`; true when one broke or was witnessed (then `commit`). */
-  scan(state: S): boolean {
+  /**
+   * Check every open property on `state`, `depth` steps from an initial state (needed only with
+   * `keepShortest`); true when one broke or was witnessed (then `commit`).
+   */
+  scan(state: S, depth?: number): boolean {
     let found = false;
+    if (this.keepShortest && depth !== undefined && this.best.size > 0) {
+      for (const [property, best] of this.best) {
+        if (depth >= best.depth) continue;
+        const violation = property.check(state);
+        if (violation !== undefined) {
+          this.foundAlways.push(property);
+          this.foundViolations.push(violation);
+          found = true;
+        }
+      }
+    }
     const always = this.pendingAlways;
     for (let i = 0; i < always.length; i++) {
       const property = always[i]!;
@@ -83,7 +107,22 @@ export class RunRecorder<S, A> {
   /** Record what the last `scan` found, with the trace to that state; true when the run should stop. */
   commit(trace: Trace<S, A>, extra?: object): boolean {
     for (let i = 0; i < this.foundAlways.length; i++) {
-      this.discoveries.push({ kind: 'always', violation: this.foundViolations[i]!, trace, ...extra });
+      const discovery: Discovery<S, A> = {
+        kind: 'always',
+        violation: this.foundViolations[i]!,
+        trace,
+        ...extra,
+      };
+      const property = this.foundAlways[i]!;
+      const previous = this.best.get(property);
+      if (previous !== undefined) this.discoveries[previous.index] = discovery;
+      else this.discoveries.push(discovery);
+      if (this.keepShortest) {
+        this.best.set(property, {
+          index: previous?.index ?? this.discoveries.length - 1,
+          depth: trace.steps.length,
+        });
+      }
     }
     for (const property of this.foundSometimes) this.witnesses.set(property.name, trace);
     if (this.foundAlways.length > 0) {
@@ -100,7 +139,7 @@ export class RunRecorder<S, A> {
 
   /** True when a deadlock should be looked for: enabled and none recorded yet. */
   get wantsDeadlocks(): boolean {
-    return this.checkDeadlocks && !this.deadlockFound;
+    return this.checkDeadlocks && (!this.deadlockFound || this.keepShortest);
   }
 
   /**
@@ -108,8 +147,12 @@ export class RunRecorder<S, A> {
    * unless the trace is a stand-in, see `resolveTraces`); true when the run should stop.
    */
   recordDeadlock(trace: Trace<S, A>, extra?: object, depth = trace.steps.length): boolean {
+    const previous = this.deadlockBest;
+    if (previous !== undefined && depth >= previous.depth) return this.shouldStop();
     this.deadlockFound = true;
-    this.discoveries.push({
+    const index = previous?.index ?? this.discoveries.length;
+    if (this.keepShortest) this.deadlockBest = { index, depth };
+    this.discoveries[index] = {
       kind: 'deadlock',
       violation: {
         invariant: DEADLOCK_INVARIANT,
@@ -118,7 +161,7 @@ export class RunRecorder<S, A> {
       },
       trace,
       ...extra,
-    });
+    };
     return this.shouldStop();
   }
 
@@ -229,7 +272,7 @@ export class RunRecorder<S, A> {
   }
 
   private shouldStop(): boolean {
-    if (this.discoveries.length === 0) return false;
+    if (this.discoveries.length === 0 || this.keepShortest) return false;
     if (this.stopAtFirst) return true;
     return (
       this.pendingAlways.length === 0 &&

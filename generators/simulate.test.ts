@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VmcheckError } from '../model/core/index.ts';
+import { type Model, VmcheckError } from '../model/core/index.ts';
 import { nextRunSeed, simulate } from './simulate.ts';
 import {
   always,
@@ -124,6 +124,69 @@ describe('simulate', () => {
     expect(
       simulate(model, { runs: 5, depth: 9, stopAtFirst: false, checkDeadlocks: false }).runsCompleted,
     ).toBe(1);
+  });
+
+  /** Steps to the first state of each walk of a run (seed chain from `seed`) where `hit` holds. */
+  function hitDepths<S, A>(
+    model: Model<S, A>,
+    runs: number,
+    depth: number,
+    seed: number,
+    hit: (s: S) => boolean,
+  ) {
+    const depths: (number | undefined)[] = [];
+    for (let run = 0, s = seed; run < runs; run++, s = nextRunSeed(s)) {
+      const walk = simulate(
+        { ...model, properties: [always<S>('hit', (state) => !hit(state))] },
+        { runs: 1, depth, seed: s, checkDeadlocks: false },
+      );
+      depths.push(walk.discoveries[0]?.trace.steps.length);
+    }
+    return depths;
+  }
+
+  it("should keep each property's shortest violating walk with keep: 'shortest', with that walk's seed", () => {
+    const model = ringWithBug(30, 9);
+    const options = { runs: 200, depth: 40, seed: 12345 } as const;
+    const depths = hitDepths(model, options.runs, options.depth, options.seed, (s) => s === 9);
+    const shortest = Math.min(...depths.filter((d) => d !== undefined));
+    const firstRun = depths.findIndex((d) => d !== undefined);
+    // The first violating walk is not a shortest one here, so keeping the first would be wrong.
+    expect(depths[firstRun]).toBeGreaterThan(shortest);
+
+    const result = simulate(model, { ...options, keep: 'shortest' });
+    expect(result.runsCompleted).toBe(options.runs);
+    expect(result.discoveries).toHaveLength(1);
+    const [found] = result.discoveries;
+    expect(found!.trace.steps).toHaveLength(shortest);
+    expect(found!.run).toBe(depths.indexOf(shortest));
+    expect(isValidTrace(model, found!.trace)).toBe(true);
+    const alone = simulate(model, { runs: 1, depth: options.depth, seed: found!.seed });
+    expect(alone.discoveries[0]!.trace).toEqual(found!.trace);
+    // The default still keeps the first walk's discovery.
+    expect(simulate(model, options).discoveries[0]!.trace.steps).toHaveLength(depths[firstRun]!);
+  });
+
+  it("should keep the shortest of several properties and deadlocks with keep: 'shortest'", () => {
+    const model = counter(10, [always('belowThree', (s) => s < 3), always('belowFive', (s) => s < 5)]);
+    const result = simulate(model, { runs: 5, depth: 9, seed: 0, keep: 'shortest' });
+    expect(result.discoveries.map((d) => [d.violation.invariant, d.trace.steps.length])).toEqual([
+      ['belowThree', 3],
+      ['belowFive', 5],
+    ]);
+    const ring = ringWithBug(30, 9);
+    const stuck = {
+      ...ring,
+      properties: [],
+      isFinal: () => false,
+      actions: (s: number) => (s === 9 ? [] : ring.actions(s)),
+    };
+    const depths = hitDepths(ring, 200, 40, 12345, (s) => s === 9);
+    const dead = simulate(stuck, { runs: 200, depth: 40, seed: 12345, keep: 'shortest' });
+    expect(dead.discoveries.map((d) => [d.kind, d.trace.steps.length])).toEqual([
+      ['deadlock', Math.min(...depths.filter((d) => d !== undefined))],
+    ]);
+    expect(() => simulate(model, { runs: 1, depth: 1, keep: 'last' as 'first' })).toThrow(/keep/);
   });
 
   it('should be incomplete when the clock runs out before every walk was made', () => {

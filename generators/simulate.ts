@@ -30,6 +30,12 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Stop at the first discovery. Default true; with false, walks go on (one discovery per property). */
   readonly stopAtFirst?: boolean;
+  /**
+   * Which discovery of a property is kept: `first` (default) the first walk's; `shortest` the one
+   * with the fewest steps over every walk asked for (the earliest walk among equals). `shortest` makes
+   * every walk (it ignores `stopAtFirst`) and still reports each discovery with its own walk's seed.
+   */
+  readonly keep?: 'first' | 'shortest';
   /** Report a walk that ends in a non-final state with no enabled action as a deadlock. Default true. */
   readonly checkDeadlocks?: boolean;
   /** Wall-clock budget; walks not started in time are skipped and the result is `incomplete`. */
@@ -93,11 +99,18 @@ export function simulate<S, A>(model: Model<S, A>, options: SimulationOptions): 
   const runs = nonNegativeCount('runs', options.runs);
   const depth = nonNegativeCount('depth', options.depth);
   const seed = seedOf(options.seed ?? 0);
+  if (options.keep !== undefined && options.keep !== 'first' && options.keep !== 'shortest')
+    throw badOption('keep', options.keep, "'first' or 'shortest'");
   const now = options.now ?? defaultNow;
   const timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
   const onProgress = options.onProgress;
   const progressEvery = positiveCount('progressEvery', options.progressEvery ?? DEFAULT_PROGRESS_EVERY);
-  const recorder = new RunRecorder(model, options.stopAtFirst ?? true, options.checkDeadlocks ?? true);
+  const recorder = new RunRecorder(
+    model,
+    options.stopAtFirst ?? true,
+    options.checkDeadlocks ?? true,
+    options.keep === 'shortest',
+  );
   const visited = new FingerprintSet();
   const coverage = new ActionCoverage(model.actionKinds);
   const path: number[] = [];
@@ -129,7 +142,7 @@ export function simulate<S, A>(model: Model<S, A>, options: SimulationOptions): 
         visited.add(fingerprint[0], fingerprint[1]);
         if (step > deepest) deepest = step;
         if (
-          recorder.scan(state) &&
+          recorder.scan(state, step) &&
           recorder.commit(replayChecked(model, initialIndex, path, fingerprint), found)
         ) {
           break walks;
