@@ -28,7 +28,7 @@ export const EXHAUSTIVE = [
 ];
 
 const SECOND = 1000;
-const EXCLUDE = ['**/node_modules/**', '.stryker-tmp/**', 'out/**'];
+const EXCLUDE = ['**/node_modules/**', '.stryker-tmp/**', 'out/**', 'dist/**'];
 
 export default defineConfig({
   test: {

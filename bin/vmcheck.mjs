@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript command line through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The command line. In a checkout (the TypeScript sources beside this file) it runs them through
+// tsx, so no build step is needed; an installed package runs the JavaScript built into dist/.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../cli/main.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+const source = new URL('../cli/main.ts', import.meta.url);
+let main;
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  main = await import(source.href);
+} else {
+  main = await import('../dist/cli/main.js');
+}
+process.exitCode = await main.runCli(process.argv.slice(2));

@@ -7,7 +7,7 @@
  * 4 vacuous (no violation, but a `sometimes` property that applies was never reached);
  * 5 a model or tool error.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -17,11 +17,9 @@ import { VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
 import {
-  parseItfText,
   renderResultText,
   renderRunTable,
   renderTraceText,
-  replayItf,
   resultToJson,
   type Verdict,
   verdictOf,
@@ -31,7 +29,7 @@ import { ScenarioError } from '../scenario/load.ts';
 import { isVariant, VARIANT_DESCRIPTIONS, VARIANTS, type Variant } from '../scenario/variants.ts';
 import type { CliIo } from './io.ts';
 import { progressBar, progressLine } from './progress.ts';
-import { runCheckOnWorkers, writeReports } from './run.ts';
+import { replayTraceText, runCheckOnWorkers, writeReports } from './run.ts';
 import { type LoadedScenario, loadScenarioArg, SCENARIO_DIR, shippedScenarioNames } from './scenarios.ts';
 import { runSummary } from './summary.ts';
 import { registerSweep } from './sweep.ts';
@@ -286,45 +284,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
           { path: tracePath },
         );
       }
-      const itf = parseItfText(text, tracePath);
-      const meta = itf['#meta'];
-      const recordedFile =
-        typeof meta.source === 'string' && meta.source.endsWith('.json') && existsSync(meta.source)
-          ? meta.source
-          : undefined;
-      const scenarioName =
-        opts.scenario ?? recordedFile ?? (typeof meta.scenario === 'string' ? meta.scenario : undefined);
-      if (!scenarioName)
-        throw new VmcheckError(
-          'bad-trace',
-          `${tracePath}: #meta names no scenario file or shipped scenario; pass --scenario FILE`,
-          { path: '#meta.scenario' },
-        );
-      let loaded: LoadedScenario;
-      try {
-        loaded = loadScenarioArg(scenarioName);
-      } catch (error) {
-        if (error instanceof ScenarioError && opts.scenario === undefined)
-          throw new ScenarioError(error.source, [
-            ...error.issues,
-            { path: '', message: 'the trace was recorded on another scenario file: pass --scenario FILE' },
-          ]);
-        throw error;
-      }
-      const { scenario } = loaded;
-      const recorded = typeof meta.variant === 'string' ? meta.variant : scenario.variant;
-      if (!isVariant(recorded))
-        throw new VmcheckError('bad-trace', `${tracePath}: #meta.variant: unknown variant "${recorded}"`, {
-          path: '#meta.variant',
-        });
-      const model = createCheckModel(scenario, recorded);
-      const replay = replayItf(model, itf, { scenario: scenario.name, variant: recorded });
-      if (!replay.ok) {
-        throw new VmcheckError('bad-trace', `${tracePath}: ${replay.reason}`, {
-          path: `states[${replay.step}]`,
-          kind: replay.kind,
-        });
-      }
+      const { scenario, variant: recorded, model, replay } = replayTraceText(text, tracePath, opts.scenario);
       if (opts.json) {
         stdout.write(
           `${JSON.stringify({

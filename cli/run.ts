@@ -1,7 +1,7 @@
 /**
  * Running checks for the command line: build the model, pick the explorer, and write reports.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkBfs, checkDfs, type Progress, withProgressCheck } from '../generators/index.ts';
@@ -15,9 +15,11 @@ import { storageView } from '../model/vmm/view.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
 import { readableTrace } from '../properties/leanCheckModel.ts';
 import { vmmModelOfJson, vmmModelSpec } from '../properties/parallelModel.ts';
-import { renderTraceHtml, renderTraceText, traceToItf } from '../reports/index.ts';
+import { parseItfText, renderTraceHtml, renderTraceText, replayItf, traceToItf } from '../reports/index.ts';
+import { ScenarioError } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { Variant } from '../scenario/variants.ts';
+import { isVariant, type Variant } from '../scenario/variants.ts';
+import { type LoadedScenario, loadScenarioArg } from './scenarios.ts';
 
 /** Options of `vmcheck check`. */
 export interface CheckRunOptions {
@@ -215,4 +217,53 @@ export function writeReports(
     }
   }
   return written;
+}
+
+/**
+ * Replay an ITF trace (the text of a file written by `check --out`) on the scenario it was recorded
+ * on: `scenario` (a shipped name or a file) when given, else the file `#meta.source` names if it
+ * exists, else the shipped scenario `#meta.scenario` names. Throws `VmcheckError('bad-trace')` (with
+ * the step and why) for a trace the model does not produce, `ScenarioError` for a scenario that cannot
+ * be loaded; `source` names the trace in messages.
+ */
+export function replayTraceText(text: string, source: string, scenario?: string) {
+  const itf = parseItfText(text, source);
+  const meta = itf['#meta'];
+  const recordedFile =
+    typeof meta.source === 'string' && meta.source.endsWith('.json') && existsSync(meta.source)
+      ? meta.source
+      : undefined;
+  const scenarioName =
+    scenario ?? recordedFile ?? (typeof meta.scenario === 'string' ? meta.scenario : undefined);
+  if (!scenarioName)
+    throw new VmcheckError(
+      'bad-trace',
+      `${source}: #meta names no scenario file or shipped scenario; pass --scenario FILE`,
+      { path: '#meta.scenario' },
+    );
+  let loaded: LoadedScenario;
+  try {
+    loaded = loadScenarioArg(scenarioName);
+  } catch (error) {
+    if (error instanceof ScenarioError && scenario === undefined)
+      throw new ScenarioError(error.source, [
+        ...error.issues,
+        { path: '', message: 'the trace was recorded on another scenario file: pass --scenario FILE' },
+      ]);
+    throw error;
+  }
+  const recorded = typeof meta.variant === 'string' ? meta.variant : loaded.scenario.variant;
+  if (!isVariant(recorded))
+    throw new VmcheckError('bad-trace', `${source}: #meta.variant: unknown variant "${recorded}"`, {
+      path: '#meta.variant',
+    });
+  const model = createCheckModel(loaded.scenario, recorded);
+  const replay = replayItf(model, itf, { scenario: loaded.scenario.name, variant: recorded });
+  if (!replay.ok) {
+    throw new VmcheckError('bad-trace', `${source}: ${replay.reason}`, {
+      path: `states[${replay.step}]`,
+      kind: replay.kind,
+    });
+  }
+  return { scenario: loaded.scenario, variant: recorded, model, replay };
 }
