@@ -3,7 +3,7 @@
  * Two real-process smoke tests at the end run the `bin/` entry asynchronously, with a timeout.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -259,6 +259,29 @@ describe('the vmcheck command line, in-process', () => {
     expect(JSON.parse(readFileSync(trace, 'utf8'))['#meta'].source).toBe(file);
     const r = await vmcheck('replay', trace);
     expect(r.code).toBe(0);
+    // Once the file is gone, the error says how to name the scenario.
+    rmSync(file);
+    const gone = await vmcheck('replay', trace, '--json');
+    expect(gone.code).toBe(EXIT.usage);
+    expect(JSON.parse(gone.stdout).error.message).toContain('pass --scenario FILE');
+    const moved = scenarioFile({ ...FIG6, name: 'my-fig6' });
+    expect((await vmcheck('replay', trace, '--scenario', moved)).code).toBe(EXIT.ok);
+  });
+
+  it('should say, after a violation, that a bound cut the search', async () => {
+    const r = await vmcheck(
+      'check',
+      'fig6-relocation',
+      '--variant',
+      'prior-art',
+      '--all',
+      '--max-states',
+      '300',
+    );
+    expect(r.code).toBe(EXIT.violation);
+    expect(r.stdout).toContain(
+      'after the violation the search was cut by max-states: other properties may break in the part not explored',
+    );
   });
 
   it('should check one scenario against every variant with --variant all', async () => {

@@ -38,7 +38,9 @@ describe('diffJson', () => {
       'log[0]: a -> z',
       'log: 2 -> 1 items, removed [1] b',
     ]);
-    expect(lines([], [1, 2, 3, 4, 5])).toEqual(['(root): 0 -> 5 items, added [0] 1, [1] 2, [2] 3, … 2 more']);
+    expect(lines([], [1, 2, 3, 4, 5])).toEqual([
+      '(root): 0 -> 5 items, added [0] 1, [1] 2, [2] 3, [3] 4, [4] 5',
+    ]);
   });
 
   it('should show added and removed fields and changes of kind', () => {

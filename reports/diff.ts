@@ -2,7 +2,7 @@
  * A structural diff of two JSON values, for "what did this step change" in text and HTML traces.
  */
 import type { Json } from '../model/core/index.ts';
-import { formatPath, formatValue, isJsonRecord, type JsonPathSegment, jsonEqual, truncate } from './json.ts';
+import { formatPath, formatValue, isJsonRecord, type JsonPathSegment, jsonEqual } from './json.ts';
 
 /**
  * One difference between two JSON values, at `path` (segments from the root).
@@ -152,8 +152,6 @@ function resize(target: Json, change: Extract<JsonChange, { kind: 'resize' }>): 
 
 /** Options for `formatChange`. */
 export interface FormatChangeOptions {
-  /** Longest rendering of one value before it is cut; default 80. */
-  readonly maxValueWidth?: number;
   /** Wrap the parts of the line, e.g. to color them; identity by default. */
   readonly style?: {
     readonly path?: (text: string) => string;
@@ -167,12 +165,12 @@ export interface FormatChangeOptions {
  * `incidents: 0 -> 1 items, added [0] {"kind":"staleWrite"}`.
  */
 export function formatChange(change: JsonChange, options: FormatChangeOptions = {}): string {
-  const width = options.maxValueWidth ?? 80;
   const id = (text: string) => text;
   const path = options.style?.path ?? id;
   const before = options.style?.before ?? id;
   const after = options.style?.after ?? id;
-  const value = (json: Json) => truncate(formatValue(json), width);
+  // Values are shown whole, never cut: a trace must show what changed, not a prefix of it.
+  const value = (json: Json) => formatValue(json);
   const where = path(formatPath(change.path));
   switch (change.kind) {
     case 'set':
@@ -183,10 +181,7 @@ export function formatChange(change: JsonChange, options: FormatChangeOptions = 
       return `${where}: ${before(value(change.before))} -> ${after('(none)')}`;
     case 'resize': {
       const items = (list: readonly Json[], from: number) =>
-        list
-          .slice(0, 3)
-          .map((item, i) => `[${from + i}] ${value(item)}`)
-          .join(', ') + (list.length > 3 ? `, … ${list.length - 3} more` : '');
+        list.map((item, i) => `[${from + i}] ${value(item)}`).join(', ');
       const common = Math.min(change.beforeLength, change.afterLength);
       const what =
         change.added.length > 0

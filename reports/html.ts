@@ -120,7 +120,7 @@ export function renderTraceHtml<S, A>(
       title: `Step ${i + 1}: ${model.describeAction(step.action)}`,
       actionJson: model.actionToJson(step.action),
       state,
-      changes: diffJson(previous, state).map((change) => formatChange(change, { maxValueWidth: 200 })),
+      changes: diffJson(previous, state).map((change) => formatChange(change)),
       ...(options.storageView ? { view: options.storageView(state) } : {}),
     });
     previous = state;

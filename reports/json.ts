@@ -75,17 +75,16 @@ export function truncate(text: string, max: number): string {
 
 /**
  * A JSON value as lines of `path: value`, expanding records and arrays one level at a time until
- * each line fits in `width` characters (values that never fit are cut). Used for the initial state.
+ * each line fits in `width` characters. A value that cannot be expanded further (a long string, an
+ * empty record) is kept whole on a longer line: no value is ever cut. Used for the initial state.
  */
 export function compactLines(value: Json, width = 100, path: readonly JsonPathSegment[] = []): string[] {
   const prefix = path.length === 0 ? '' : `${formatPath(path)}: `;
   const whole = prefix + formatValue(value);
-  if (whole.length <= width || !(Array.isArray(value) || isJsonRecord(value))) {
-    return [truncate(whole, width)];
-  }
+  if (whole.length <= width || !(Array.isArray(value) || isJsonRecord(value))) return [whole];
   const entries: [JsonPathSegment, Json][] = Array.isArray(value)
     ? value.map((item, index) => [index, item])
     : Object.entries(value);
-  if (entries.length === 0) return [truncate(whole, width)];
+  if (entries.length === 0) return [whole];
   return entries.flatMap(([segment, item]) => compactLines(item, width, [...path, segment]));
 }

@@ -55,11 +55,42 @@ describe('renderResultText', () => {
       '  reset   0  never fired',
       '  never fired (1): reset',
       'Discoveries (1)',
-      '  1. always totalIsSum: total 2 is not x + y = 3 (3 steps)',
+      '  Initial state (trace 1 starts here)',
     ]);
+    expect(text).toContain('  1. always totalIsSum: total 2 is not x + y = 3 (3 steps)');
     expect(text).toContain('     Step 3: inc y\n       y: 1 -> 2');
     expect(text).toContain('  NOT reached  bothAtTwo');
     expect(text).toContain('  reached      xAtOne (depth 1)');
+  });
+
+  it('should print the initial state once per run, not once per counterexample', () => {
+    const second = replayIndices(model, 0, [0, 1, 1]);
+    const two = {
+      ...result,
+      discoveries: [
+        { kind: 'always' as const, violation, trace },
+        { kind: 'always' as const, violation: { ...violation, invariant: 'other' }, trace: second },
+      ],
+    };
+    const text = renderResultText(model, two);
+    expect(text.match(/cells: \[null,null,null,null\]/g)).toHaveLength(1);
+    expect(text).toContain('Discoveries (2)\n  Initial state (traces 1, 2 start here)\n     x: 0\n');
+    expect(text.match(/ {5}Initial state: as above\n {5}Step 1: /g)).toHaveLength(2);
+
+    // Traces from different initial states: each initial state once, named by the traces.
+    const shifted = {
+      ...model,
+      initialStates: () => [...model.initialStates(), { ...model.initialStates()[0]!, x: 5 }],
+    };
+    const fromFive = replayIndices(shifted, 1, [1]);
+    const mixed = renderResultText(shifted, {
+      ...two,
+      discoveries: [...two.discoveries, { kind: 'always' as const, violation, trace: fromFive }],
+    });
+    expect(mixed).toContain('  Initial state 1 (traces 1, 2 start here)\n     x: 0\n');
+    expect(mixed).toContain('  Initial state 2 (trace 3 starts here)\n     x: 5\n');
+    expect(mixed.match(/Initial state: initial state 2, above/g)).toHaveLength(1);
+    expect(renderResultText(model, two, { traces: false })).not.toContain('Initial state');
   });
 
   it('should say why an incomplete run stopped', () => {

@@ -1,9 +1,9 @@
 /**
  * A `CheckResult` as text for people, as one JSON object for `--json`, and a table of many runs.
  */
-import type { CheckResult, CheckStats, Json, Model } from '../model/core/index.ts';
+import type { CheckResult, CheckStats, Json, Model, Trace } from '../model/core/index.ts';
 import { type ItfTrace, traceToItf } from './itf.ts';
-import { renderTraceText, textColors } from './text.ts';
+import { renderTraceText, stateLines, textColors } from './text.ts';
 import { type Verdict, verdictOf } from './verdict.ts';
 
 /** Options for `renderResultText`. */
@@ -105,6 +105,24 @@ export function renderResultText<S, A>(
 
   lines.push(c.bold(`Discoveries (${result.discoveries.length})`));
   if (result.discoveries.length === 0) lines.push('  none');
+  // The initial state is printed once for the run, not once per counterexample: each distinct one
+  // (scenarios usually have one) before the traces that start there.
+  const initials: string[] = [];
+  const initialOf = (trace: Trace<S, A>) => {
+    const json = JSON.stringify(model.stateToJson(trace.initial));
+    let index = initials.indexOf(json);
+    if (index < 0) index = initials.push(json) - 1;
+    return index;
+  };
+  const traced = options.traces === false ? [] : result.discoveries.map((d) => initialOf(d.trace));
+  const name = (index: number) => (initials.length === 1 ? 'Initial state' : `Initial state ${index + 1}`);
+  initials.forEach((json, index) => {
+    const starting = traced.flatMap((t, i) => (t === index ? [i + 1] : []));
+    const which = `trace${starting.length === 1 ? '' : 's'} ${starting.join(', ')}`;
+    lines.push(`  ${c.bold(`${name(index)} (${which} start${starting.length === 1 ? 's' : ''} here)`)}`);
+    for (const line of stateLines(JSON.parse(json) as Json, (options.width ?? 100) - 5))
+      lines.push(`     ${line}`);
+  });
   result.discoveries.forEach((discovery, i) => {
     const { violation, trace } = discovery;
     const walkSeed = seedOfDiscovery(discovery);
@@ -116,7 +134,12 @@ export function renderResultText<S, A>(
     );
     if (options.traces !== false) {
       lines.push(
-        renderTraceText(model, trace, violation, { color: options.color, width: options.width, indent: 5 }),
+        renderTraceText(model, trace, violation, {
+          color: options.color,
+          width: options.width,
+          indent: 5,
+          initialAs: initials.length === 1 ? 'as above' : `${name(traced[i]!).toLowerCase()}, above`,
+        }),
       );
     }
   });

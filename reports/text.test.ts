@@ -56,6 +56,38 @@ describe('renderTraceText', () => {
     expect(text).toContain('Step 1: inc x\n  (no change)');
   });
 
+  it('should never cut a value, in the initial state or in a change', () => {
+    const long = `value-${'x'.repeat(150)}`;
+    const wide = {
+      ...model,
+      stateToJson: (s: Parameters<typeof model.stateToJson>[0]) => ({
+        label: s.x === 0 ? long : `${long}-changed`,
+        list: Array.from({ length: 6 + s.x }, (_, i) => i),
+      }),
+    };
+    const text = renderTraceText(wide, replayIndices(wide, 0, [0]), undefined, { width: 60 });
+    expect(text).not.toContain('…');
+    expect(text).toContain(`  label: ${long}\n`);
+    expect(text).toContain(`  label: ${long} -> ${long}-changed\n`);
+    expect(text).toContain('  list: 6 -> 7 items, added [6] 6');
+    const many = {
+      ...wide,
+      stateToJson: (s: { x: number }) => ({ list: Array.from({ length: 5 * s.x }, (_, i) => i) }),
+    };
+    expect(renderTraceText(many, replayIndices(many, 0, [0]))).toContain(
+      'list: 0 -> 5 items, added [0] 0, [1] 1, [2] 2, [3] 3, [4] 4',
+    );
+  });
+
+  it('should print only a reference to an initial state printed elsewhere', () => {
+    const text = renderTraceText(model, trace, violation, { initialAs: 'as above' });
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'Trace of counter: 3 steps',
+      'Initial state: as above',
+      'Step 1: inc y',
+    ]);
+  });
+
   it('should color only when asked', () => {
     expect(renderTraceText(model, trace, violation)).not.toContain('\u001b[');
     expect(renderTraceText(model, trace, violation, { color: true })).toContain('\u001b[');

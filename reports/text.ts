@@ -1,6 +1,6 @@
 /**
  * Counterexample traces as plain text: the initial state once, then each step with only what it
- * changed, then the violation.
+ * changed, then the violation. Values are never cut; long ones make long lines.
  */
 import pc from 'picocolors';
 import type { Json, Model, Trace, Violation } from '../model/core/index.ts';
@@ -11,10 +11,15 @@ import { compactLines, isJsonRecord } from './json.ts';
 export interface TraceTextOptions {
   /** ANSI colors (via picocolors); off by default. Turn on only for a TTY. */
   readonly color?: boolean;
-  /** Line width the initial state is folded to, and values cut at; default 100. */
+  /** Line width the initial state is folded to (values are never cut); default 100. */
   readonly width?: number;
   /** Spaces put before every line, to nest the trace in a larger report; default 0. */
   readonly indent?: number;
+  /**
+   * Where the initial state is printed instead, when a larger report prints it once for many
+   * traces: the trace then starts with `Initial state: <initialAs>` rather than the whole state.
+   */
+  readonly initialAs?: string;
 }
 
 /** The picocolors functions the reports use, all identity when colors are off. */
@@ -42,8 +47,11 @@ export function renderTraceText<S, A>(
   lines.push(c.bold(`Trace of ${model.name}: ${count} ${count === 1 ? 'step' : 'steps'}`));
 
   let previous = model.stateToJson(trace.initial);
-  lines.push(c.bold('Initial state'));
-  for (const line of stateLines(previous, width - 2)) lines.push(`  ${line}`);
+  if (options.initialAs !== undefined) lines.push(c.bold(`Initial state: ${options.initialAs}`));
+  else {
+    lines.push(c.bold('Initial state'));
+    for (const line of stateLines(previous, width - 2)) lines.push(`  ${line}`);
+  }
 
   const style = { path: c.cyan, before: c.red, after: c.green };
   trace.steps.forEach((step, i) => {
@@ -51,8 +59,7 @@ export function renderTraceText<S, A>(
     const current = model.stateToJson(step.state);
     const changes = diffJson(previous, current);
     if (changes.length === 0) lines.push(c.dim('  (no change)'));
-    for (const change of changes)
-      lines.push(`  ${formatChange(change, { maxValueWidth: width - 20, style })}`);
+    for (const change of changes) lines.push(`  ${formatChange(change, { style })}`);
     previous = current;
   });
 
