@@ -11,9 +11,9 @@
 import { EXIT, runCli } from '../cli/main.ts';
 import { type CheckRunOptions, replayTraceText, runCheckOnWorkers, writeReports } from '../cli/run.ts';
 import { loadScenarioArg, SCENARIO_DIR, shippedScenarioNames } from '../cli/scenarios.ts';
+import { storageMapOf } from '../cli/storageMap.ts';
 import { simulate as simulateModel } from '../generators/simulate.ts';
 import type { Violation } from '../model/core/index.ts';
-import { storageView } from '../model/vmm/view.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
 import {
   type ItfTrace,
@@ -231,7 +231,7 @@ export function renderTraceHtmlPage(run: TraceOf, trace: Discovery['trace'], vio
   return renderTraceHtml(run.model, trace, {
     title,
     ...(violation ? { violation } : {}),
-    storageView: (state) => storageView(run.model.ctx, state),
+    storageView: (state) => storageMapOf(run.model.ctx, state),
   });
 }
 

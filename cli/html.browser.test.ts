@@ -16,7 +16,7 @@ const present = existsSync(CHROMIUM);
 if (!present) console.warn(`skipping the browser test: ${CHROMIUM} is absent (apt-get install -y chromium)`);
 
 describe.skipIf(!present)('the HTML trace in headless Chromium', () => {
-  it('should open at its header, with the title, the violation and the step buttons in view', async () => {
+  it("should open at its header (title, violation, step buttons in view) and map the stale write's cause", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmcheck-html-'));
     await runCli(
       ['check', 'fig6-relocation', '--variant', 'prior-art', '--invariant', 'noStaleWrite', '--out', dir],
@@ -56,6 +56,33 @@ describe.skipIf(!present)('the HTML trace in headless Chromium', () => {
         };
       })()`);
       expect(view).toEqual({ scrollY: 0, hash: '', title: true, violation: true, controls: true });
+
+      // The step before the stale write: the host program still aims at frame 4, while VM-2's
+      // pinned page 1 has been copied to frame 5. Both are on the map, in view.
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      await page.screenshot({ path: join(dir, 'before-stale-write.png') });
+      const map = await page.evaluate(`(() => {
+        const section = document.querySelector('section.step.current');
+        const cells = Array.from(section.querySelectorAll('.storage .frame'));
+        const text = (cell, cls) => Array.from(cell.querySelectorAll(cls)).map((b) => b.textContent);
+        const seen = (cell) => {
+          const box = cell.getBoundingClientRect();
+          return box.width > 0 && box.height > 0;
+        };
+        return {
+          step: section.getAttribute('data-step'),
+          targets: cells.filter((c) => text(c, '.target').length > 0 && seen(c)).map((c) => [c.querySelector('.index').textContent, ...text(c, '.target')]),
+          pins: cells.filter((c) => text(c, '.pin').length > 0 && seen(c)).map((c) => [c.querySelector('.index').textContent, ...text(c, '.pin')]),
+          note: Array.from(section.querySelectorAll('.notes li')).map((li) => li.textContent).find((t) => t.startsWith('channel 0')),
+        };
+      })()`);
+      expect(map).toEqual({
+        step: '8',
+        targets: [['4', '\u2192 ch0 write VM-2.p1']],
+        pins: [['5', 'VM-2.p1 pinned x1']],
+        note: 'channel 0, io0 of VM-2, host program (frames fixed when built): write p1 at frame 4, but VM-2.p1 is at frame 5',
+      });
     } finally {
       await browser.close();
     }

@@ -11,7 +11,6 @@ import type { CheckResult } from '../model/core/result.ts';
 import type { Trace } from '../model/core/trace.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
-import { storageView } from '../model/vmm/view.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
 import { readableTrace } from '../properties/leanCheckModel.ts';
 import { vmmModelOfJson, vmmModelSpec } from '../properties/parallelModel.ts';
@@ -20,6 +19,7 @@ import { ScenarioError } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { isVariant, type Variant } from '../scenario/variants.ts';
 import { type LoadedScenario, loadScenarioArg } from './scenarios.ts';
+import { storageMapOf } from './storageMap.ts';
 
 /** Options of `vmcheck check`. */
 export interface CheckRunOptions {
@@ -196,7 +196,7 @@ export function writeReports(
       renderTraceHtml(model, d.trace, {
         title: `${scenario.name} / ${variant}: ${d.violation.invariant}`,
         violation: d.violation,
-        storageView: (state) => storageView(model.ctx, state),
+        storageView: (state) => storageMapOf(model.ctx, state),
       }),
     );
     written.push(`${base}.itf.json`, `${base}.txt`, `${base}.html`);

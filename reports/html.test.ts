@@ -118,4 +118,28 @@ describe('escaping helpers', () => {
     expect(text).not.toMatch(/[<>&\u2028]/);
     expect(JSON.parse(text)).toEqual(value);
   });
+
+  it('should draw in-flight transfer targets and pins on the frames, in the tooltip and the legend', () => {
+    const marked: StorageViewHook = (state) => {
+      const view = cellsView(state);
+      return {
+        ...view,
+        frames: view.frames.map((f) =>
+          f.index === 1 ? { ...f, targets: ['ch0 write <B>.p1'], pins: ['A.p0 pinned x2'] } : f,
+        ),
+      };
+    };
+    const page = renderTraceHtml(model, trace, { title: 't', storageView: marked });
+    expect(count(page, '<span class="target">&rarr; ch0 write &lt;B&gt;.p1</span>')).toBe(
+      trace.steps.length + 1,
+    );
+    expect(count(page, '<span class="pin">A.p0 pinned x2</span>')).toBe(trace.steps.length + 1);
+    expect(page).toContain('; A.p0 pinned x2; targeted by ch0 write &lt;B&gt;.p1"');
+    expect(page).toContain('<span class="pin">pinned page (must not move)</span>');
+    expect(page).toContain('frame an in-flight channel program will access');
+    // Without targets or pins, none of it.
+    const plain = renderTraceHtml(model, trace, { title: 't', storageView: cellsView });
+    expect(plain).not.toContain('class="target"');
+    expect(plain).not.toContain('class="pin"');
+  });
 });

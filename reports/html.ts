@@ -15,8 +15,15 @@ export interface StorageFrameView {
   readonly owner: string | null;
   /** What the cell says, e.g. the datum `VM-2.p1.v3`. */
   readonly label: string;
-  /** Short markers shown on the cell, e.g. `pinned`, `in transit`, `channel target`. */
+  /** Short markers shown on the cell, e.g. `shared!`, `stale copy`. */
   readonly flags?: readonly string[];
+  /**
+   * In-flight transfers aimed at this frame, one line each (`ch0 write VM-2.p1`): drawn as arrows
+   * into the cell, so a transfer aimed at a frame that no longer holds its page shows before it lands.
+   */
+  readonly targets?: readonly string[];
+  /** Pins on the page this frame holds (`VM-2.p1 pinned x1`): a pinned page must not move. */
+  readonly pins?: readonly string[];
 }
 
 /** The domain's picture of one state's storage. */
@@ -179,10 +186,19 @@ ${changes}
         `<li${step.index === violating ? ' class="violating"' : ''}><a href="#step-${step.index}" data-step="${step.index}">${e(step.title)}</a></li>`,
     )
     .join('\n');
+  const frames = steps.flatMap((step) => step.view?.frames ?? []);
+  const markers = [
+    ...(frames.some((f) => (f.pins ?? []).length > 0)
+      ? ['<span class="pin">pinned page (must not move)</span>']
+      : []),
+    ...(frames.some((f) => (f.targets ?? []).length > 0)
+      ? ['<span class="target">&rarr; frame an in-flight channel program will access</span>']
+      : []),
+  ].join('');
   const legend =
     owners.length === 0
       ? ''
-      : `<p class="legend">${owners.map((o) => `<span class="swatch ${ownerClass(o)}">${e(o)}</span>`).join(' ')}<span class="swatch free">free</span></p>`;
+      : `<p class="legend">${owners.map((o) => `<span class="swatch ${ownerClass(o)}">${e(o)}</span>`).join(' ')}<span class="swatch free">free</span>${markers}</p>`;
   const verdict = options.violation ? violationBlock(options.violation, violating!) : '';
   const count = trace.steps.length;
 
@@ -238,17 +254,25 @@ function storageMap(
   const cells = view.frames.map((frame) => {
     const old = before.get(frame.index);
     const flags = frame.flags ?? [];
+    const targets = frame.targets ?? [];
+    const pins = frame.pins ?? [];
     const changed =
       prior !== undefined &&
       (!old ||
         old.owner !== frame.owner ||
         old.label !== frame.label ||
-        formatValue(old.flags ?? []) !== formatValue(flags));
+        formatValue(old.flags ?? []) !== formatValue(flags) ||
+        formatValue(old.targets ?? []) !== formatValue(targets) ||
+        formatValue(old.pins ?? []) !== formatValue(pins));
     const classes = ['frame', ownerClass(frame.owner), ...(changed ? ['changed'] : [])].join(' ');
     const tip = `frame ${frame.index}: ${frame.owner ?? 'free'}${frame.label ? `, ${frame.label}` : ''}${
       flags.length > 0 ? ` (${flags.join(', ')})` : ''
-    }`;
-    const badges = flags.map((flag) => `<span class="flag">${e(flag)}</span>`).join('');
+    }${pins.map((pin) => `; ${pin}`).join('')}${targets.map((target) => `; targeted by ${target}`).join('')}`;
+    const badges = [
+      ...flags.map((flag) => `<span class="flag">${e(flag)}</span>`),
+      ...pins.map((pin) => `<span class="pin">${e(pin)}</span>`),
+      ...targets.map((target) => `<span class="target">&rarr; ${e(target)}</span>`),
+    ].join('');
     return `<div class="${classes}" title="${e(tip)}"><span class="index">${frame.index}</span><span class="label">${e(frame.label)}</span>${badges}</div>`;
   });
   const notes =
@@ -297,6 +321,8 @@ h3{font-size:.9rem;margin:.8rem 0 .3rem;color:#555}
 .frame .index{color:#444;font-size:.65rem}
 .frame .label{font-family:ui-monospace,monospace;min-height:1em}
 .flag{font-size:.6rem;background:#333;color:#fff;border-radius:2px;padding:0 .2rem;align-self:flex-start}
+.pin{font-size:.6rem;background:#fff3c4;color:#5d4300;border:1px solid #c9a200;border-radius:2px;padding:0 .2rem;align-self:flex-start}
+.target{font-size:.6rem;background:#e3f0ff;color:#0d3c7a;border:1px solid #1565c0;border-radius:2px;padding:0 .2rem;align-self:flex-start;font-family:ui-monospace,monospace}
 .free{background:#eee;color:#666}
 .notes{font-size:.85rem;margin:.3rem 0;padding-left:1.2rem}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem;font-size:.8rem}
