@@ -3,7 +3,11 @@
  * and `simulate` (the total is unknown, so no bar), and a bar for `summary` (its total is known).
  * Written by hand (a few lines) rather than with a progress library: the explorers are synchronous,
  * so redraws come from their `onProgress` callback, throttled by the injected clock, which a
- * timer-driven library could not do.
+ * timer-driven library could not do. Considered for the `summary` bar: cli-progress 3.12 (the
+ * well-kept choice) redraws from a timer and, inside a synchronous loop, from `update()` only when
+ * its wall-clock throttle allows (`Date.now`, also for its ETA), so what it draws depends on the
+ * machine's speed and could not be pinned by the in-process tests (`cli/cli.test.ts`), and it would
+ * add a run-time dependency to the package for ten lines.
  */
 import type { Progress } from '../generators/options.ts';
 import type { CliStream } from './io.ts';
