@@ -173,6 +173,26 @@ export const used: [number, string, typeof createMachine, MachineSnapshot | unde
   );
 
   it(
+    "should start the parallel explorer's worker threads from dist/ (what check --workers uses)",
+    async () => {
+      // Internal modules, by file path (the exports map offers no deep imports): levels of one state
+      // and up go to the two threads, so the worker boot file and worker module of dist/ must load.
+      const dist = join(project, 'node_modules', 'vmcheck', 'dist');
+      const script = `import { checkParallel } from ${JSON.stringify(join(dist, 'generators/parallel/checkParallel.js'))};
+import { vmmModelSpec } from ${JSON.stringify(join(dist, 'properties/parallelModel.js'))};
+import { loadScenario } from 'vmcheck';
+const spec = vmmModelSpec(loadScenario('fig8-resize'), 'patent');
+const result = await checkParallel(spec, { workers: 2, parallelFromStates: 1 });
+console.log(JSON.stringify([result.status, result.stats.distinctStates, result.memory.workers]));
+`;
+      writeFileSync(join(project, 'parallel.mjs'), script);
+      const { stdout } = await run(process.execPath, ['parallel.mjs'], { cwd: project });
+      expect(JSON.parse(stdout)).toEqual(['ok', 2644, 2]);
+    },
+    5 * MINUTE,
+  );
+
+  it(
     'should run the packed vmcheck command from dist/, without tsx',
     async () => {
       expect(existsSync(join(project, 'node_modules', 'tsx'))).toBe(false);
