@@ -58,7 +58,7 @@ describe('the library entry point (same figures as the command line)', () => {
       ['framesAreIsolated', 14],
       ['contentIsPreserved', 14],
     ]);
-    const seed = (run.discoveries[0] as { seed?: number }).seed!;
+    const seed = run.discoveries[0]!.seed!;
     const alone = await simulate('fig6-relocation', { variant: 'fault-overlap-copy', runs: 1, seed });
     expect(alone.discoveries[0]!.trace.steps).toHaveLength(14);
   });

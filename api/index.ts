@@ -93,8 +93,13 @@ export interface SimulateOptions {
 export type CheckModel = ReturnType<typeof createCheckModel>;
 /** The raw result of a run: status, statistics, discoveries with their traces, `sometimes` outcomes. */
 export type CheckResult = Awaited<ReturnType<typeof runCheckOnWorkers>>['result'];
-/** One counterexample of a run. */
-export type Discovery = CheckResult['discoveries'][number];
+/** One counterexample of a run; from `simulate`, with the seed and position of the walk that found it. */
+export type Discovery = CheckResult['discoveries'][number] & {
+  /** `simulate` only: `simulate(scenario, { runs: 1, seed })` walks it again. */
+  readonly seed?: number;
+  /** `simulate` only: the walk's position in the run (0-based). */
+  readonly run?: number;
+};
 
 /** The outcome of `check` or `simulate`, ready to render. */
 export interface Run {
