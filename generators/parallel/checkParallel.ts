@@ -10,9 +10,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Property, VmcheckError } from '../../model/core/index.ts';
+import { type Fingerprint, type Property, VmcheckError } from '../../model/core/index.ts';
 import type { BfsResult } from '../bfs.ts';
+import { FingerprintSet } from '../fingerprintSet.ts';
 import { type CheckOptions, positiveCount, resolveCheckOptions } from '../options.ts';
+import { analyseProgress, type EdgeRange, type ProgressVerdict } from '../progressGraph.ts';
 import { describeError, RunRecorder } from '../runRecorder.ts';
 import { ActionCoverage, buildStats } from '../stats.ts';
 import { canonicalFindings, type FindingPlan } from './canonical.ts';
@@ -28,7 +30,7 @@ import {
   STOP_REASONS,
   type WorkItem,
 } from './protocol.ts';
-import { SharedFingerprintTable } from './sharedTable.ts';
+import { SharedFingerprintTable, storedFingerprint } from './sharedTable.ts';
 import { loadSpecModel } from './specModel.ts';
 
 export type { ModelSpec } from './protocol.ts';
@@ -53,6 +55,8 @@ export interface ParallelOptions extends CheckOptions {
    * with one worker, are expanded by the calling thread alone. Results do not depend on it.
    */
   readonly parallelFromStates?: number;
+  /** Also check progress (AG EF final), as `BfsOptions.progress`, with the same result. */
+  readonly progress?: boolean;
 }
 
 /** Memory and thread figures of a parallel run. */
@@ -68,6 +72,10 @@ export interface ParallelMemory {
   readonly peakRssBytes: number;
   readonly rerunStates: number;
   readonly workers: number;
+  /** Bytes of the recorded graph with `progress` (edge records, positions); else 0. */
+  readonly graphBytes: number;
+  /** Edges of the recorded graph with `progress`; else 0. */
+  readonly graphEdges: number;
 }
 
 /** What `checkParallel` returns. */
@@ -113,10 +121,14 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const coverage = new ActionCoverage(model.actionKinds);
   const controlBuffer = new SharedArrayBuffer(CONTROL.words * 4);
   const control = new Int32Array(controlBuffer);
-  let table = SharedFingerprintTable.create(INITIAL_SLOTS);
+  const progress = options.progress === true;
+  let table = SharedFingerprintTable.create(INITIAL_SLOTS, progress);
+  /** With `progress`: every edge record, and the 0-based position of each level's first state. */
+  const edgeRanges: EdgeRange[] = [];
+  const levelStarts = [0];
   const initials = model.initialStates();
   const words = initials[0]?.length ?? 0;
-  const settings = { maxStates, segmentStates: SEGMENT_STATES, maxLoad: MAX_LOAD };
+  const settings = { maxStates, segmentStates: SEGMENT_STATES, maxLoad: MAX_LOAD, progress };
   let generated = 0;
   let deepest = 0;
   let peakFrontier = 0;
@@ -162,8 +174,9 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
 
   // Level 0: the initial states, in the coordinator's own segment.
   const firstBuffer = new SharedArrayBuffer(Math.max(1, initials.length) * words * 4);
+  const firstPositions = progress ? new SharedArrayBuffer(Math.max(1, initials.length) * 4) : undefined;
   let firstCount = 0;
-  let segments: Segment[] = [{ buffer: firstBuffer, narrow: false, count: firstCount }];
+  let segments: Segment[] = [];
   /** Segments of the level before the current one: read by nobody, free to refill. */
   let spare: SharedArrayBuffer[] = [];
   try {
@@ -172,7 +185,9 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
       const state = initials[i]!;
       generated++;
       const fingerprint = model.fingerprint(state);
-      const position = table.add(fingerprint[0], fingerprint[1]);
+      const position = progress
+        ? Math.max(0, table.addIndexed(fingerprint[0], fingerprint[1]))
+        : table.add(fingerprint[0], fingerprint[1]);
       if (position === 0) continue;
       if (position > maxStates) {
         recorder.stopBy('max-states');
@@ -180,6 +195,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         break;
       }
       first.set(state, firstCount * words);
+      if (firstPositions !== undefined) new Int32Array(firstPositions)[firstCount] = position;
       firstCount++;
       findings.note(findings.check(state), 0);
       if (findings.shouldStop()) {
@@ -192,7 +208,14 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
     stopped = true;
   }
 
-  segments = [{ buffer: firstBuffer, narrow: false, count: firstCount }];
+  segments = [
+    {
+      buffer: firstBuffer,
+      narrow: false,
+      count: firstCount,
+      ...(firstPositions === undefined ? {} : { positions: firstPositions }),
+    },
+  ];
   const timer = setInterval(poll, options.pollMs ?? 20);
   let threaded = false;
   try {
@@ -215,6 +238,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         table: table.buffers,
       };
       Atomics.store(control, CONTROL.cursor, 0);
+      // The next level's states get the positions after those stored now.
+      levelStarts.push(table.size);
       const onThreads = workerCount > 1 && (pool.ready || queued >= parallelFrom);
       const reports = onThreads ? await pool.runLevel(level, grow) : [runLocally(level)];
       const nextCount = reports.reduce(
@@ -230,6 +255,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         });
         for (const [kind, n] of Object.entries(report.extraCoverage)) coverage.recordMany(kind, n);
         if (report.depthCut) recorder.cutByDepth();
+        edgeRanges.push(...report.edges);
         if (report.error !== undefined) recorder.fail(asError(report.error));
       }
       const reason = STOP_REASONS[Atomics.load(control, CONTROL.stopReason)];
@@ -260,10 +286,27 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const visitedBytes = table.bytes;
   const distinct = Math.min(table.size, maxStates);
   segments = [];
+  const edgeLogBytes = edgeBytes(edgeRanges);
+  // The positions are a third of an indexed table (4 bytes a slot beside the fingerprint's 8).
+  const graphBytes = progress ? edgeLogBytes + visitedBytes / 3 : 0;
+  let graphEdges = 0;
+  let graphChecked = false;
+  let livelock: FindingPlan['livelock'];
+  if (progress && !stopped && recorder.wantsProgress && findings.leavesProgressOpen()) {
+    try {
+      const verdict = analyseProgress(table.size, edgeRanges);
+      graphEdges = verdict.edges;
+      graphChecked = true;
+      if (verdict.firstStuck >= 0) livelock = stuckLevel(verdict, table, levelStarts);
+    } catch (error) {
+      recorder.fail(error);
+    }
+  }
+  edgeRanges.length = 0;
   // Which states broke or witnessed what, and their traces, in checkBfs's order.
   let canonical: ReturnType<typeof canonicalFindings> = { statesExplored: 0, stopped: undefined };
   try {
-    canonical = canonicalFindings(model, findings.plan(), recorder);
+    canonical = canonicalFindings(model, { ...findings.plan(), livelock }, recorder);
   } catch (error) {
     recorder.fail(error);
   }
@@ -276,11 +319,11 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
     maxDepth: counts.maxDepth,
     elapsedMs: now() - start,
     coverage: counts.coverage,
-    tableBytes: visitedBytes + peakFrontierBytes,
+    tableBytes: visitedBytes + peakFrontierBytes + edgeLogBytes,
   });
   return recorder.result(
     'bfs',
-    { ...stats, workers: threaded ? pool.size : 1 },
+    { ...stats, workers: threaded ? pool.size : 1, ...(graphChecked ? { progressEdges: graphEdges } : {}) },
     {
       memory: {
         traceStore: 'rerun' as const,
@@ -290,6 +333,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         peakRssBytes: peakRss,
         rerunStates,
         workers: threaded ? pool.size : 1,
+        graphBytes,
+        graphEdges,
       },
     },
   );
@@ -485,9 +530,54 @@ class LevelFindings {
     return all(this.always) && all(this.sometimes) && !this.wantsDeadlocks;
   }
 
+  /**
+   * True when the progress check is still to run once the run is over: no deadlock found, and no
+   * `always` property broken unless the run goes on past its first discovery (as `RunRecorder`).
+   */
+  leavesProgressOpen(): boolean {
+    if (this.deadlockLevel !== undefined) return false;
+    return !this.stopAtFirst || !this.always.some((i) => this.levels.has(i));
+  }
+
   plan(): FindingPlan {
     return { propertyLevels: this.levels, deadlockLevel: this.deadlockLevel, stopAtFirst: this.stopAtFirst };
   }
+}
+
+/** Bytes of the buffers holding `ranges` (each counted once). */
+function edgeBytes(ranges: readonly EdgeRange[]): number {
+  return [...new Set(ranges.map((r) => r.buffer))].reduce((sum, b) => sum + b.byteLength, 0);
+}
+
+/**
+ * The level of the first stuck state and the fingerprints of that level's stuck states, for the
+ * re-walk in `checkBfs`'s order to pick the one `checkBfs` reports. Positions are 1-based and each
+ * level's positions follow the last's (the search is level-synchronous).
+ */
+function stuckLevel(
+  verdict: ProgressVerdict,
+  table: SharedFingerprintTable,
+  levelStarts: readonly number[],
+): FindingPlan['livelock'] {
+  let level = 0;
+  while (level + 1 < levelStarts.length && levelStarts[level + 1]! <= verdict.firstStuck) level++;
+  const from = levelStarts[level]!;
+  const to = levelStarts[level + 1] ?? Number.POSITIVE_INFINITY;
+  const stuck = new FingerprintSet();
+  table.forEachIndexed((hi, lo, position) => {
+    const index = position - 1;
+    if (index >= from && index < to && verdict.stuck[index] === 1) stuck.add(hi, lo);
+  });
+  return {
+    level,
+    isStuck: (fingerprint: Fingerprint) => {
+      const [hi, lo] = storedFingerprint(fingerprint[0], fingerprint[1]);
+      return stuck.has(hi, lo);
+    },
+    stuckStates: verdict.stuckStates,
+    edges: verdict.edges,
+    distinctStates: table.size,
+  };
 }
 
 /** The error a worker reported, rebuilt so the recorder reports it as the model's own. */
@@ -511,6 +601,7 @@ function crashed(error: {
     found: [],
     deadlocked: false,
     depthCut: false,
+    edges: [],
     error: {
       name: error.name ?? 'WorkerError',
       message: error.message,
