@@ -125,6 +125,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   let table = SharedFingerprintTable.create(INITIAL_SLOTS, progress);
   /** With `progress`: every edge record, and the 0-based position of each level's first state. */
   const edgeRanges: EdgeRange[] = [];
+  /** Bytes of each thread's edge log (a buffer crosses threads as a new object: count by thread). */
+  const edgeLogBytesOf = new Map<number, number>();
   const levelStarts = [0];
   const initials = model.initialStates();
   const words = initials[0]?.length ?? 0;
@@ -256,6 +258,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         for (const [kind, n] of Object.entries(report.extraCoverage)) coverage.recordMany(kind, n);
         if (report.depthCut) recorder.cutByDepth();
         edgeRanges.push(...report.edges);
+        edgeLogBytesOf.set(report.thread, report.edgeLogBytes);
         if (report.error !== undefined) recorder.fail(asError(report.error));
       }
       const reason = STOP_REASONS[Atomics.load(control, CONTROL.stopReason)];
@@ -286,7 +289,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const visitedBytes = table.bytes;
   const distinct = Math.min(table.size, maxStates);
   segments = [];
-  const edgeLogBytes = edgeBytes(edgeRanges);
+  const edgeLogBytes = [...edgeLogBytesOf.values()].reduce((sum, b) => sum + b, 0);
   // The positions are a third of an indexed table (4 bytes a slot beside the fingerprint's 8).
   const graphBytes = progress ? edgeLogBytes + visitedBytes / 3 : 0;
   let graphEdges = 0;
@@ -544,11 +547,6 @@ class LevelFindings {
   }
 }
 
-/** Bytes of the buffers holding `ranges` (each counted once). */
-function edgeBytes(ranges: readonly EdgeRange[]): number {
-  return [...new Set(ranges.map((r) => r.buffer))].reduce((sum, b) => sum + b.byteLength, 0);
-}
-
 /**
  * The level of the first stuck state and the fingerprints of that level's stuck states, for the
  * re-walk in `checkBfs`'s order to pick the one `checkBfs` reports. Positions are 1-based and each
@@ -602,6 +600,8 @@ function crashed(error: {
     deadlocked: false,
     depthCut: false,
     edges: [],
+    thread: -1,
+    edgeLogBytes: 0,
     error: {
       name: error.name ?? 'WorkerError',
       message: error.message,

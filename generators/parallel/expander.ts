@@ -4,6 +4,7 @@
  * table, and checks the open properties on every new state. Runs in a worker thread, or in the
  * coordinator itself for the first, small levels. Decides nothing global.
  */
+import { threadId } from 'node:worker_threads';
 import type { Model } from '../../model/core/index.ts';
 import { EdgeLog } from '../progressGraph.ts';
 import {
@@ -128,6 +129,8 @@ export class LevelExpander {
       deadlocked: this.deadlocked,
       depthCut: this.depthCut,
       edges: this.edges?.takeRanges() ?? [],
+      thread: threadId,
+      edgeLogBytes: this.edges?.bytes ?? 0,
       error: this.failure,
     };
   }

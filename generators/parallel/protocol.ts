@@ -114,6 +114,9 @@ export interface DoneMessage {
   readonly depthCut: boolean;
   /** With `progress`: the edge records (0-based positions) of the states this worker expanded. */
   readonly edges: readonly EdgeRange[];
+  /** The reporting thread (`threadId`) and the bytes its edge log holds in all (it only grows). */
+  readonly thread: number;
+  readonly edgeLogBytes: number;
   readonly error: { readonly name: string; readonly message: string; readonly code?: string } | undefined;
 }
 
