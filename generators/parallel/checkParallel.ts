@@ -3,10 +3,13 @@
  *
  * Level-synchronous: all workers expand level d (taking chunks from a shared cursor) before any
  * expands level d+1, so the first level with a discovery is the shortest, as with `checkBfs`.
- * What a level finds is decided once the level is complete, by the least fingerprint, so the result
- * does not depend on how the threads raced: the same counts, verdicts and traces for every worker
- * count and every run. Traces are rebuilt after the run by a single-threaded re-exploration
- * (`rerunTraces`), which gives the same trace `checkBfs` gives for that state.
+ * While exploring, the threads only note which property broke (or was witnessed) at which level,
+ * and whether a level deadlocked; after the run a single-threaded re-walk in `checkBfs`'s order
+ * (`canonicalFindings`) picks the state `checkBfs` would report at that level and rebuilds its
+ * trace. So the result does not depend on how the threads raced: `checkBfs`'s counts, verdicts and
+ * traces, for every worker count and every run. With `progress` the threads also record the
+ * reachable graph by table position, and the progress check (AG EF final) runs on it after the
+ * run, its first stuck state picked by the same re-walk.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -95,10 +98,9 @@ const POLL_EVERY_ITEMS = 16;
 /**
  * Explore every reachable state of the model `spec` builds, breadth-first, on `workers` threads.
  *
- * - Complete runs find exactly the states `checkBfs` finds. A run that stops at a discovery
- *   finishes the level it is in, so it counts every state up to that level (more than `checkBfs`,
- *   which stops mid-level); of several discoveries in one level, the state of least fingerprint is
- *   reported (`checkBfs` reports the first in its order): shortest either way.
+ * - The result is `checkBfs`'s with the same options: counts, verdicts, discoveries and traces,
+ *   also when stopping at the first discovery (the re-walk stops where `checkBfs` stops and its
+ *   counts are reported), and with `progress`.
  * - Bounds: `maxDepth` and `maxStates` are exact; `timeoutMs` and `maxMemoryBytes` (resident set
  *   size of the whole process: every thread, the table and the frontier) are sampled every
  *   `pollMs`. `bytesPerState` counts the table and the peak frontier.
