@@ -162,6 +162,15 @@ export class RunRecorder<S, A> {
   }
 
   /**
+   * Record that the `sometimes` property `name` was witnessed, without a trace (as with
+   * `witnessTraces: false`), by an explorer that knows it without finding the state again.
+   */
+  witnessedWithoutTrace(name: string): void {
+    this.pendingSometimes = this.pendingSometimes.filter((p) => p.name !== name);
+    this.witnesses.set(name, NO_TRACE as Trace<S, A>);
+  }
+
+  /**
    * Keep the `sometimes` witnesses as reached but drop their traces; returns the traces the
    * discoveries still need (for an explorer that rebuilds traces after the run).
    */

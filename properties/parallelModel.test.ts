@@ -27,17 +27,20 @@ describe('the parallel explorer on the VMM model', { timeout: 60_000 }, () => {
     VARIANTS.map((variant) => [scenario.name, variant, scenario] as const),
   );
   it.each(cases)('should agree with plain BFS on %s under %s', async (_, variant, scenario) => {
-    for (const stopAtFirst of [true, false]) await agree(scenario, variant, stopAtFirst);
+    for (const stopAtFirst of [true, false]) await agree(scenario, variant, stopAtFirst, true);
+    // As `check` runs by default: no witness traces, so witnesses are not looked for again.
+    await agree(scenario, variant, true, false);
   });
 });
 
-async function agree(scenario: Scenario, variant: Variant, stopAtFirst: boolean) {
-  const plain = checkBfs(createLeanModel(scenario, variant), { stopAtFirst, progress: true });
+async function agree(scenario: Scenario, variant: Variant, stopAtFirst: boolean, witnessTraces: boolean) {
+  const plain = checkBfs(createLeanModel(scenario, variant), { stopAtFirst, progress: true, witnessTraces });
   const parallel = await checkParallel(vmmModelSpec(scenario, variant), {
     pool,
     parallelFromStates: 0,
     stopAtFirst,
     progress: true,
+    witnessTraces,
   });
   const outline = (r: typeof plain | typeof parallel) => ({
     status: r.status,

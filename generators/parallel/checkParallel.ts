@@ -311,7 +311,9 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   // Which states broke or witnessed what, and their traces, in checkBfs's order.
   let canonical: ReturnType<typeof canonicalFindings> = { statesExplored: 0, stopped: undefined };
   try {
-    canonical = canonicalFindings(model, { ...findings.plan(), livelock }, recorder);
+    let plan: FindingPlan = { ...findings.plan(), livelock };
+    if (options.witnessTraces === false) plan = witnessesWithoutTraces(plan, model.properties, recorder);
+    canonical = canonicalFindings(model, plan, recorder);
   } catch (error) {
     recorder.fail(error);
   }
@@ -578,6 +580,35 @@ function stuckLevel(
     edges: verdict.edges,
     distinctStates: table.size,
   };
+}
+
+/**
+ * `plan` without the `sometimes` witnesses whose traces are not wanted and that `checkBfs` certainly
+ * meets before it stops, recorded as reached at once: their states need not be found again (a
+ * re-walk to a deep witness can cost a whole run, in memory too). With `stopAtFirst`, a witness at
+ * or past the level of the first discovery stays in the plan: whether `checkBfs` meets it before
+ * it stops depends on the order within the level, which only the re-walk knows.
+ */
+function witnessesWithoutTraces(
+  plan: FindingPlan,
+  properties: readonly Property<Int32Array>[],
+  recorder: RunRecorder<Int32Array, number>,
+): FindingPlan {
+  let firstDiscovery = Number.POSITIVE_INFINITY;
+  if (plan.stopAtFirst) {
+    for (const [index, level] of plan.propertyLevels) {
+      if (properties[index]!.kind === 'always') firstDiscovery = Math.min(firstDiscovery, level);
+    }
+    if (plan.deadlockLevel !== undefined) firstDiscovery = Math.min(firstDiscovery, plan.deadlockLevel + 1);
+  }
+  const kept = new Map<number, number>();
+  for (const [index, level] of plan.propertyLevels) {
+    const property = properties[index]!;
+    if (property.kind === 'sometimes' && level < firstDiscovery)
+      recorder.witnessedWithoutTrace(property.name);
+    else kept.set(index, level);
+  }
+  return { ...plan, propertyLevels: kept };
 }
 
 /** The error a worker reported, rebuilt so the recorder reports it as the model's own. */
