@@ -70,7 +70,7 @@ export function runCheck(scenario: Scenario, options: CheckRunOptions) {
  */
 export async function runCheckOnWorkers(scenario: Scenario, options: CheckRunOptions) {
   const workers = options.workers ?? 1;
-  if (options.strategy !== 'bfs' || options.engine === 'readable' || workers <= 1) {
+  if (options.strategy !== 'bfs' || options.engine === 'readable') {
     return runCheck(scenario, options);
   }
   const { model, focused, kept, exploreOptions } = prepareCheck(scenario, options);
@@ -94,6 +94,8 @@ function prepareCheck(scenario: Scenario, options: CheckRunOptions) {
     witnessTraces: Boolean(options.witnesses),
     now: options.now ?? (() => performance.now()),
     ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 2048 } : {}),
+    // BFS checks progress as it explores (it records the graph); DFS gets `withProgress` after.
+    ...(options.strategy === 'bfs' ? { progress: options.progress !== false } : {}),
   };
   const kept = model.properties.map((p) => p.name);
   const focused =
@@ -102,7 +104,7 @@ function prepareCheck(scenario: Scenario, options: CheckRunOptions) {
       : vmmModelOfJson(scenario as unknown as Json, options.variant, kept);
   /** The result with the progress check (AG EF final) added, unless turned off. */
   const withProgress = <S, A>(m: Model<S, A>, r: CheckResult<S, A>) =>
-    options.progress === false
+    options.progress === false || options.strategy === 'bfs'
       ? r
       : withProgressCheck(m, r, { alongsideViolations: Boolean(options.allViolations) });
   return { model, focused, kept, exploreOptions, explore, withProgress };

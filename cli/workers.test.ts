@@ -33,6 +33,21 @@ describe('vmcheck check --workers', { timeout: 60_000 }, () => {
     expect(JSON.parse(two.stdout).stats.distinctStates).toBe(2644);
   });
 
+  it('should check progress (AG EF final) on every thread count, and only without --no-progress', async () => {
+    // fig8-resize has 2,644 states: with parallelFromStates' default its levels stay on the
+    // coordinator, so this is the command line's wiring; properties/parallelModel.test.ts forces threads.
+    for (const workers of ['1', '2']) {
+      const on = JSON.parse((await vmcheck('check', 'fig8-resize', '--workers', workers, '--json')).stdout);
+      const off = JSON.parse(
+        (await vmcheck('check', 'fig8-resize', '--workers', workers, '--no-progress', '--json')).stdout,
+      );
+      expect(on.stats.progressEdges, `--workers ${workers}`).toBe(on.stats.statesGenerated - 1);
+      expect(off.stats.progressEdges).toBeUndefined();
+    }
+    const text = (await vmcheck('check', 'fig8-resize', '--workers', '2')).stdout;
+    expect(text).toMatch(/progress check\s+AG EF final over [\d,]+ edges/);
+  });
+
   it('should refuse --workers 0 as a usage error naming the option', async () => {
     const r = await vmcheck('check', 'fig6-relocation', '--workers', '0', '--json');
     expect(r.code).toBe(EXIT.usage);

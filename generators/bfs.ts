@@ -1,5 +1,6 @@
 import type { CheckResult, Fingerprint, Model, Trace } from '../model/core/index.ts';
 import { hasUnvisitedSuccessor } from './depthBound.ts';
+import { FingerprintIndex } from './fingerprintIndex.ts';
 import { FingerprintSet } from './fingerprintSet.ts';
 import {
   BudgetWatch,
@@ -9,6 +10,7 @@ import {
   type TraceStore,
 } from './options.ts';
 import { ParentStore } from './parentStore.ts';
+import { analyseProgress, EdgeLog } from './progressGraph.ts';
 import { replayChecked } from './replay.ts';
 import { rerunTraces, type TraceTarget } from './rerunTraces.ts';
 import { RunRecorder } from './runRecorder.ts';
@@ -37,6 +39,15 @@ export interface BfsOptions extends CheckOptions {
    * nothing was violated: a witness is evidence the state was reached, its path is for reports.
    */
   readonly witnessTraces?: boolean;
+  /**
+   * Also check progress (AG EF final, SPEC 7.11; default false): record the reachable graph (a
+   * state index in place of the visited set, 16-24 bytes a state, and 4 bytes an edge) and, when the
+   * run is complete and found nothing else (or `stopAtFirst` is false), report a first state in BFS
+   * order from which no final state is reachable: a `deadlock` discovery whose violation has
+   * `details.livelock`, with a shortest trace. Deadlocked states are among those states; with
+   * `checkDeadlocks` they are reported as deadlocks first.
+   */
+  readonly progress?: boolean;
 }
 
 /** Memory figures of a BFS run, beside `stats.bytesPerState`. */
@@ -55,6 +66,10 @@ export interface BfsMemory {
   readonly peakFrontier: number;
   /** Distinct states re-explored to rebuild traces with `rerun`; 0 when nothing was rebuilt. */
   readonly rerunStates: number;
+  /** Bytes of the recorded graph with `progress` (the state index and the edges); else 0. */
+  readonly graphBytes: number;
+  /** Edges of the recorded graph (successors of expanded states, duplicates included); else 0. */
+  readonly graphEdges: number;
 }
 
 /** What `checkBfs` returns: a `CheckResult` and its memory figures. */
@@ -91,6 +106,10 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   const visited = new FingerprintSet();
   const parents = traceStore === 'parents' ? new ParentStore() : undefined;
   const queue = new StateQueue<S>();
+  /** With `progress`: the state index (in place of `visited`), the edges, each level's first index. */
+  const graph = options.progress
+    ? { index: new FingerprintIndex(), edges: new EdgeLog(), levelStarts: [0] }
+    : undefined;
   const coverage = new ActionCoverage(model.actionKinds);
   const start = now();
   let generated = 0;
@@ -103,7 +122,8 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
 
   /** Traces to rebuild after the run (`rerun`), each standing in for its trace until then. */
   const pending: { readonly target: TraceTarget; readonly standIn: Trace<S, A> }[] = [];
-  const visitedBytes = () => visited.bytes + (parents === undefined ? 0 : parents.bytes);
+  const graphBytes = () => (graph === undefined ? 0 : graph.index.bytes + graph.edges.bytes);
+  const visitedBytes = () => visited.bytes + (parents === undefined ? 0 : parents.bytes) + graphBytes();
   const budget = new BudgetWatch(resolved, start, visitedBytes);
 
   /** The trace to the state stored at `index`, first reached at `level`: now, or a stand-in. */
@@ -117,6 +137,9 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
     return standIn;
   };
 
+  let exhausted = false;
+  /** Set where the search loop is left before the queue runs out. */
+  let cutShort = false;
   try {
     let stopped = false;
     const initials = model.initialStates();
@@ -130,7 +153,11 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         break;
       }
       const fingerprint = model.fingerprint(state);
-      if (!visited.add(fingerprint[0], fingerprint[1])) continue;
+      const isNew =
+        graph === undefined
+          ? visited.add(fingerprint[0], fingerprint[1])
+          : graph.index.put(fingerprint[0], fingerprint[1], distinct) < 0;
+      if (!isNew) continue;
       if (distinct >= maxStates) {
         recorder.stopBy('max-states');
         stopped = true;
@@ -150,6 +177,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
       if (index === levelEnd) {
         depth++;
         levelEnd = distinct;
+        graph?.levelStarts.push(index);
       }
       if (queue.size > peakFrontier) peakFrontier = queue.size;
       if (onProgress !== undefined && --progressCountdown === 0) {
@@ -166,15 +194,22 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
       const state = queue.shift();
       const actions = model.actions(state);
       const actionCount = actions.length;
+      if (graph !== undefined && (depth < maxDepth || actionCount === 0))
+        graph.edges.expanded(index, model.isFinal(state), actionCount);
       if (actionCount === 0) {
         if (recorder.wantsDeadlocks && !model.isFinal(state)) {
           const trace = traceTo(index, model.fingerprint(state), depth);
-          if (recorder.recordDeadlock(trace, undefined, depth)) break;
+          if (recorder.recordDeadlock(trace, undefined, depth)) {
+            cutShort = true;
+            break;
+          }
         }
         continue;
       }
       if (depth >= maxDepth) {
-        if (!recorder.isDepthCut && hasUnvisitedSuccessor(model, state, actions, visited)) {
+        if (graph !== undefined) {
+          if (!recordBoundary(state, index, actions)) recorder.cutByDepth();
+        } else if (!recorder.isDepthCut && hasUnvisitedSuccessor(model, state, actions, visited)) {
           recorder.cutByDepth();
         }
         continue;
@@ -187,13 +222,21 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         const spent = budget.tick();
         if (spent !== undefined) {
           recorder.stopBy(spent);
+          cutShort = true;
           break search;
         }
         coverage.record(model.actionKind(action));
         const fingerprint = model.fingerprint(next);
-        if (!visited.add(fingerprint[0], fingerprint[1])) continue;
+        if (graph === undefined) {
+          if (!visited.add(fingerprint[0], fingerprint[1])) continue;
+        } else {
+          const known = graph.index.put(fingerprint[0], fingerprint[1], distinct);
+          graph.edges.edge(known < 0 ? distinct : known);
+          if (known >= 0) continue;
+        }
         if (distinct >= maxStates) {
           recorder.stopBy('max-states');
+          cutShort = true;
           break search;
         }
         const nextIndex = distinct++;
@@ -201,15 +244,22 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         queue.push(next);
         deepest = nextDepth;
         if (recorder.scan(next) && recorder.commit(traceTo(nextIndex, fingerprint, nextDepth))) {
+          cutShort = true;
           break search;
         }
       }
     }
+    // Every state was expanded when the queue ran out: the graph is whole.
+    exhausted = !stopped && !cutShort;
   } catch (error) {
     recorder.fail(error);
   }
   if (queue.size > peakFrontier) peakFrontier = queue.size;
   const tableBytes = visitedBytes();
+  const heldGraphBytes = graphBytes();
+  let graphEdges = 0;
+  let graphChecked = false;
+  if (graph !== undefined && exhausted) checkGraph(graph);
 
   if (options.witnessTraces === false) {
     const needed = recorder.forgetWitnessTraces();
@@ -219,6 +269,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   if (pending.length > 0) {
     // The run is over: let its table and frontier go before the rebuild builds its own.
     visited.clear();
+    graph?.index.clear();
     queue.clear();
     const rebuilt = rerunTraces(
       model,
@@ -240,14 +291,66 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
 
   return recorder.result(
     'bfs',
-    buildStats({
-      statesGenerated: generated,
-      distinctStates: distinct,
-      maxDepth: deepest,
-      elapsedMs: now() - start,
-      coverage,
-      tableBytes,
-    }),
-    { memory: { traceStore, visitedBytes: tableBytes, peakFrontier, rerunStates } },
+    {
+      ...buildStats({
+        statesGenerated: generated,
+        distinctStates: distinct,
+        maxDepth: deepest,
+        elapsedMs: now() - start,
+        coverage,
+        tableBytes,
+      }),
+      ...(graphChecked ? { progressEdges: graphEdges } : {}),
+    },
+    {
+      memory: {
+        traceStore,
+        visitedBytes: tableBytes,
+        peakFrontier,
+        rerunStates,
+        graphBytes: heldGraphBytes,
+        graphEdges,
+      },
+    },
   );
+
+  /**
+   * At the depth bound with `progress`: record `state`'s edges if every successor is known; false
+   * (the bound cut something) otherwise.
+   */
+  function recordBoundary(state: S, index: number, actions: readonly A[]): boolean {
+    const targets: number[] = [];
+    for (const action of actions) {
+      const fingerprint = model.fingerprint(model.next(state, action));
+      const known = graph!.index.get(fingerprint[0], fingerprint[1]);
+      if (known < 0) return false;
+      targets.push(known);
+    }
+    graph!.edges.expanded(index, model.isFinal(state), targets.length);
+    for (const t of targets) graph!.edges.edge(t);
+    return true;
+  }
+
+  /** After a complete run with `progress`: report a first state that can never finish. */
+  function checkGraph(g: NonNullable<typeof graph>): void {
+    if (!recorder.wantsProgress) return;
+    try {
+      const verdict = analyseProgress(distinct, g.edges.ranges());
+      graphEdges = verdict.edges;
+      graphChecked = true;
+      if (verdict.firstStuck < 0) return;
+      const level = levelOf(g.levelStarts, verdict.firstStuck);
+      const fingerprint = g.index.fingerprintOf(verdict.firstStuck)!;
+      recorder.recordLivelock(traceTo(verdict.firstStuck, fingerprint, level), level, verdict, distinct);
+    } catch (error) {
+      recorder.fail(error);
+    }
+  }
+}
+
+/** The level of the state at `index`, given the first index of each level. */
+function levelOf(levelStarts: readonly number[], index: number): number {
+  let level = 0;
+  while (level + 1 < levelStarts.length && levelStarts[level + 1]! <= index) level++;
+  return level;
 }

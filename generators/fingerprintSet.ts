@@ -11,8 +11,8 @@ const MAX_CAPACITY = 2 ** 30;
 /** 2^-32, to scale a 32-bit hash onto `[0, capacity)`. */
 const TWO_TO_MINUS_32 = 2 ** -32;
 /** Stand-in for a real all-zero fingerprint, because all-zero marks an empty slot. */
-const ZERO_STAND_IN_HI = 0x9e3779b9;
-const ZERO_STAND_IN_LO = 0x7f4a7c15;
+export const ZERO_STAND_IN_HI = 0x9e3779b9;
+export const ZERO_STAND_IN_LO = 0x7f4a7c15;
 
 /**
  * Set of 64-bit fingerprints in one flat `Uint32Array`: open addressing, linear probing.
@@ -183,7 +183,7 @@ export class FingerprintSet {
  * a double rounds it by at most `capacity·2^-53`, so the truncated result is always a valid slot,
  * the same on every platform (IEEE doubles).
  */
-function homeSlot(hi: number, lo: number, scale: number): number {
+export function homeSlot(hi: number, lo: number, scale: number): number {
   let x = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi ^ (hi >>> 16), 0x85ebca6b);
   x ^= x >>> 15;
   return ((Math.imul(x, 0x2545f491) >>> 0) * scale) | 0;

@@ -4,18 +4,19 @@
  * never end, a resize stuck behind a page that can never move) is a livelock or a starvation that
  * deadlock detection misses, because other steps (dispatch, unrelated I/O) stay enabled.
  *
- * Builds the whole reachable graph in memory, so it is meant for the small bounded scenarios of
- * vmcheck (up to a few million edges). Deterministic.
+ * The explorers check it themselves while they search (`progress` in `checkBfs` and
+ * `checkParallel`: they record the graph by state index, see progressGraph.ts); `checkProgress`
+ * and `withProgressCheck` are for runs that did not (depth-first ones). Deterministic.
  */
 import {
   type CheckResult,
   type Discovery,
   type Model,
-  replayIndices,
   type Trace,
   VmcheckError,
 } from '../model/core/index.ts';
-import { DEADLOCK_INVARIANT } from './runRecorder.ts';
+import { checkBfs } from './bfs.ts';
+import { DEADLOCK_INVARIANT, livelockViolation } from './runRecorder.ts';
 
 /** Outcome of a progress check. */
 export interface ProgressResult<S, A> {
@@ -35,93 +36,34 @@ export interface ProgressOptions {
   readonly maxStates?: number;
 }
 
-/** Check that every reachable state of `model` can reach a state where `model.isFinal` holds. */
+/**
+ * Check that every reachable state of `model` can reach a state where `model.isFinal` holds: a
+ * breadth-first run of `checkBfs` with `progress` and no other property, so the trace is a
+ * shortest one to a first stuck state in BFS order (the same state `check` reports).
+ */
 export function checkProgress<S, A>(model: Model<S, A>, options: ProgressOptions = {}): ProgressResult<S, A> {
-  const maxStates = options.maxStates ?? 2_000_000;
-  const index = new Map<string, number>();
-  const states: S[] = [];
-  const parent: number[] = [];
-  const parentAction: number[] = [];
-  const rootOf: number[] = [];
-  const successors: number[][] = [];
-  let edges = 0;
-  const key = (s: S) => {
-    const [hi, lo] = model.fingerprint(s);
-    return `${hi}:${lo}`;
-  };
-  model.initialStates().forEach((s, i) => {
-    const k = key(s);
-    if (index.has(k)) return;
-    index.set(k, states.length);
-    states.push(s);
-    parent.push(-1);
-    parentAction.push(-1);
-    rootOf.push(i);
-  });
-  for (let i = 0; i < states.length; i++) {
-    const state = states[i]!;
-    const out: number[] = [];
-    model.actions(state).forEach((action, a) => {
-      const next = model.next(state, action);
-      const k = key(next);
-      let j = index.get(k);
-      if (j === undefined) {
-        if (states.length >= maxStates) return;
-        j = states.length;
-        index.set(k, j);
-        states.push(next);
-        parent.push(i);
-        parentAction.push(a);
-        rootOf.push(rootOf[i]!);
-      }
-      out.push(j);
-      edges++;
-    });
-    successors.push(out);
-    if (states.length >= maxStates) {
-      return { status: 'incomplete', distinctStates: states.length, edges, stuckStates: 0 };
-    }
-  }
-  // Backward reachability from the final states.
-  const predecessors: number[][] = states.map(() => []);
-  successors.forEach((out, i) => {
-    for (const j of out) predecessors[j]!.push(i);
-  });
-  const canFinish = new Uint8Array(states.length);
-  const queue: number[] = [];
-  states.forEach((s, i) => {
-    if (model.isFinal(s)) {
-      canFinish[i] = 1;
-      queue.push(i);
-    }
-  });
-  for (let q = 0; q < queue.length; q++) {
-    for (const p of predecessors[queue[q]!]!) {
-      if (!canFinish[p]) {
-        canFinish[p] = 1;
-        queue.push(p);
-      }
-    }
-  }
-  let stuck = 0;
-  let first = -1;
-  for (let i = 0; i < states.length; i++) {
-    if (!canFinish[i]) {
-      stuck++;
-      if (first < 0) first = i; // discovery order is BFS order: the first is a shallowest
-    }
-  }
-  if (stuck === 0) return { status: 'ok', distinctStates: states.length, edges, stuckStates: 0 };
-  const path: number[] = [];
-  for (let i = first; parent[i]! >= 0; i = parent[i]!) path.unshift(parentAction[i]!);
-  const trace = replayIndices(model, rootOf[first]!, path);
-  if (key(trace.steps.at(-1)?.state ?? trace.initial) !== key(states[first]!)) {
+  const result = checkBfs(
+    { ...model, properties: [] },
+    {
+      maxStates: options.maxStates ?? 2_000_000,
+      progress: true,
+      checkDeadlocks: false,
+      traceStore: 'parents',
+    },
+  );
+  const distinctStates = result.stats.distinctStates;
+  const edges = result.memory.graphEdges;
+  if (result.status === 'error') {
     throw new VmcheckError(
-      'nondeterministic-model',
-      'replaying the path to a stuck state reached another state',
+      result.error?.code ?? 'progress-failed',
+      result.error?.message ?? 'progress check failed',
     );
   }
-  return { status: 'violation', distinctStates: states.length, edges, stuckStates: stuck, trace };
+  if (result.status === 'incomplete') return { status: 'incomplete', distinctStates, edges, stuckStates: 0 };
+  const stuck = result.discoveries[0];
+  if (stuck === undefined) return { status: 'ok', distinctStates, edges, stuckStates: 0 };
+  const stuckStates = Number(stuck.violation.details.stuckStates);
+  return { status: 'violation', distinctStates, edges, stuckStates, trace: stuck.trace };
 }
 
 /** Options of `withProgressCheck`. */
@@ -163,16 +105,7 @@ export function withProgressCheck<S, A>(
   const discovery: Discovery<S, A> = {
     kind: 'deadlock',
     trace: progress.trace,
-    violation: {
-      invariant: DEADLOCK_INVARIANT,
-      message: `livelock after ${steps} steps: steps stay enabled, but the scenario's end can never be reached from here (${progress.stuckStates} such states)`,
-      details: {
-        livelock: true,
-        steps,
-        stuckStates: progress.stuckStates,
-        distinctStates: progress.distinctStates,
-      },
-    },
+    violation: livelockViolation(steps, progress.stuckStates, progress.distinctStates),
   };
   return { ...result, status: 'violation', discoveries: [...result.discoveries, discovery] };
 }

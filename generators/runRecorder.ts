@@ -24,6 +24,15 @@ const NO_TRACE: Trace<unknown, unknown> = { initial: undefined, steps: [] };
 /** Name given to the deadlock pseudo-property in a deadlock discovery. */
 export const DEADLOCK_INVARIANT = 'progress';
 
+/** The violation of a failure of progress: a state `steps` deep from which the end is unreachable. */
+export function livelockViolation(steps: number, stuckStates: number, distinctStates: number): Violation {
+  return {
+    invariant: DEADLOCK_INVARIANT,
+    message: `livelock after ${steps} step${steps === 1 ? '' : 's'}: steps stay enabled, but the scenario's end can never be reached from here (${stuckStates} such states)`,
+    details: { livelock: true, steps, stuckStates, distinctStates },
+  };
+}
+
 /**
  * Bookkeeping one explorer run shares with the others: which properties are still open, the
  * discoveries and witnesses so far, which bound cut the run, and the final status.
@@ -163,6 +172,45 @@ export class RunRecorder<S, A> {
       ...extra,
     };
     return this.shouldStop();
+  }
+
+  /**
+   * True when the progress check should run on the graph of a run that has ended: the run is
+   * complete (no bound cut it, nothing failed), no deadlock was found (itself a failure of
+   * progress), and nothing else was found either unless the run does not stop at the first.
+   */
+  get wantsProgress(): boolean {
+    if (this.stopReason !== undefined || this.depthCut || this.failure !== undefined) return false;
+    if (this.deadlockFound) return false;
+    return !this.stopAtFirst || this.discoveries.length === 0;
+  }
+
+  /**
+   * Record a failure of progress: `trace` ends, `depth` steps deep, in a state from which no final
+   * state is reachable, though (unlike a deadlock) steps may stay enabled. One discovery of kind
+   * `deadlock` on the `progress` property, `details.livelock` set.
+   */
+  recordLivelock(
+    trace: Trace<S, A>,
+    depth: number,
+    graph: { readonly stuckStates: number; readonly edges: number },
+    distinctStates: number,
+  ): void {
+    this.deadlockFound = true;
+    this.discoveries.push({
+      kind: 'deadlock',
+      violation: livelockViolation(depth, graph.stuckStates, distinctStates),
+      trace,
+    });
+  }
+
+  /**
+   * Record that the `sometimes` property `name` was witnessed, without a trace (as with
+   * `witnessTraces: false`), by an explorer that knows it without finding the state again.
+   */
+  witnessedWithoutTrace(name: string): void {
+    this.pendingSometimes = this.pendingSometimes.filter((p) => p.name !== name);
+    this.witnesses.set(name, NO_TRACE as Trace<S, A>);
   }
 
   /**

@@ -167,6 +167,9 @@ function statRows(stats: CheckStats): string[][] {
   ];
   if (stats.bytesPerState !== undefined) rows.push(['bytes/state', formatCount(stats.bytesPerState)]);
   if (stats.workers !== undefined) rows.push(['threads', formatCount(stats.workers)]);
+  if (stats.progressEdges !== undefined) {
+    rows.push(['progress check', `AG EF final over ${formatCount(stats.progressEdges)} edges`]);
+  }
   return rows;
 }
 

@@ -1,4 +1,4 @@
-import type { Model } from '../../model/core/index.ts';
+import type { Fingerprint, Model, Trace } from '../../model/core/index.ts';
 import { ParentStore } from '../parentStore.ts';
 import { replayChecked } from '../replay.ts';
 import type { RunRecorder } from '../runRecorder.ts';
@@ -12,6 +12,17 @@ export interface FindingPlan {
   /** Level of the first deadlocked state, if one was found. */
   readonly deadlockLevel: number | undefined;
   readonly stopAtFirst: boolean;
+  /**
+   * With the progress check, when some state can never finish: the level of the first such
+   * states, a test for them, and the figures of the verdict.
+   */
+  readonly livelock?: {
+    readonly level: number;
+    readonly isStuck: (fingerprint: Fingerprint) => boolean;
+    readonly stuckStates: number;
+    readonly edges: number;
+    readonly distinctStates: number;
+  };
 }
 
 /** The counts `checkBfs` would have reported when it stopped at its first discovery. */
@@ -44,6 +55,7 @@ export function canonicalFindings<S, A>(
     ...plan.propertyLevels.values(),
     // A deadlock at level L is met while expanding level L, whose earlier states reach level L + 1.
     ...(plan.deadlockLevel === undefined ? [] : [plan.deadlockLevel + 1]),
+    ...(plan.livelock === undefined ? [] : [plan.livelock.level]),
   ];
   if (levels.length === 0) return { statesExplored: 0, stopped: undefined };
   const lastLevel = Math.max(...levels);
@@ -51,7 +63,12 @@ export function canonicalFindings<S, A>(
   const pendingAt = new Map<number, number[]>();
   for (const [index, level] of plan.propertyLevels)
     pendingAt.set(level, [...(pendingAt.get(level) ?? []), index]);
-  let remaining = plan.propertyLevels.size + (plan.deadlockLevel === undefined ? 0 : 1);
+  let remaining =
+    plan.propertyLevels.size +
+    (plan.deadlockLevel === undefined ? 0 : 1) +
+    (plan.livelock === undefined ? 0 : 1);
+  /** The first stuck state's trace, in this walk's order; recorded once the walk is over, as checkBfs does. */
+  let stuckTrace: Trace<S, A> | undefined;
   let deadlockOpen = plan.deadlockLevel !== undefined;
 
   const parents = new ParentStore();
@@ -66,8 +83,18 @@ export function canonicalFindings<S, A>(
   };
 
   /** Check the new state stored at `index` for what is looked for at `depth`; true to stop. */
-  const onNew = (state: S, index: number, _fingerprint: unknown, depth: number): boolean => {
+  const onNew = (state: S, index: number, fingerprint: Fingerprint, depth: number): boolean => {
     if (depth > deepest) deepest = depth;
+    const livelock = plan.livelock;
+    if (
+      livelock !== undefined &&
+      stuckTrace === undefined &&
+      depth === livelock.level &&
+      livelock.isStuck(fingerprint)
+    ) {
+      stuckTrace = traceTo(index, state);
+      if (--remaining === 0) return true;
+    }
     const open = pendingAt.get(depth);
     if (open === undefined || open.length === 0) return false;
     const hits = open.filter((p) => properties[p]!.check(state) !== undefined);
@@ -97,6 +124,10 @@ export function canonicalFindings<S, A>(
       coverage.record(model.actionKind(action));
     },
   });
+  if (plan.livelock !== undefined) {
+    if (stuckTrace === undefined) throw new Error('the re-walk did not meet the stuck state the run found');
+    recorder.recordLivelock(stuckTrace, plan.livelock.level, plan.livelock, plan.livelock.distinctStates);
+  }
   return {
     statesExplored: parents.length,
     // checkBfs's counts only where it too stops, at a discovery.

@@ -92,13 +92,20 @@ describe('checkParallel', { timeout: 60_000 }, () => {
     ['a ring with a bug at node 37 (BFS depth 19)', 'ringWithBug', [100, 37], 38],
     ['a grid with a deadlock at (3, 4)', 'trapGrid', [10, 10, 3, 4, 99], 100],
     ['a grid whose invariant breaks at x - y = 5', 'trapGrid', [10, 10, 9, 9, 5], 100],
+    // Broken first at (2, 0), depth 2, which checkBfs meets just before the witness (1, 1).
+    ['a grid broken in the level of its witness, just before it', 'trapGrid', [6, 6, 5, 5, 2], 36],
   ];
 
   it.each(tiny)('should agree with checkBfs on %s', async (_, name, args, states) => {
     const model = packedTinyModel(name, ...args);
-    for (const stopAtFirst of [true, false]) {
-      const parallel = await checkParallel(packedSpec(name, ...args), { ...threads, stopAtFirst });
-      const plain = checkBfs(model, { stopAtFirst });
+    for (const [stopAtFirst, witnessTraces] of [
+      [true, true],
+      [false, true],
+      [true, false],
+    ]) {
+      const options = { stopAtFirst, witnessTraces };
+      const parallel = await checkParallel(packedSpec(name, ...args), { ...threads, ...options });
+      const plain = checkBfs(model, options);
       expect(parallel.memory.workers).toBe(2);
       // checkBfs's own result: counts (also where it stops at a discovery), order and traces.
       expect(outline(parallel)).toEqual(outline(plain));

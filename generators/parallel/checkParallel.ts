@@ -3,16 +3,21 @@
  *
  * Level-synchronous: all workers expand level d (taking chunks from a shared cursor) before any
  * expands level d+1, so the first level with a discovery is the shortest, as with `checkBfs`.
- * What a level finds is decided once the level is complete, by the least fingerprint, so the result
- * does not depend on how the threads raced: the same counts, verdicts and traces for every worker
- * count and every run. Traces are rebuilt after the run by a single-threaded re-exploration
- * (`rerunTraces`), which gives the same trace `checkBfs` gives for that state.
+ * While exploring, the threads only note which property broke (or was witnessed) at which level,
+ * and whether a level deadlocked; after the run a single-threaded re-walk in `checkBfs`'s order
+ * (`canonicalFindings`) picks the state `checkBfs` would report at that level and rebuilds its
+ * trace. So the result does not depend on how the threads raced: `checkBfs`'s counts, verdicts and
+ * traces, for every worker count and every run. With `progress` the threads also record the
+ * reachable graph by table position, and the progress check (AG EF final) runs on it after the
+ * run, its first stuck state picked by the same re-walk.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Property, VmcheckError } from '../../model/core/index.ts';
+import { type Fingerprint, type Property, VmcheckError } from '../../model/core/index.ts';
 import type { BfsResult } from '../bfs.ts';
+import { FingerprintSet } from '../fingerprintSet.ts';
 import { type CheckOptions, positiveCount, resolveCheckOptions } from '../options.ts';
+import { analyseProgress, type EdgeRange, type ProgressVerdict } from '../progressGraph.ts';
 import { describeError, RunRecorder } from '../runRecorder.ts';
 import { ActionCoverage, buildStats } from '../stats.ts';
 import { canonicalFindings, type FindingPlan } from './canonical.ts';
@@ -28,7 +33,7 @@ import {
   STOP_REASONS,
   type WorkItem,
 } from './protocol.ts';
-import { SharedFingerprintTable } from './sharedTable.ts';
+import { SharedFingerprintTable, storedFingerprint } from './sharedTable.ts';
 import { loadSpecModel } from './specModel.ts';
 
 export type { ModelSpec } from './protocol.ts';
@@ -53,6 +58,8 @@ export interface ParallelOptions extends CheckOptions {
    * with one worker, are expanded by the calling thread alone. Results do not depend on it.
    */
   readonly parallelFromStates?: number;
+  /** Also check progress (AG EF final), as `BfsOptions.progress`, with the same result. */
+  readonly progress?: boolean;
 }
 
 /** Memory and thread figures of a parallel run. */
@@ -68,6 +75,10 @@ export interface ParallelMemory {
   readonly peakRssBytes: number;
   readonly rerunStates: number;
   readonly workers: number;
+  /** Bytes of the recorded graph with `progress` (edge records, positions); else 0. */
+  readonly graphBytes: number;
+  /** Edges of the recorded graph with `progress`; else 0. */
+  readonly graphEdges: number;
 }
 
 /** What `checkParallel` returns. */
@@ -87,10 +98,9 @@ const POLL_EVERY_ITEMS = 16;
 /**
  * Explore every reachable state of the model `spec` builds, breadth-first, on `workers` threads.
  *
- * - Complete runs find exactly the states `checkBfs` finds. A run that stops at a discovery
- *   finishes the level it is in, so it counts every state up to that level (more than `checkBfs`,
- *   which stops mid-level); of several discoveries in one level, the state of least fingerprint is
- *   reported (`checkBfs` reports the first in its order): shortest either way.
+ * - The result is `checkBfs`'s with the same options: counts, verdicts, discoveries and traces,
+ *   also when stopping at the first discovery (the re-walk stops where `checkBfs` stops and its
+ *   counts are reported), and with `progress`.
  * - Bounds: `maxDepth` and `maxStates` are exact; `timeoutMs` and `maxMemoryBytes` (resident set
  *   size of the whole process: every thread, the table and the frontier) are sampled every
  *   `pollMs`. `bytesPerState` counts the table and the peak frontier.
@@ -113,10 +123,16 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const coverage = new ActionCoverage(model.actionKinds);
   const controlBuffer = new SharedArrayBuffer(CONTROL.words * 4);
   const control = new Int32Array(controlBuffer);
-  let table = SharedFingerprintTable.create(INITIAL_SLOTS);
+  const progress = options.progress === true;
+  let table = SharedFingerprintTable.create(INITIAL_SLOTS, progress);
+  /** With `progress`: every edge record, and the 0-based position of each level's first state. */
+  const edgeRanges: EdgeRange[] = [];
+  /** Bytes of each thread's edge log (a buffer crosses threads as a new object: count by thread). */
+  const edgeLogBytesOf = new Map<number, number>();
+  const levelStarts = [0];
   const initials = model.initialStates();
   const words = initials[0]?.length ?? 0;
-  const settings = { maxStates, segmentStates: SEGMENT_STATES, maxLoad: MAX_LOAD };
+  const settings = { maxStates, segmentStates: SEGMENT_STATES, maxLoad: MAX_LOAD, progress };
   let generated = 0;
   let deepest = 0;
   let peakFrontier = 0;
@@ -162,8 +178,9 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
 
   // Level 0: the initial states, in the coordinator's own segment.
   const firstBuffer = new SharedArrayBuffer(Math.max(1, initials.length) * words * 4);
+  const firstPositions = progress ? new SharedArrayBuffer(Math.max(1, initials.length) * 4) : undefined;
   let firstCount = 0;
-  let segments: Segment[] = [{ buffer: firstBuffer, narrow: false, count: firstCount }];
+  let segments: Segment[] = [];
   /** Segments of the level before the current one: read by nobody, free to refill. */
   let spare: SharedArrayBuffer[] = [];
   try {
@@ -172,7 +189,9 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
       const state = initials[i]!;
       generated++;
       const fingerprint = model.fingerprint(state);
-      const position = table.add(fingerprint[0], fingerprint[1]);
+      const position = progress
+        ? Math.max(0, table.addIndexed(fingerprint[0], fingerprint[1]))
+        : table.add(fingerprint[0], fingerprint[1]);
       if (position === 0) continue;
       if (position > maxStates) {
         recorder.stopBy('max-states');
@@ -180,6 +199,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         break;
       }
       first.set(state, firstCount * words);
+      if (firstPositions !== undefined) new Int32Array(firstPositions)[firstCount] = position;
       firstCount++;
       findings.note(findings.check(state), 0);
       if (findings.shouldStop()) {
@@ -192,7 +212,14 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
     stopped = true;
   }
 
-  segments = [{ buffer: firstBuffer, narrow: false, count: firstCount }];
+  segments = [
+    {
+      buffer: firstBuffer,
+      narrow: false,
+      count: firstCount,
+      ...(firstPositions === undefined ? {} : { positions: firstPositions }),
+    },
+  ];
   const timer = setInterval(poll, options.pollMs ?? 20);
   let threaded = false;
   try {
@@ -215,6 +242,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         table: table.buffers,
       };
       Atomics.store(control, CONTROL.cursor, 0);
+      // The next level's states get the positions after those stored now.
+      levelStarts.push(table.size);
       const onThreads = workerCount > 1 && (pool.ready || queued >= parallelFrom);
       const reports = onThreads ? await pool.runLevel(level, grow) : [runLocally(level)];
       const nextCount = reports.reduce(
@@ -230,6 +259,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         });
         for (const [kind, n] of Object.entries(report.extraCoverage)) coverage.recordMany(kind, n);
         if (report.depthCut) recorder.cutByDepth();
+        edgeRanges.push(...report.edges);
+        edgeLogBytesOf.set(report.thread, report.edgeLogBytes);
         if (report.error !== undefined) recorder.fail(asError(report.error));
       }
       const reason = STOP_REASONS[Atomics.load(control, CONTROL.stopReason)];
@@ -260,10 +291,29 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const visitedBytes = table.bytes;
   const distinct = Math.min(table.size, maxStates);
   segments = [];
+  const edgeLogBytes = [...edgeLogBytesOf.values()].reduce((sum, b) => sum + b, 0);
+  // The positions are a third of an indexed table (4 bytes a slot beside the fingerprint's 8).
+  const graphBytes = progress ? edgeLogBytes + visitedBytes / 3 : 0;
+  let graphEdges = 0;
+  let graphChecked = false;
+  let livelock: FindingPlan['livelock'];
+  if (progress && !stopped && recorder.wantsProgress && findings.leavesProgressOpen()) {
+    try {
+      const verdict = analyseProgress(table.size, edgeRanges);
+      graphEdges = verdict.edges;
+      graphChecked = true;
+      if (verdict.firstStuck >= 0) livelock = stuckLevel(verdict, table, levelStarts);
+    } catch (error) {
+      recorder.fail(error);
+    }
+  }
+  edgeRanges.length = 0;
   // Which states broke or witnessed what, and their traces, in checkBfs's order.
   let canonical: ReturnType<typeof canonicalFindings> = { statesExplored: 0, stopped: undefined };
   try {
-    canonical = canonicalFindings(model, findings.plan(), recorder);
+    let plan: FindingPlan = { ...findings.plan(), livelock };
+    if (options.witnessTraces === false) plan = witnessesWithoutTraces(plan, model.properties, recorder);
+    canonical = canonicalFindings(model, plan, recorder);
   } catch (error) {
     recorder.fail(error);
   }
@@ -276,11 +326,11 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
     maxDepth: counts.maxDepth,
     elapsedMs: now() - start,
     coverage: counts.coverage,
-    tableBytes: visitedBytes + peakFrontierBytes,
+    tableBytes: visitedBytes + peakFrontierBytes + edgeLogBytes,
   });
   return recorder.result(
     'bfs',
-    { ...stats, workers: threaded ? pool.size : 1 },
+    { ...stats, workers: threaded ? pool.size : 1, ...(graphChecked ? { progressEdges: graphEdges } : {}) },
     {
       memory: {
         traceStore: 'rerun' as const,
@@ -290,6 +340,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         peakRssBytes: peakRss,
         rerunStates,
         workers: threaded ? pool.size : 1,
+        graphBytes,
+        graphEdges,
       },
     },
   );
@@ -485,9 +537,78 @@ class LevelFindings {
     return all(this.always) && all(this.sometimes) && !this.wantsDeadlocks;
   }
 
+  /**
+   * True when the progress check is still to run once the run is over: no deadlock found, and no
+   * `always` property broken unless the run goes on past its first discovery (as `RunRecorder`).
+   */
+  leavesProgressOpen(): boolean {
+    if (this.deadlockLevel !== undefined) return false;
+    return !this.stopAtFirst || !this.always.some((i) => this.levels.has(i));
+  }
+
   plan(): FindingPlan {
     return { propertyLevels: this.levels, deadlockLevel: this.deadlockLevel, stopAtFirst: this.stopAtFirst };
   }
+}
+
+/**
+ * The level of the first stuck state and the fingerprints of that level's stuck states, for the
+ * re-walk in `checkBfs`'s order to pick the one `checkBfs` reports. Positions are 1-based and each
+ * level's positions follow the last's (the search is level-synchronous).
+ */
+function stuckLevel(
+  verdict: ProgressVerdict,
+  table: SharedFingerprintTable,
+  levelStarts: readonly number[],
+): FindingPlan['livelock'] {
+  let level = 0;
+  while (level + 1 < levelStarts.length && levelStarts[level + 1]! <= verdict.firstStuck) level++;
+  const from = levelStarts[level]!;
+  const to = levelStarts[level + 1] ?? Number.POSITIVE_INFINITY;
+  const stuck = new FingerprintSet();
+  table.forEachIndexed((hi, lo, position) => {
+    const index = position - 1;
+    if (index >= from && index < to && verdict.stuck[index] === 1) stuck.add(hi, lo);
+  });
+  return {
+    level,
+    isStuck: (fingerprint: Fingerprint) => {
+      const [hi, lo] = storedFingerprint(fingerprint[0], fingerprint[1]);
+      return stuck.has(hi, lo);
+    },
+    stuckStates: verdict.stuckStates,
+    edges: verdict.edges,
+    distinctStates: table.size,
+  };
+}
+
+/**
+ * `plan` without the `sometimes` witnesses whose traces are not wanted and that `checkBfs` certainly
+ * meets before it stops, recorded as reached at once: their states need not be found again (a
+ * re-walk to a deep witness can cost a whole run, in memory too). With `stopAtFirst`, a witness at
+ * or past the level of the first discovery stays in the plan: whether `checkBfs` meets it before
+ * it stops depends on the order within the level, which only the re-walk knows.
+ */
+function witnessesWithoutTraces(
+  plan: FindingPlan,
+  properties: readonly Property<Int32Array>[],
+  recorder: RunRecorder<Int32Array, number>,
+): FindingPlan {
+  let firstDiscovery = Number.POSITIVE_INFINITY;
+  if (plan.stopAtFirst) {
+    for (const [index, level] of plan.propertyLevels) {
+      if (properties[index]!.kind === 'always') firstDiscovery = Math.min(firstDiscovery, level);
+    }
+    if (plan.deadlockLevel !== undefined) firstDiscovery = Math.min(firstDiscovery, plan.deadlockLevel + 1);
+  }
+  const kept = new Map<number, number>();
+  for (const [index, level] of plan.propertyLevels) {
+    const property = properties[index]!;
+    if (property.kind === 'sometimes' && level < firstDiscovery)
+      recorder.witnessedWithoutTrace(property.name);
+    else kept.set(index, level);
+  }
+  return { ...plan, propertyLevels: kept };
 }
 
 /** The error a worker reported, rebuilt so the recorder reports it as the model's own. */
@@ -511,6 +632,9 @@ function crashed(error: {
     found: [],
     deadlocked: false,
     depthCut: false,
+    edges: [],
+    thread: -1,
+    edgeLogBytes: 0,
     error: {
       name: error.name ?? 'WorkerError',
       message: error.message,

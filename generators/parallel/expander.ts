@@ -4,7 +4,9 @@
  * table, and checks the open properties on every new state. Runs in a worker thread, or in the
  * coordinator itself for the first, small levels. Decides nothing global.
  */
+import { threadId } from 'node:worker_threads';
 import type { Model } from '../../model/core/index.ts';
+import { EdgeLog } from '../progressGraph.ts';
 import {
   CONTROL,
   type DoneMessage,
@@ -19,7 +21,7 @@ const STOP_MAX_STATES = STOP_REASONS.indexOf('max-states');
 const STOP_ERROR = STOP_REASONS.indexOf('error');
 
 /** Settings an expander takes from the coordinator's `InitMessage`. */
-export type ExpanderSettings = Pick<InitMessage, 'maxStates' | 'segmentStates' | 'maxLoad'>;
+export type ExpanderSettings = Pick<InitMessage, 'maxStates' | 'segmentStates' | 'maxLoad' | 'progress'>;
 
 /** One thread's share of the work of each level. */
 export class LevelExpander {
@@ -43,6 +45,8 @@ export class LevelExpander {
   private deadlocked = false;
   private depthCut = false;
   private failure: DoneMessage['error'];
+  /** With `progress`: this thread's edge records, across levels. */
+  private readonly edges: EdgeLog | undefined;
 
   constructor(
     private readonly model: Model<Int32Array, number>,
@@ -56,6 +60,7 @@ export class LevelExpander {
     this.table = new SharedFingerprintTable(table);
     this.words = model.initialStates()[0]!.length;
     this.kindCode = new Map(model.actionKinds.map((kind, i) => [kind, i]));
+    this.edges = settings.progress ? new EdgeLog(true) : undefined;
   }
 
   /** Start a level: forget the last one's findings. */
@@ -123,6 +128,9 @@ export class LevelExpander {
       found: [...this.found],
       deadlocked: this.deadlocked,
       depthCut: this.depthCut,
+      edges: this.edges?.takeRanges() ?? [],
+      thread: threadId,
+      edgeLogBytes: this.edges?.bytes ?? 0,
       error: this.failure,
     };
   }
@@ -142,18 +150,25 @@ export class LevelExpander {
     const pending = level.pendingProperties;
     const properties = model.properties;
     const maxStates = this.settings.maxStates;
+    const edges = this.edges;
+    const positions = edges === undefined ? undefined : new Int32Array(segment.positions!);
     for (let s = first; s < first + count; s++) {
       // A fresh array per state: models may cache derived data by state identity.
       const state = new Int32Array(W);
       state.set((narrow ?? wide)!.subarray(s * W, s * W + W));
       const actions = model.actions(state);
       const actionCount = actions.length;
+      if (edges !== undefined && (level.expand || actionCount === 0))
+        edges.expanded(positions![s]! - 1, model.isFinal(state), actionCount);
       if (actionCount === 0) {
         if (level.checkDeadlocks && !this.deadlocked && !model.isFinal(state)) this.deadlocked = true;
         continue;
       }
       if (!level.expand) {
-        if (!this.depthCut) this.depthCut = this.hasUnvisitedSuccessor(state, actions);
+        if (edges !== undefined) {
+          if (!this.depthCut && !this.recordBoundary(state, positions![s]! - 1, actions))
+            this.depthCut = true;
+        } else if (!this.depthCut) this.depthCut = this.hasUnvisitedSuccessor(state, actions);
         continue;
       }
       for (let a = 0; a < actionCount; a++) {
@@ -165,19 +180,44 @@ export class LevelExpander {
         if (code === undefined) this.extraCoverage[kind] = (this.extraCoverage[kind] ?? 0) + 1;
         else this.coverage[code]!++;
         const [hi, lo] = model.fingerprint(next);
-        const position = table.add(hi, lo);
-        if (position === 0) continue;
+        let position: number;
+        if (edges === undefined) {
+          position = table.add(hi, lo);
+          if (position === 0) continue;
+        } else {
+          position = table.addIndexed(hi, lo);
+          edges.edge((position < 0 ? -position : position) - 1);
+          if (position < 0) continue;
+        }
         if (position > maxStates) {
           this.stop(STOP_MAX_STATES);
           return;
         }
-        this.append(next);
+        this.append(next, position);
         for (let p = 0; p < pending.length; p++) {
           const index = pending[p]!;
           if (!this.found.has(index) && properties[index]!.check(next) !== undefined) this.found.add(index);
         }
       }
     }
+  }
+
+  /**
+   * At the depth bound with `progress`: record the edges of the state at `source` if every
+   * successor is stored (no thread adds at the bound); false (the bound cut something) otherwise.
+   */
+  private recordBoundary(state: Int32Array, source: number, actions: readonly number[]): boolean {
+    const targets: number[] = [];
+    for (let a = 0; a < actions.length; a++) {
+      const [hi, lo] = this.model.fingerprint(this.model.next(state, actions[a]!));
+      const position = this.table.positionOf(hi, lo);
+      if (position === 0) return false;
+      targets.push(position - 1);
+    }
+    const edges = this.edges!;
+    edges.expanded(source, this.model.isFinal(state), targets.length);
+    for (const t of targets) edges.edge(t);
+    return true;
   }
 
   private hasUnvisitedSuccessor(state: Int32Array, actions: readonly number[]): boolean {
@@ -188,8 +228,8 @@ export class LevelExpander {
     return false;
   }
 
-  /** Copy `state` into the segment being filled of its width. */
-  private append(state: Int32Array): void {
+  /** Copy `state`, stored at `position` in the table, into the segment being filled of its width. */
+  private append(state: Int32Array, position: number): void {
     let fits = true;
     for (let i = 0; i < state.length; i++) {
       const w = state[i]!;
@@ -205,11 +245,18 @@ export class LevelExpander {
       const bytes = perSegment * this.words * (fits ? 1 : 4);
       const spareAt = this.spare.findIndex((b) => b.byteLength === bytes);
       const buffer = spareAt < 0 ? new SharedArrayBuffer(bytes) : this.spare.splice(spareAt, 1)[0]!;
-      filling = { buffer, view: fits ? new Int8Array(buffer) : new Int32Array(buffer), count: 0 };
+      filling = {
+        buffer,
+        view: fits ? new Int8Array(buffer) : new Int32Array(buffer),
+        count: 0,
+        positions:
+          this.edges === undefined ? undefined : new Int32Array(new SharedArrayBuffer(perSegment * 4)),
+      };
       if (fits) this.narrow = filling;
       else this.wide = filling;
     }
     filling.view.set(state, filling.count * this.words);
+    if (filling.positions !== undefined) filling.positions[filling.count] = position;
     filling.count++;
   }
 
@@ -219,6 +266,9 @@ export class LevelExpander {
       buffer: filling.buffer,
       narrow: filling.view instanceof Int8Array,
       count: filling.count,
+      ...(filling.positions === undefined
+        ? {}
+        : { positions: filling.positions.buffer as SharedArrayBuffer }),
     });
   }
 }
@@ -228,4 +278,6 @@ interface Filling {
   readonly buffer: SharedArrayBuffer;
   readonly view: Int8Array | Int32Array;
   count: number;
+  /** With `progress`: the positions of the states in the segment. */
+  readonly positions: Int32Array | undefined;
 }

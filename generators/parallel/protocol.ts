@@ -3,6 +3,7 @@
  * of the shared control block. Internal to generators/parallel.
  */
 import type { Json } from '../../model/core/index.ts';
+import type { EdgeRange } from '../progressGraph.ts';
 import type { SharedTableBuffers } from './sharedTable.ts';
 
 /**
@@ -48,6 +49,11 @@ export interface InitMessage {
   readonly segmentStates: number;
   /** Fraction of the table's slots above which workers ask for it to grow. */
   readonly maxLoad: number;
+  /**
+   * Record the reachable graph for the progress check: the table is indexed, each segment carries
+   * its states' positions, and each report the edge records of the states it expanded.
+   */
+  readonly progress: boolean;
 }
 
 /**
@@ -58,6 +64,8 @@ export interface Segment {
   readonly buffer: SharedArrayBuffer;
   readonly narrow: boolean;
   readonly count: number;
+  /** With `progress`: each state's position in the table (1-based), one word a state. */
+  readonly positions?: SharedArrayBuffer;
 }
 
 /** A run of `count` states from `start` in segment `segment` of a level. */
@@ -104,6 +112,11 @@ export interface DoneMessage {
   /** True when a state of the level has no enabled action and is not final. */
   readonly deadlocked: boolean;
   readonly depthCut: boolean;
+  /** With `progress`: the edge records (0-based positions) of the states this worker expanded. */
+  readonly edges: readonly EdgeRange[];
+  /** The reporting thread (`threadId`) and the bytes its edge log holds in all (it only grows). */
+  readonly thread: number;
+  readonly edgeLogBytes: number;
   readonly error: { readonly name: string; readonly message: string; readonly code?: string } | undefined;
 }
 

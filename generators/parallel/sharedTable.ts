@@ -6,10 +6,17 @@ const COUNT = 0;
 const ZERO_HI = 0x9e3779b9 | 0;
 const ZERO_LO = 0x7f4a7c15 | 0;
 
+/** `hi:lo` as the table stores it (a zero half replaced by its stand-in), unsigned. */
+export function storedFingerprint(hi: number, lo: number): readonly [number, number] {
+  return [(hi === 0 ? ZERO_HI : hi) >>> 0, (lo === 0 ? ZERO_LO : lo) >>> 0];
+}
+
 /** The buffers of a shared table, as sent to a worker thread. */
 export interface SharedTableBuffers {
   readonly slots: SharedArrayBuffer;
   readonly meta: SharedArrayBuffer;
+  /** With an indexed table: each slot's position (1-based order of addition), 0 while unset. */
+  readonly positions?: SharedArrayBuffer;
 }
 
 /**
@@ -25,6 +32,7 @@ export interface SharedTableBuffers {
 export class SharedFingerprintTable {
   private readonly slots: Int32Array;
   private readonly meta: Int32Array;
+  private readonly positions: Int32Array | undefined;
   private readonly mask: number;
   private readonly shift: number;
   /** Number of slots. */
@@ -33,13 +41,17 @@ export class SharedFingerprintTable {
   constructor(readonly buffers: SharedTableBuffers) {
     this.slots = new Int32Array(buffers.slots);
     this.meta = new Int32Array(buffers.meta);
+    this.positions = buffers.positions === undefined ? undefined : new Int32Array(buffers.positions);
     this.capacity = this.slots.length >>> 1;
     this.mask = this.capacity - 1;
     this.shift = 32 - Math.log2(this.capacity);
   }
 
-  /** An empty table of `capacity` slots (rounded up to a power of two, at least 1024). */
-  static create(capacity: number): SharedFingerprintTable {
+  /**
+   * An empty table of `capacity` slots (rounded up to a power of two, at least 1024); `indexed`
+   * also keeps each fingerprint's position (4 bytes a slot more), for `addIndexed`.
+   */
+  static create(capacity: number, indexed = false): SharedFingerprintTable {
     const slots = 2 ** Math.max(10, Math.ceil(Math.log2(Math.max(1, capacity))));
     if (slots > 2 ** 29) {
       throw new VmcheckError('table-full', `the shared visited-state table cannot hold ${capacity} slots`);
@@ -47,6 +59,7 @@ export class SharedFingerprintTable {
     return new SharedFingerprintTable({
       slots: new SharedArrayBuffer(slots * 8),
       meta: new SharedArrayBuffer(8),
+      ...(indexed ? { positions: new SharedArrayBuffer(slots * 4) } : {}),
     });
   }
 
@@ -55,9 +68,9 @@ export class SharedFingerprintTable {
     return Atomics.load(this.meta, COUNT);
   }
 
-  /** Bytes held by the slots. */
+  /** Bytes held by the slots (and positions). */
   get bytes(): number {
-    return this.slots.byteLength;
+    return this.slots.byteLength + (this.positions?.byteLength ?? 0);
   }
 
   /** True when the table is more than `load` full (a fraction of its slots). */
@@ -96,6 +109,69 @@ export class SharedFingerprintTable {
     throw new VmcheckError('table-full', `the shared visited-state table is full (${this.capacity} slots)`);
   }
 
+  /**
+   * `add` on an indexed table, which also names a fingerprint that was there: its position when it
+   * is new (for exactly one of the threads adding it), minus the position it was added with when
+   * it was there already. Safe while other threads add.
+   */
+  addIndexed(hi: number, lo: number): number {
+    const positions = this.positions!;
+    const h = hi === 0 ? ZERO_HI : hi | 0;
+    const l = lo === 0 ? ZERO_LO : lo | 0;
+    const slots = this.slots;
+    let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
+    for (let probes = 0; probes <= this.mask; probes++) {
+      const j = i << 1;
+      let a = Atomics.load(slots, j);
+      if (a === 0) {
+        a = Atomics.compareExchange(slots, j, 0, h);
+        if (a === 0) {
+          Atomics.store(slots, j + 1, l);
+          const position = Atomics.add(this.meta, COUNT, 1) + 1;
+          Atomics.store(positions, i, position);
+          return position;
+        }
+      }
+      if (a === h) {
+        let b = Atomics.load(slots, j + 1);
+        while (b === 0) b = Atomics.load(slots, j + 1);
+        if (b === l) {
+          let position = Atomics.load(positions, i);
+          while (position === 0) position = Atomics.load(positions, i);
+          return -position;
+        }
+      }
+      i = (i + 1) & this.mask;
+    }
+    throw new VmcheckError('table-full', `the shared visited-state table is full (${this.capacity} slots)`);
+  }
+
+  /** The position of `hi:lo` in an indexed table, 0 when it is not stored. While no thread adds. */
+  positionOf(hi: number, lo: number): number {
+    const h = hi === 0 ? ZERO_HI : hi | 0;
+    const l = lo === 0 ? ZERO_LO : lo | 0;
+    const slots = this.slots;
+    let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
+    for (let probes = 0; probes <= this.mask; probes++) {
+      const j = i << 1;
+      const a = slots[j]!;
+      if (a === 0) return 0;
+      if (a === h && slots[j + 1] === l) return this.positions![i]!;
+      i = (i + 1) & this.mask;
+    }
+    return 0;
+  }
+
+  /** Call `visit` with every stored fingerprint (stand-ins as stored) and its position. While no thread adds. */
+  forEachIndexed(visit: (hi: number, lo: number, position: number) => void): void {
+    const slots = this.slots;
+    const positions = this.positions!;
+    for (let i = 0; i < this.capacity; i++) {
+      const h = slots[i << 1]!;
+      if (h !== 0) visit(h, slots[(i << 1) + 1]!, positions[i]!);
+    }
+  }
+
   /** True when `hi:lo` is stored. Safe while other threads add. */
   has(hi: number, lo: number): boolean {
     const h = hi === 0 ? ZERO_HI : hi | 0;
@@ -121,12 +197,26 @@ export class SharedFingerprintTable {
    * Stand-ins are copied as stored, so they keep meaning the same fingerprints.
    */
   grownCopy(capacity: number): SharedFingerprintTable {
-    const grown = SharedFingerprintTable.create(capacity);
+    const grown = SharedFingerprintTable.create(capacity, this.positions !== undefined);
     const from = this.slots;
-    for (let j = 0; j < from.length; j += 2) {
-      const h = from[j]!;
-      if (h !== 0) grown.add(h, from[j + 1]!);
+    if (this.positions === undefined) {
+      for (let j = 0; j < from.length; j += 2) {
+        const h = from[j]!;
+        if (h !== 0) grown.add(h, from[j + 1]!);
+      }
+      return grown;
     }
+    this.forEachIndexed((h, l, position) => grown.insertAt(h, l, position));
+    grown.meta[COUNT] = this.size;
     return grown;
+  }
+
+  /** Store `h:l` (stand-ins already applied) with `position`, when copying an indexed table. */
+  private insertAt(h: number, l: number, position: number): void {
+    let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
+    while (this.slots[i << 1] !== 0) i = (i + 1) & this.mask;
+    this.slots[i << 1] = h;
+    this.slots[(i << 1) + 1] = l;
+    this.positions![i] = position;
   }
 }

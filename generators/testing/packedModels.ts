@@ -8,8 +8,10 @@ import type { ModelSpec } from '../parallel/checkParallel.ts';
 import {
   always,
   counter,
+  randomGraph,
   ringWithBug,
   sometimes,
+  stuckResize,
   type TwoPhaseState,
   throwingCounter,
   torus,
@@ -99,6 +101,10 @@ export function packedTinyModel(name: string, ...args: number[]): Model<Int32Arr
       return packed(throwingCounter(a, b), one, first) as Model<Int32Array, unknown>;
     case 'twoPhaseCommit':
       return packed(twoPhaseCommit(a), encodeTwoPhase, decodeTwoPhase) as Model<Int32Array, unknown>;
+    case 'randomGraph':
+      return packed(randomGraph(a, b, c, d), one, first) as Model<Int32Array, unknown>;
+    case 'stuckResize':
+      return packed(stuckResize(a, b === 1), one, first) as Model<Int32Array, unknown>;
     case 'trapGrid':
       return trapGrid(a, b, c, d, e) as Model<Int32Array, unknown>;
     default:

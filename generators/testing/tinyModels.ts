@@ -473,3 +473,36 @@ export function stuckResize(steps: number, canBlock: boolean): Model<number, Res
     stateToJson: (s) => decode(s),
   });
 }
+
+/** A 32-bit mix of `a` and `b` (Murmur3's finaliser), for `randomGraph`. */
+function mix(a: number, b: number): number {
+  let x = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * A pseudo-random directed graph on states `0..states-1` fixed by `seed`: from state 0, each state
+ * has `0..maxOut` edges (action `i` leads to a state picked by a hash), and about one state in
+ * `finalEvery` is final. Some states cannot reach a final one, some have no edge (deadlocks when
+ * not final): the shapes a progress check must tell apart, in counts only a second algorithm knows.
+ */
+export function randomGraph(
+  states: number,
+  seed: number,
+  maxOut: number,
+  finalEvery: number,
+): Model<number, number> {
+  return tinyModel({
+    name: `random-graph-${states}-${seed}`,
+    initialStates: () => [0],
+    actions: (s) => Array.from({ length: mix(s, seed) % (maxOut + 1) }, (_, i) => i),
+    next: (s, i) => mix(mix(s, seed) + i + 1, seed ^ 0x5bd1e995) % states,
+    fingerprint: (s) => [0, s],
+    actionKinds: ['edge'],
+    actionKind: () => 'edge',
+    isFinal: (s) => mix(s, ~seed) % finalEvery === 0,
+    stateToJson: (s) => s,
+  });
+}

@@ -40,6 +40,11 @@ export interface CheckStats {
   readonly bytesPerState?: number;
   /** Threads that expanded states, for the parallel explorer (1 when every level stayed on one). */
   readonly workers?: number;
+  /**
+   * Edges of the reachable graph the progress check (AG EF final) walked back from the final
+   * states; absent when it did not run (not asked for, or the run was cut short).
+   */
+  readonly progressEdges?: number;
 }
 
 /** What an explorer returns. */
