@@ -47,41 +47,33 @@ export class FingerprintIndex {
       h = ZERO_STAND_IN_HI;
       l = ZERO_STAND_IN_LO;
     }
+    const at = this.slotOf(h, l);
     const table = this.table;
-    const slots = this.slots;
-    let slot = homeSlot(h, l, this.scale);
-    for (;;) {
-      const at = slot * 3;
-      const th = table[at]!;
-      const tl = table[at + 1]!;
-      if (th === h && tl === l) return table[at + 2]!;
-      if ((th | tl) === 0) {
-        table[at] = h;
-        table[at + 1] = l;
-        table[at + 2] = index;
-        if (++this.count > this.threshold) this.grow();
-        return -1;
-      }
-      if (++slot === slots) slot = 0;
-    }
+    if ((table[at]! | table[at + 1]!) !== 0) return table[at + 2]!;
+    table[at] = h;
+    table[at + 1] = l;
+    table[at + 2] = index;
+    if (++this.count > this.threshold) this.grow();
+    return -1;
   }
 
   /** The index stored with `(hi, lo)`, or -1. */
   get(hi: number, lo: number): number {
-    let h = hi >>> 0;
-    let l = lo >>> 0;
-    if ((h | l) === 0) {
-      h = ZERO_STAND_IN_HI;
-      l = ZERO_STAND_IN_LO;
-    }
+    const h = hi >>> 0;
+    const l = lo >>> 0;
+    const at = (h | l) === 0 ? this.slotOf(ZERO_STAND_IN_HI, ZERO_STAND_IN_LO) : this.slotOf(h, l);
+    return (this.table[at]! | this.table[at + 1]!) === 0 ? -1 : this.table[at + 2]!;
+  }
+
+  /** The word offset of the slot holding `(h, l)` (as stored), or of the empty slot where it would go. */
+  private slotOf(h: number, l: number): number {
     const table = this.table;
     let slot = homeSlot(h, l, this.scale);
     for (;;) {
       const at = slot * 3;
       const th = table[at]!;
       const tl = table[at + 1]!;
-      if (th === h && tl === l) return table[at + 2]!;
-      if ((th | tl) === 0) return -1;
+      if ((th === h && tl === l) || (th | tl) === 0) return at;
       if (++slot === this.slots) slot = 0;
     }
   }

@@ -85,28 +85,7 @@ export class SharedFingerprintTable {
    * slot is free.
    */
   add(hi: number, lo: number): number {
-    const h = hi === 0 ? ZERO_HI : hi | 0;
-    const l = lo === 0 ? ZERO_LO : lo | 0;
-    const slots = this.slots;
-    let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
-    for (let probes = 0; probes <= this.mask; probes++) {
-      const j = i << 1;
-      let a = Atomics.load(slots, j);
-      if (a === 0) {
-        a = Atomics.compareExchange(slots, j, 0, h);
-        if (a === 0) {
-          Atomics.store(slots, j + 1, l);
-          return Atomics.add(this.meta, COUNT, 1) + 1;
-        }
-      }
-      if (a === h) {
-        let b = Atomics.load(slots, j + 1);
-        while (b === 0) b = Atomics.load(slots, j + 1);
-        if (b === l) return 0;
-      }
-      i = (i + 1) & this.mask;
-    }
-    throw new VmcheckError('table-full', `the shared visited-state table is full (${this.capacity} slots)`);
+    return this.insert(hi, lo, undefined);
   }
 
   /**
@@ -115,7 +94,14 @@ export class SharedFingerprintTable {
    * it was there already. Safe while other threads add.
    */
   addIndexed(hi: number, lo: number): number {
-    const positions = this.positions!;
+    return this.insert(hi, lo, this.positions!);
+  }
+
+  /**
+   * Claim a slot for `hi:lo` (its position, storing it in `positions` when given) or find it (0,
+   * or minus its position once the claimer has stored it).
+   */
+  private insert(hi: number, lo: number, positions: Int32Array | undefined): number {
     const h = hi === 0 ? ZERO_HI : hi | 0;
     const l = lo === 0 ? ZERO_LO : lo | 0;
     const slots = this.slots;
@@ -128,7 +114,7 @@ export class SharedFingerprintTable {
         if (a === 0) {
           Atomics.store(slots, j + 1, l);
           const position = Atomics.add(this.meta, COUNT, 1) + 1;
-          Atomics.store(positions, i, position);
+          if (positions !== undefined) Atomics.store(positions, i, position);
           return position;
         }
       }
@@ -136,6 +122,7 @@ export class SharedFingerprintTable {
         let b = Atomics.load(slots, j + 1);
         while (b === 0) b = Atomics.load(slots, j + 1);
         if (b === l) {
+          if (positions === undefined) return 0;
           let position = Atomics.load(positions, i);
           while (position === 0) position = Atomics.load(positions, i);
           return -position;
