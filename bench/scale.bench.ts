@@ -119,6 +119,10 @@ export async function runScaleBench(options: ScaleBenchOptions = {}) {
       'bfs, 1 core': repeat(() => vmcheckRun(path, variant, 'bfs', 1)),
       'parallel, 1 worker': repeat(() => vmcheckRun(path, variant, 'parallel', 1)),
       [`parallel, ${cores} workers`]: repeat(() => vmcheckRun(path, variant, 'parallel', cores)),
+      // What `vmcheck check` runs by default: every core, and the progress check (AG EF final).
+      [`parallel, ${cores} workers, progress`]: repeat(() =>
+        vmcheckRun(path, variant, 'parallel+progress', cores),
+      ),
     };
     if (!hasSpin()) {
       configurations.spin = { skipped: 'spin or gcc not installed (apt-get install spin gcc)' };

@@ -1,6 +1,7 @@
 /**
  * One measured run for bench/scale.bench.ts, in a process of its own so its peak RSS is its own:
- * `tsx bench/scaleRun.ts SCENARIO.json VARIANT bfs|parallel WORKERS` prints one JSON line.
+ * `tsx bench/scaleRun.ts SCENARIO.json VARIANT bfs|parallel|parallel+progress WORKERS` prints one
+ * JSON line (`+progress`: with the progress check, AG EF final, as `vmcheck check` runs it).
  */
 import { checkBfs } from '../generators/index.ts';
 import { checkParallel } from '../generators/parallel/checkParallel.ts';
@@ -14,7 +15,10 @@ const start = performance.now();
 const result =
   engine === 'bfs'
     ? checkBfs(vmmModelOfJson(scenario as never, variant))
-    : await checkParallel(vmmModelSpec(scenario, variant), { workers: Number(workers) });
+    : await checkParallel(vmmModelSpec(scenario, variant), {
+        workers: Number(workers),
+        progress: engine === 'parallel+progress',
+      });
 const ms = performance.now() - start;
 process.stdout.write(
   `${JSON.stringify({
