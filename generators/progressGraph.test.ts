@@ -41,7 +41,7 @@ describe('analyseProgress', () => {
 
   it('should read records across chunks, and hand each record out once with takeRanges', () => {
     const log = new EdgeLog();
-    const wide = 700_000; // two such records do not fit one chunk of 2^20 words
+    const wide = 700_000; // longer than a chunk of 2^18 words: each record gets a chunk of its own
     log.expanded(0, false, wide);
     for (let i = 0; i < wide; i++) log.edge(1);
     const first = log.takeRanges();

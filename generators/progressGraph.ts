@@ -10,8 +10,8 @@
  */
 import { VmcheckError } from '../model/core/index.ts';
 
-/** Words of an `EdgeLog` chunk (4 MiB). */
-const CHUNK_WORDS = 1 << 20;
+/** Words of an `EdgeLog` chunk (1 MiB; a record longer than that gets a chunk of its own). */
+const CHUNK_WORDS = 1 << 18;
 
 /** A run of records: words `[start, end)` of the `Int32Array` over `buffer`. */
 export interface EdgeRange {
@@ -37,7 +37,9 @@ export class EdgeLog {
 
   /** Bytes held by the log's chunks. */
   get bytes(): number {
-    return this.chunks.length * CHUNK_WORDS * 4;
+    let bytes = 0;
+    for (const chunk of this.chunks) bytes += chunk.buffer.byteLength;
+    return bytes;
   }
 
   /**
