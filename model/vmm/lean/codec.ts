@@ -1,10 +1,9 @@
 /**
- * Conversion between the readable `MachineState` and its lean `Int32Array` encoding. Off the hot
- * path: used for the initial state, for reports and for tests.
+ * Conversion between the packed `Int32Array` state and its JSON view `MachineState`. Off the hot
+ * path: used for the initial state, for traces and reports, and for tests.
  *
- * Known limit: incidents are kept as a bitmask of kinds only. `decode` rebuilds one incident per
- * kind (in kind order) with a placeholder message; the readable trace of a violation is obtained by
- * replaying the same action indices on the readable model (`readableTrace`).
+ * Incidents are a bitmask of kinds: `decode` gives one `{ kind }` per raised kind, in kind order.
+ * Their messages are made at report time from the step that raised them (properties/invariants.ts).
  */
 import type {
   Datum,
@@ -162,7 +161,7 @@ function encodeReconfig(s: Int32Array, r: Reconfiguration | null): void {
   }
 }
 
-/** Decode a lean state into the readable state it stands for (incidents: kinds only, see the module note). */
+/** The JSON view of a packed state (incidents: kinds only, see the module note). */
 export function decode(L: LeanLayout, s: Int32Array): MachineState {
   const ctx = L.ctx;
   const P = ctx.pagesPerSegment;
@@ -208,12 +207,7 @@ export function decode(L: LeanLayout, s: Int32Array): MachineState {
   });
   const incidents: Incident[] = [];
   K.INCIDENT_KINDS.forEach((kind, i) => {
-    if (s[K.G_INCIDENTS]! & (1 << i))
-      incidents.push({
-        kind,
-        message: `${kind} (replay the path on the readable model for details)`,
-        details: {},
-      });
+    if (s[K.G_INCIDENTS]! & (1 << i)) incidents.push({ kind });
   });
   return {
     frames,

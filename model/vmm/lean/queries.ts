@@ -83,6 +83,26 @@ export interface LeanKit {
   /** Slab that new states are carved from (see `allocState`). */
   slab: Int32Array;
   slabOffset: number;
+  /**
+   * Set only while `incidentFacts` re-runs one step at report time: told the facts of each incident
+   * the effect raises. Null on the hot path (one test of a rarely taken branch).
+   */
+  onIncident: ((fact: IncidentFact) => void) | null;
+}
+
+/**
+ * What an effect knew when it raised an incident: its kind (an `I_*` bit) and the VM, page, frame
+ * and channel involved (-1 where not applicable); `other` is the frame mapping the page for a
+ * channel access (-1: not mapped), the access index for a CPU access. Messages are made of these (and of the state before the step) at report
+ * time; the state keeps only the kind's bit.
+ */
+export interface IncidentFact {
+  readonly bit: number;
+  readonly vm: number;
+  readonly page: number;
+  readonly frame: number;
+  readonly other: number;
+  readonly channel: number;
 }
 
 /** States carved from one slab: a slab is freed once none of its states is reachable. */
@@ -171,6 +191,7 @@ export function createKit(ctx: VmmContext): LeanKit {
     faultDedicatedShared: v.dedicatedCpuShared,
     slab: new Int32Array(0),
     slabOffset: 0,
+    onIncident: null,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import * as A from './actionTable.ts';
 import * as K from './layout.ts';
-import type { LeanKit } from './queries.ts';
+import type { IncidentFact, LeanKit } from './queries.ts';
 import * as Q from './queries.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
@@ -153,8 +153,34 @@ export function leanNext(k: LeanKit, s: Int32Array, code: number): Int32Array {
   return n;
 }
 
-function incident(n: Int32Array, bit: number): void {
+/** Raise incident `bit` in `n`; its facts go to `k.onIncident` when a report asks for them. */
+function incident(
+  k: LeanKit,
+  n: Int32Array,
+  bit: number,
+  vm: number,
+  page: number,
+  frame = -1,
+  other = -1,
+  channel = -1,
+): void {
   n[G_INCIDENTS] = n[G_INCIDENTS]! | bit;
+  if (k.onIncident !== null) k.onIncident({ bit, vm, page, frame, other, channel });
+}
+
+/**
+ * The facts of the incidents that action `code` raises from state `s`, by running its effect once
+ * more with a recorder (report time only: the state keeps incident kinds, never their details).
+ */
+export function incidentFacts(k: LeanKit, s: Int32Array, code: number): IncidentFact[] {
+  const facts: IncidentFact[] = [];
+  k.onIncident = (f) => facts.push(f);
+  try {
+    leanNext(k, s, code);
+  } finally {
+    k.onIncident = null;
+  }
+  return facts;
 }
 
 /**
@@ -476,7 +502,7 @@ function noteMovedTargets(
   computeTargets(k, s, vm, true, true);
   for (let page = first; page < limit; page++) {
     if (k.L.targets[page]! > 0) {
-      incident(n, I_MOVED_TARGETED);
+      incident(k, n, I_MOVED_TARGETED, vm, page);
       return;
     }
   }
@@ -567,7 +593,7 @@ function relocationStep(k: LeanKit, s: Int32Array, n: Int32Array, code: number):
       const from = pteOf(L, n, b, page);
       const to = n[G_RL_DEST]! + page;
       computeHolders(k, s);
-      if (to < k.frameCount && L.hCount[to]! > 0) incident(n, I_OVERWROTE_LIVE);
+      if (to < k.frameCount && L.hCount[to]! > 0) incident(k, n, I_OVERWROTE_LIVE, v, page, to);
       noteMovedTargets(k, s, n, v, page + 1, page);
       n[L.frames + to] = n[L.frames + from]!;
       n[b + L.pte + page] = -1;
@@ -647,9 +673,10 @@ function priorCopy(k: LeanKit, s: Int32Array, n: Int32Array): void {
   const size = n[b + VM_SIZE]!;
   const limit = Math.min(n[b + VM_ONLINE]!, rSize);
   const length = computeTargets(k, s, v, true, false);
-  let moved = false;
-  for (let page = 0; page < Math.min(limit, length); page++) if (L.targets[page]! > 0) moved = true;
-  if (moved && dest !== origin) incident(n, I_MOVED_TARGETED);
+  let moved = -1;
+  for (let page = 0; page < Math.min(limit, length); page++)
+    if (moved < 0 && L.targets[page]! > 0) moved = page;
+  if (moved >= 0 && dest !== origin) incident(k, n, I_MOVED_TARGETED, v, moved);
   const contents = L.contents;
   for (let page = 0; page < limit; page++) contents[page] = n[L.frames + origin + page]!;
   for (let page = 0; page < size; page++) n[L.frames + origin + page] = 0;
@@ -677,8 +704,8 @@ function channelTransfer(k: LeanKit, s: Int32Array, n: Int32Array, channel: numb
   n[ib + IO_DONE] = done + 1;
   const wrong = frame !== mapped;
   if (wrong) {
-    incident(n, write ? I_STALE_WRITE : I_STALE_READ);
-    if (!holdsFrame(k, s, v, page, frame)) incident(n, I_STRAY_ACCESS);
+    incident(k, n, write ? I_STALE_WRITE : I_STALE_READ, v, page, frame, mapped, channel);
+    if (!holdsFrame(k, s, v, page, frame)) incident(k, n, I_STRAY_ACCESS, v, page, frame, mapped, channel);
   }
   if (frame < 0 || frame >= k.frameCount) return;
   // Known limit: a transfer to a page past the VM's size (only after a fault) extends the readable
@@ -689,7 +716,7 @@ function channelTransfer(k: LeanKit, s: Int32Array, n: Int32Array, channel: numb
     if (inSize) n[b + L.expected + page] = version;
     n[L.frames + frame] = dataCode(L, v, page, version);
   } else if (!wrong && (!inSize || s[L.frames + frame] !== dataCode(L, v, page, n[b + L.expected + page]!))) {
-    incident(n, I_STALE_READ);
+    incident(k, n, I_STALE_READ, v, page, frame, mapped, channel);
   }
 }
 
@@ -736,7 +763,7 @@ function cpuAccess(k: LeanKit, n: Int32Array, index: number): void {
     n[b + VM_INTERRUPTS]!++; // addressing exception [4320]
     return;
   }
-  if (page >= online) incident(n, I_BOUNDS_BREACH);
+  if (page >= online) incident(k, n, I_BOUNDS_BREACH, v, page, frame, index);
   if (k.accessWrite[index] === 1) {
     const version = (page < size ? n[b + L.expected + page]! : 0) + 1;
     if (page < size) n[b + L.expected + page] = version;
@@ -746,6 +773,6 @@ function cpuAccess(k: LeanKit, n: Int32Array, index: number): void {
     frame >= k.frameCount ||
     n[L.frames + frame] !== dataCode(L, v, page, n[b + L.expected + page]!)
   ) {
-    incident(n, I_STALE_READ);
+    incident(k, n, I_STALE_READ, v, page, frame, index);
   }
 }
