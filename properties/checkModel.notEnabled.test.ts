@@ -44,12 +44,12 @@ describe('applying an action that is not enabled', () => {
 
   it('should raise the same error on the packed model, and accept every enabled action', () => {
     const lean = createLeanModel(scenario, 'patent');
-    const readable = createCheckModel(scenario, 'patent');
+    const view = createCheckModel(scenario, 'patent');
     const initial = lean.initialStates()[0]!;
     const code = lean.kit.T.copyPage[0]!;
     const e = thrown(() => lean.next(initial, code));
     expect(e.code).toBe('not-enabled');
-    expect(e.message).toBe(thrown(() => readable.next(readable.initialStates()[0]!, copy)).message);
+    expect(e.message).toBe(thrown(() => view.next(view.initialStates()[0]!, copy)).message);
     expect(thrown(() => lean.next(initial, -1)).code).toBe('not-enabled');
     for (const c of lean.actions(initial)) expect(lean.next(initial, c).length).toBe(initial.length);
   });

@@ -72,9 +72,14 @@ interface Why {
 /** A property written once: true when it holds in `s`; when it does not and `why` is given, says why. */
 type Check = (k: LeanKit, s: Int32Array, why: Why | null) => boolean;
 
-/** Fail, saying why when asked (the message is built only then). */
-function no(why: Why | null, explain: () => Why): false {
-  if (why !== null) Object.assign(why, explain());
+/**
+ * Say why a check fails; always false. Called as `why !== null && said(why, ...)`, so the message is
+ * built only when asked. (No closures in the checks: a closure over a loop's variables makes V8
+ * allocate them on the heap on every iteration, measured at half the model's speed.)
+ */
+function said(why: Why, message: string, details: Violation['details']): false {
+  why.message = message;
+  why.details = details;
   return false;
 }
 
@@ -110,7 +115,7 @@ const incidentFree =
   (bits: number): Check =>
   (_k, s, why) =>
     (s[G_INCIDENTS]! & bits) === 0 ||
-    no(why, () => ({ message: incidentSummary(s[G_INCIDENTS]! & bits), details: {} }));
+    (why !== null && said(why, incidentSummary(s[G_INCIDENTS]! & bits), {}));
 
 function incidentSummary(bits: number): string {
   const kinds = K.INCIDENT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0);
@@ -127,17 +132,28 @@ const pageFixedAreaIsContiguous: Check = (k, s, why) => {
     const origin = s[b + VM_ORIGIN]!;
     const end = s[b + VM_END]!;
     const size = s[b + VM_SIZE]!;
-    const fail = (message: string) =>
-      no(why, () => ({
-        message: `${vmName(k, v)}: ${message}`,
-        details: { vm: vmName(k, v), origin, end, size },
-      }));
-    if (end !== origin + size - 1) return fail(`end ${end} is not origin ${origin} + size ${size} - 1`);
+    if (end !== origin + size - 1)
+      return why !== null && areaSaid(k, why, v, s, `end ${end} is not origin ${origin} + size ${size} - 1`);
     if (origin < k.vmmFrames)
-      return fail(`origin ${origin} lies in the VMM's storage (frames 0..${k.vmmFrames - 1})`);
-    if (end >= k.frameCount) return fail(`end ${end} is past main storage (${k.frameCount} frames)`);
+      return (
+        why !== null &&
+        areaSaid(k, why, v, s, `origin ${origin} lies in the VMM's storage (frames 0..${k.vmmFrames - 1})`)
+      );
+    if (end >= k.frameCount)
+      return (
+        why !== null && areaSaid(k, why, v, s, `end ${end} is past main storage (${k.frameCount} frames)`)
+      );
     if (s[b + VM_HAS_ST] === 1)
-      return fail('is page-fixed (bit 432 = 1) but still translates through a host segment table');
+      return (
+        why !== null &&
+        areaSaid(
+          k,
+          why,
+          v,
+          s,
+          'is page-fixed (bit 432 = 1) but still translates through a host segment table',
+        )
+      );
     if (!holders) {
       computeHolders(k, s);
       holders = true;
@@ -146,50 +162,72 @@ const pageFixedAreaIsContiguous: Check = (k, s, why) => {
     for (let f = origin; f < origin + online; f++) {
       if ((L.hMask[f]! & ~(1 << v)) !== 0) {
         if (why === null) return false;
-        const other = holdersOf(k, s, f).find((h) => h.vm !== v)!;
-        return fail(`frame ${f} of its area also holds ${vmName(k, other.vm)} page ${other.page}`);
+        let other = { vm: -1, page: -1 };
+        for (const h of holdersOf(k, s, f)) if (h.vm !== v && other.vm < 0) other = h;
+        return areaSaid(
+          k,
+          why,
+          v,
+          s,
+          `frame ${f} of its area also holds ${vmName(k, other.vm)} page ${other.page}`,
+        );
       }
     }
   }
   return true;
 };
 
+function areaSaid(k: LeanKit, why: Why, v: number, s: Int32Array, message: string): false {
+  const b = vmBase(k.L, v);
+  return said(why, `${vmName(k, v)}: ${message}`, {
+    vm: vmName(k, v),
+    origin: s[b + VM_ORIGIN]!,
+    end: s[b + VM_END]!,
+    size: s[b + VM_SIZE]!,
+  });
+}
+
 /** 7.3: no page is copied or remapped while a transfer targets it; no channel touches a released or foreign frame. */
 const noChannelTouchesMovedPage: Check = (k, s, why) => {
   const bits = s[G_INCIDENTS]! & (I_MOVED_TARGETED | I_STRAY_ACCESS);
-  if (bits !== 0) return no(why, () => ({ message: incidentSummary(bits), details: {} }));
+  if (bits !== 0) return why !== null && said(why, incidentSummary(bits), {});
   if (!hasActiveRelocation(s) || s[G_TR_PAGE]! < 0) return true;
   const v = s[G_RL_VM]!;
   const page = s[G_TR_PAGE]!;
   computeTargets(k, s, v, true, true);
   if (k.L.targets[page] === 0) return true;
   const to = s[G_RL_DEST]! + page;
-  return no(why, () => ({
-    message: `${vmName(k, v)} page ${page} is being moved (copied to frame ${to}) while a transfer targets it`,
-    details: { vm: vmName(k, v), page, from: s[G_TR_FROM]!, to },
-  }));
+  return (
+    why !== null &&
+    said(
+      why,
+      `${vmName(k, v)} page ${page} is being moved (copied to frame ${to}) while a transfer targets it`,
+      {
+        vm: vmName(k, v),
+        page,
+        from: s[G_TR_FROM]!,
+        to,
+      },
+    )
+  );
 };
 
 /** 7.4: no frame holds live pages of two VMs, or two pages of one VM; no VM page lies in the VMM's storage. */
 const framesAreIsolated: Check = (k, s, why) => {
   const bits = s[G_INCIDENTS]! & I_OVERWROTE_LIVE;
-  if (bits !== 0) return no(why, () => ({ message: incidentSummary(bits), details: {} }));
+  if (bits !== 0) return why !== null && said(why, incidentSummary(bits), {});
   computeHolders(k, s);
   const d = k.L.hDistinct;
   for (let f = 0; f < k.frameCount; f++) {
     if (d[f]! > 1 || (d[f] === 1 && f < k.vmmFrames)) {
-      return no(why, () => {
-        const names = holderNames(k, holdersOf(k, s, f));
-        return names.length > 1
-          ? {
-              message: `frame ${f} holds ${names.join(' and ')}`,
-              details: { frame: f, pages: names.join(', ') },
-            }
-          : {
-              message: `${names[0]} is mapped to frame ${f}, in the VMM's storage`,
-              details: { frame: f, pages: names[0]! },
-            };
-      });
+      if (why === null) return false;
+      const names = holderNames(k, holdersOf(k, s, f));
+      return names.length > 1
+        ? said(why, `frame ${f} holds ${names.join(' and ')}`, { frame: f, pages: names.join(', ') })
+        : said(why, `${names[0]} is mapped to frame ${f}, in the VMM's storage`, {
+            frame: f,
+            pages: names[0]!,
+          });
     }
   }
   return true;
@@ -215,20 +253,26 @@ const contentIsPreserved: Check = (k, s, why) => {
       if (where >= 0) found = where < k.frameCount ? s[L.frames + where]! : 0;
       else found = s[b + L.paging + page]!;
       if (found !== want) {
-        return no(why, () => {
-          const place =
-            frame >= 0
-              ? `frame ${frame}`
-              : where >= 0
-                ? `frame ${where} (copy in transit)`
-                : 'the paging device';
-          const expected = datumOf(k, want);
-          const got = datumOf(k, found);
-          return {
-            message: `${vmName(k, v)} page ${page} should read ${expected} but ${place} holds ${got ?? 'nothing'}`,
-            details: { vm: vmName(k, v), page, frame: frame < 0 ? null : frame, expected, found: got },
-          };
-        });
+        if (why === null) return false;
+        const place =
+          frame >= 0
+            ? `frame ${frame}`
+            : where >= 0
+              ? `frame ${where} (copy in transit)`
+              : 'the paging device';
+        const expected = datumOf(k, want);
+        const got = datumOf(k, found);
+        return said(
+          why,
+          `${vmName(k, v)} page ${page} should read ${expected} but ${place} holds ${got ?? 'nothing'}`,
+          {
+            vm: vmName(k, v),
+            page,
+            frame: frame < 0 ? null : frame,
+            expected,
+            found: got,
+          },
+        );
       }
     }
   }
@@ -243,17 +287,29 @@ const modeIsConsistent: Check = (k, s, why) => {
   for (let v = 0; v < k.vmCount; v++) {
     const b = vmBase(L, v);
     if (s[b + VM_ALIVE] === 0 || s[b + VM_DIRECT] === 0) continue;
-    const details = { vm: vmName(k, v), direct: 1, pageFixed: s[b + VM_FIXED]! };
     if (s[b + VM_FIXED] === 0)
-      return no(why, () => ({
-        message: `${vmName(k, v)} has bit 431 = 1 while bit 432 = 0 (pageable)`,
-        details,
-      }));
+      return (
+        why !== null &&
+        said(why, `${vmName(k, v)} has bit 431 = 1 while bit 432 = 0 (pageable)`, {
+          vm: vmName(k, v),
+          direct: 1,
+          pageFixed: 0,
+        })
+      );
     if (relocVm === v && step !== ST_CLEAR_DIRECT && step !== ST_DISPATCH) {
-      return no(why, () => ({
-        message: `${vmName(k, v)} has bit 431 = 1 while its relocation is at step ${RELOCATION_STEPS[step]}`,
-        details: { ...details, step: RELOCATION_STEPS[step]! },
-      }));
+      return (
+        why !== null &&
+        said(
+          why,
+          `${vmName(k, v)} has bit 431 = 1 while its relocation is at step ${RELOCATION_STEPS[step]}`,
+          {
+            vm: vmName(k, v),
+            direct: 1,
+            pageFixed: 1,
+            step: RELOCATION_STEPS[step]!,
+          },
+        )
+      );
     }
   }
   return true;
@@ -275,10 +331,14 @@ const pinnedPagesStayResident: Check = (k, s, why) => {
       const pins = s[b + L.pins + page]!;
       const targets = L.targets[page]!;
       if (pins > 0 || targets > 0) {
-        return no(why, () => ({
-          message: `${vmName(k, v)} page ${page} is paged out while ${pins} pin(s) and ${targets} in-flight transfer(s) need it`,
-          details: { vm: vmName(k, v), page, pins, targets },
-        }));
+        return (
+          why !== null &&
+          said(
+            why,
+            `${vmName(k, v)} page ${page} is paged out while ${pins} pin(s) and ${targets} in-flight transfer(s) need it`,
+            { vm: vmName(k, v), page, pins, targets },
+          )
+        );
       }
     }
   }
@@ -295,20 +355,28 @@ const offlineStorageIsQuiet: Check = (k, s, why) => {
     const n = computeTargets(k, s, v, true, true);
     for (let page = online; page < n; page++) {
       if (L.targets[page]! > 0) {
-        return no(why, () => ({
-          message: `${vmName(k, v)} page ${page} is offline but an in-flight channel program targets it`,
-          details: { vm: vmName(k, v), page, online },
-        }));
+        return (
+          why !== null &&
+          said(why, `${vmName(k, v)} page ${page} is offline but an in-flight channel program targets it`, {
+            vm: vmName(k, v),
+            page,
+            online,
+          })
+        );
       }
     }
     const size = s[b + VM_SIZE]!;
     const fixed = s[b + VM_FIXED] === 1;
     for (let page = online; page < size; page++) {
       if (s[b + L.paging + page] !== 0 || (!fixed && pteOf(L, s, b, page) >= 0)) {
-        return no(why, () => ({
-          message: `${vmName(k, v)} page ${page} is offline but still holds live data`,
-          details: { vm: vmName(k, v), page, online },
-        }));
+        return (
+          why !== null &&
+          said(why, `${vmName(k, v)} page ${page} is offline but still holds live data`, {
+            vm: vmName(k, v),
+            page,
+            online,
+          })
+        );
       }
     }
   }
@@ -324,25 +392,33 @@ const cpusAndSizesFollowTable: Check = (k, s, why) => {
     if (s[b + VM_ALIVE] === 0) continue;
     const assignment = L.cpuTable[s[b + VM_CPUS]!]!;
     if (assignment.cpus.length === 0)
-      return no(why, () => ({ message: `${vmName(k, v)} has no CPU`, details: { vm: vmName(k, v) } }));
+      return why !== null && said(why, `${vmName(k, v)} has no CPU`, { vm: vmName(k, v) });
     if (assignment.mode !== 'dedicated') continue;
     for (const c of assignment.cpus) {
       for (let w = 0; w < V; w++) {
         const bw = vmBase(L, w);
         if (w !== v && s[bw + VM_ALIVE] === 1 && (L.cpuMasks[s[bw + VM_CPUS]!]! & (1 << c)) !== 0) {
-          return no(why, () => ({
-            message: `CPU ${c} is dedicated to ${vmName(k, v)} but also assigned to ${vmName(k, w)}`,
-            details: { cpu: c, vm: vmName(k, v), other: vmName(k, w) },
-          }));
+          return (
+            why !== null &&
+            said(why, `CPU ${c} is dedicated to ${vmName(k, v)} but also assigned to ${vmName(k, w)}`, {
+              cpu: c,
+              vm: vmName(k, v),
+              other: vmName(k, w),
+            })
+          );
         }
       }
       if (c < k.cpuCount) {
         const runner = s[L.running + c]!;
         if (runner >= 0 && runner !== v) {
-          return no(why, () => ({
-            message: `dedicated CPU ${c} of ${vmName(k, v)} runs ${vmName(k, runner)}`,
-            details: { cpu: c, vm: vmName(k, v), running: vmName(k, runner) },
-          }));
+          return (
+            why !== null &&
+            said(why, `dedicated CPU ${c} of ${vmName(k, v)} runs ${vmName(k, runner)}`, {
+              cpu: c,
+              vm: vmName(k, v),
+              running: vmName(k, runner),
+            })
+          );
         }
       }
     }
@@ -358,33 +434,30 @@ const cpusAndSizesFollowTable: Check = (k, s, why) => {
       const online = s[b + VM_ONLINE]!;
       const origin = s[b + VM_ORIGIN]!;
       if (size !== want || online !== want || origin !== k.afterOrigin[x]) {
-        return no(why, () => ({
-          message: `${vmName(k, v)} has ${online}/${size} pages at frame ${origin} after the event; the table says ${want} at frame ${k.afterOrigin[x]}`,
-          details: {
-            vm: vmName(k, v),
-            size,
-            online,
-            origin,
-            tableSize: want,
-            tableOrigin: k.afterOrigin[x]!,
-          },
-        }));
+        return (
+          why !== null &&
+          said(
+            why,
+            `${vmName(k, v)} has ${online}/${size} pages at frame ${origin} after the event; the table says ${want} at frame ${k.afterOrigin[x]}`,
+            { vm: vmName(k, v), size, online, origin, tableSize: want, tableOrigin: k.afterOrigin[x]! },
+          )
+        );
       }
       if (L.cpuSortedIds[s[b + VM_CPUS]!] !== L.cpuSortedIds[k.afterCpus[x]!]) {
-        return no(why, () => {
-          const has = L.cpuTable[s[b + VM_CPUS]!]!;
-          const table = L.cpuTable[k.afterCpus[x]!]!;
-          return {
-            message: `${vmName(k, v)} runs ${has.mode} on CPUs ${has.cpus.join(',')}; the table says ${table.mode} on ${table.cpus.join(',')}`,
-            details: {
-              vm: vmName(k, v),
-              mode: has.mode,
-              cpus: has.cpus.join(','),
-              tableMode: table.mode,
-              tableCpus: table.cpus.join(','),
-            },
-          };
-        });
+        if (why === null) return false;
+        const has = L.cpuTable[s[b + VM_CPUS]!]!;
+        const table = L.cpuTable[k.afterCpus[x]!]!;
+        return said(
+          why,
+          `${vmName(k, v)} runs ${has.mode} on CPUs ${has.cpus.join(',')}; the table says ${table.mode} on ${table.cpus.join(',')}`,
+          {
+            vm: vmName(k, v),
+            mode: has.mode,
+            cpus: has.cpus.join(','),
+            tableMode: table.mode,
+            tableCpus: table.cpus.join(','),
+          },
+        );
       }
     }
   }
@@ -403,10 +476,14 @@ const pinsAreExact: Check = (k, s, why) => {
       const pins = page < size ? s[b + L.pins + page]! : 0;
       const want = L.targets[page]!;
       if (pins !== want) {
-        return no(why, () => ({
-          message: `${vmName(k, v)} page ${page} has ${pins} pin(s) but ${want} in-flight host transfer(s) target it`,
-          details: { vm: vmName(k, v), page, pins, targets: want },
-        }));
+        return (
+          why !== null &&
+          said(
+            why,
+            `${vmName(k, v)} page ${page} has ${pins} pin(s) but ${want} in-flight host transfer(s) target it`,
+            { vm: vmName(k, v), page, pins, targets: want },
+          )
+        );
       }
     }
   }
@@ -416,32 +493,32 @@ const pinsAreExact: Check = (k, s, why) => {
 /** 7.13: one reconfiguration at a time: events that arrive meanwhile wait; nothing runs half-way outside it. */
 const oneReconfigurationAtATime: Check = (k, s, why) => {
   const L = k.L;
-  const fail = (message: () => string) => no(why, () => ({ message: message(), details: {} }));
   const resize = s[G_RC] === RC_RESIZE;
   let running = 0;
   const E = k.eventCount;
   for (let e = 0; e < E; e++) if (s[L.events + e] === E_RUNNING) running++;
   if (running > (resize ? 1 : 0)) {
-    return fail(() => {
-      const list: number[] = [];
-      for (let e = 0; e < E; e++) if (s[L.events + e] === E_RUNNING) list.push(e);
-      return `events ${list.join(', ')} run outside the current reconfiguration`;
-    });
+    if (why === null) return false;
+    const list: number[] = [];
+    for (let e = 0; e < E; e++) if (s[L.events + e] === E_RUNNING) list.push(e);
+    return said(why, `events ${list.join(', ')} run outside the current reconfiguration`, {});
   }
   const event = s[G_RS_EVENT]!;
   if (resize && s[L.events + event] !== E_RUNNING)
-    return fail(() => `a resize runs for event ${event}, which is ${EVENT_STATUSES[s[L.events + event]!]}`);
+    return (
+      why !== null &&
+      said(why, `a resize runs for event ${event}, which is ${EVENT_STATUSES[s[L.events + event]!]}`, {})
+    );
   if (s[G_SUSPENDED] === 1 && s[G_RL] !== RL_PRIOR)
-    return fail(() => 'channel access is suspended outside a relocation');
+    return why !== null && said(why, 'channel access is suspended outside a relocation', {});
   const asking = resize && s[G_RS_STEP] === RS_SHRINK && s[G_RS_ASKED] === 1;
   if (!asking) {
     for (let v = 0; v < k.vmCount; v++) {
       if (s[vmBase(L, v) + VM_SHRINK]! >= 0) {
-        return fail(() => {
-          const names: string[] = [];
-          for (let w = 0; w < k.vmCount; w++) if (s[vmBase(L, w) + VM_SHRINK]! >= 0) names.push(vmName(k, w));
-          return `${names.join(', ')} is asked to shrink outside a resize`;
-        });
+        if (why === null) return false;
+        const names: string[] = [];
+        for (let w = 0; w < k.vmCount; w++) if (s[vmBase(L, w) + VM_SHRINK]! >= 0) names.push(vmName(k, w));
+        return said(why, `${names.join(', ')} is asked to shrink outside a resize`, {});
       }
     }
   }

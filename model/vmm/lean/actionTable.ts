@@ -1,6 +1,6 @@
 /**
  * Every action a scenario can produce, numbered once: the lean model's actions are indices into
- * this table, so enumerating actions allocates no objects and the readable `Action` of a code is
+ * this table, so enumerating actions allocates no objects and the `Action` object of a code is
  * one array lookup.
  */
 import { ACTION_KINDS, type Action } from '../actions.ts';
@@ -46,7 +46,7 @@ export const A_RESIZE_RELOCATE = ACTION_KINDS.indexOf('resize.relocate');
 export const A_RESIZE_ASK_GROW = ACTION_KINDS.indexOf('resize.askGrow');
 export const A_RESIZE_REASSIGN_CPUS = ACTION_KINDS.indexOf('resize.reassignCpus');
 
-/** Codes of the actions of one scenario, grouped by kind; `actions[code]` is the readable action. */
+/** Codes of the actions of one scenario, grouped by kind; `actions[code]` is its `Action` object. */
 export interface ActionTable {
   readonly actions: readonly Action[];
   /** `kind[code]`: the action's numeric kind (`A_*`), its index in `ACTION_KINDS`. */

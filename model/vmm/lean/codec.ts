@@ -28,7 +28,7 @@ function encodeDatum(L: K.LeanLayout, d: Datum | null): number {
   return K.dataCode(L, vm, Number(m[2]), Number(m[3]));
 }
 
-/** The readable datum of a data code (0 is null). */
+/** The datum (`VM-2.p1.v3`) of a data code (0 is null). */
 export function decodeDatum(L: LeanLayout, code: number): Datum | null {
   if (code === 0) return null;
   const x = code - 1;
@@ -46,7 +46,7 @@ function orNull(n: number): number | null {
   return n < 0 ? null : n;
 }
 
-/** Encode a readable state. Throws if the state does not fit the layout (a VM larger than any table says). */
+/** Encode a JSON view. Throws if the state does not fit the layout (a VM larger than any table says). */
 export function encode(L: LeanLayout, state: MachineState): Int32Array {
   const s = new Int32Array(L.length);
   const P = L.ctx.pagesPerSegment;

@@ -275,8 +275,8 @@ export function channelTransfer(k: LeanKit, s: Int32Array, n: Int32Array, channe
     if (!holdsFrame(k, s, v, page, frame)) incident(k, n, I_STRAY_ACCESS, v, page, frame, mapped, channel);
   }
   if (frame < 0 || frame >= k.frameCount) return;
-  // Known limit: a transfer to a page past the VM's size (only after a fault) extends the readable
-  // model's `expected` array; the lean model keeps the fixed layout instead.
+  // A transfer to a page past the VM's size (only after a fault) writes the frame but records no
+  // expected version: the layout has no slot for it.
   const inSize = page < n[b + VM_SIZE]!;
   if (write) {
     const version = (inSize ? n[b + L.expected + page]! : 0) + 1;
