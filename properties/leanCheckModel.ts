@@ -67,17 +67,26 @@ export function createLeanModel(
   const codes = new Map(actions.map((a, code) => [actionKey(a), code]));
   let last: Int32Array | null = null;
   let lastCodes: number[] = [];
+  // `enabledMark[code] === stamp` exactly for the codes enabled in `last`: the check is one lookup.
+  const enabledMark = new Int32Array(actions.length);
+  let stamp = 0;
   const enabledCodes = (state: Int32Array): number[] => {
     if (state !== last) {
       // Frozen: handed out as is (no copy), so no caller can change what the check compares with.
       lastCodes = Object.freeze(leanActions(kit, state)) as number[];
       last = state;
+      if (stamp === 0x7fffffff) {
+        enabledMark.fill(0);
+        stamp = 0;
+      }
+      stamp++;
+      for (let i = 0; i < lastCodes.length; i++) enabledMark[lastCodes[i]!] = stamp;
     }
     return lastCodes;
   };
   const checkedNext = (state: Int32Array, code: number): Int32Array => {
     const codes = enabledCodes(state);
-    if (!codes.includes(code)) {
+    if (!(code >= 0 && code < enabledMark.length && enabledMark[code] === stamp)) {
       const action: Action = actions[code] ?? ({ kind: `code ${code}` } as unknown as Action);
       throw notEnabledError(
         ctx,
