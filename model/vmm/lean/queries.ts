@@ -1,6 +1,8 @@
 /**
- * The lean counterparts of queries.ts, rules.ts and plan.ts: the same questions asked of an
- * `Int32Array` state, with scratch buffers instead of fresh arrays.
+ * Questions the guards, effects and invariants ask of a packed state (where a page lives, who holds
+ * a frame, which pages in-flight programs target, which VM a resize handles next), with scratch
+ * buffers instead of fresh arrays; and the kit: the layout, the action codes and the scenario
+ * flattened into typed arrays, with the variant's switches from `behaviourOf`.
  */
 import type { VmmContext } from '../context.ts';
 import { type ActionTable, buildActionTable } from './actionTable.ts';

@@ -9,7 +9,7 @@ import * as Q from './queries.ts';
 
 const { allocState } = Q;
 
-/** Each kind's effect, indexed by its numeric kind (`A_*`, its position in `ACTION_KINDS`). */
+/** Each kind's effect, indexed by its numeric kind (`kind[code]`, its position in `ACTION_KINDS`). */
 const EFFECTS: readonly ActionSpec['effect'][] = ACTION_KINDS.map((kind) => ACTION_TABLE[kind].effect);
 
 /** The state after action `code` (one of `leanActions(s)`); `s` is left untouched. */
