@@ -9,7 +9,7 @@ import type { VmmContext } from '../context.ts';
 /** Codes of the actions of one scenario, grouped by kind; `actions[code]` is its `Action` object. */
 export interface ActionTable {
   readonly actions: readonly Action[];
-  /** `kind[code]`: the action's numeric kind (`A_*`), its index in `ACTION_KINDS`. */
+  /** `kind[code]`: the action's numeric kind, its index in `ACTION_KINDS`. */
   readonly kind: Uint8Array;
   /** `kindName[code]`: the action's kind as in `ACTION_KINDS`, for coverage statistics. */
   readonly kindName: readonly string[];
