@@ -5,7 +5,7 @@
  *
  * - `unit`: everything not listed below (new test files land here by default). The slowest unit
  *   test takes about 2 s on a quiet machine.
- * - `exhaustive`: the pinned scenario x variant tables, engine equivalence, model-vs-implementation,
+ * - `exhaustive`: the pinned scenario x variant tables (packed and JSON view), model-vs-implementation,
  *   command-line smoke tests (real processes) and the random-interleaving suites. Single tests take
  *   up to about 25 s on a quiet machine; shared fixtures built in `beforeAll` take longer.
  *
@@ -18,9 +18,7 @@ import { defineConfig } from 'vitest/config';
 /** Test files of the `exhaustive` project; everything else is `unit`. */
 export const EXHAUSTIVE = [
   'properties/checkModel*.test.ts',
-  'properties/leanCheckModel*.test.ts',
   'properties/modelVsImpl*.test.ts',
-  'properties/engine*.test.ts',
   'model/vmm/model.test.ts',
   'cli/cli.test.ts',
   'cli/*smoke*.test.ts',

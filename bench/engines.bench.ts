@@ -1,8 +1,9 @@
 /**
- * Engines side by side, in one run: `checkBfs` (as `vmcheck check` runs it) over every shipped
- * scenario under `patent` with the readable (immer) model, the lean model with the `not-enabled`
- * check (the default) and without it; and the lean model on bench/scenarios/fig6-scaled.json
- * (1,808,592 distinct states; the readable model would take hours there, so it is not run).
+ * The model's interpretations side by side, in one run: `checkBfs` (as `vmcheck check` runs it)
+ * over every shipped scenario under `patent` through the JSON view (the same model decoded at every
+ * step, as replay and the reports see it), and the packed model with the `not-enabled` check (the
+ * default) and without it; and the packed model on bench/scenarios/fig6-scaled.json (1,808,592
+ * distinct states).
  * Distinct states per second (median of `repetitions` runs) and bytes per visited state.
  *
  * Run: `npm run bench -- engines` (writes bench/results/engines.json) or
@@ -20,7 +21,7 @@ import type { Scenario } from '../scenario/schema.ts';
 
 /** Options of `runEnginesBench`. */
 export interface EnginesBenchOptions {
-  /** Timed runs per shipped scenario and engine (default 5; 1 warm-up before). */
+  /** Timed runs per shipped scenario and interpretation (default 5; 1 warm-up before). */
   readonly repetitions?: number;
   /** Timed runs on the large scenario (default 1). */
   readonly largeRepetitions?: number;
@@ -83,7 +84,7 @@ export async function runEnginesBench(options: EnginesBenchOptions = {}): Promis
     return {
       scenario: name,
       variant: 'patent',
-      readable: measure(() => createCheckModel(scenario, 'patent'), 1, Math.min(3, repetitions)),
+      view: measure(() => createCheckModel(scenario, 'patent'), 1, Math.min(3, repetitions)),
       leanChecked: measure(() => createLeanModel(scenario, 'patent'), 1, repetitions),
       leanUnchecked: measure(
         () => createLeanModel(scenario, 'patent', { checkEnabled: false }),

@@ -1,8 +1,9 @@
 /**
  * Model throughput: breadth-first exploration of fig6-relocation and fig8-resize under `patent` to
- * completion with the readable (immer) model and the lean (`Int32Array`) model, both driven by the
- * project's explorer `checkBfs` (fingerprint set, parent store, every property checked on every
- * state). Reports the median distinct states per second of each, and lean/readable.
+ * completion with the packed (`Int32Array`) model and through its JSON view (the same model
+ * decoded at every step), both driven by the project's explorer `checkBfs` (fingerprint set,
+ * parent store, every property checked on every state). Reports the median distinct states per
+ * second of each, and packed/view.
  *
  * Run directly (`npx tsx bench/lean.bench.ts`) to print JSON, or import `runModelBench`.
  */
@@ -21,8 +22,8 @@ export interface ModelBenchOptions {
   readonly warmups?: number;
   /** Timed runs of the lean model (default 41). */
   readonly repetitions?: number;
-  /** Timed runs of the readable model (default 5: it is ~50x slower). */
-  readonly readableRepetitions?: number;
+  /** Timed runs through the JSON view (default 5: it is much slower). */
+  readonly viewRepetitions?: number;
 }
 
 interface Sample {
@@ -123,15 +124,15 @@ function measure<S, A>(
   };
 }
 
-/** Explore each scenario under `patent` with both models; JSON-safe result. */
+/** Explore each scenario under `patent` packed and through its view; JSON-safe result. */
 export async function runModelBench(options: ModelBenchOptions = {}): Promise<object> {
   const scenarios = options.scenarios ?? ['fig6-relocation', 'fig8-resize'];
   const warmups = options.warmups ?? 10;
   const repetitions = options.repetitions ?? 41;
-  const readableRepetitions = options.readableRepetitions ?? 5;
+  const viewRepetitions = options.viewRepetitions ?? 5;
   const results = scenarios.map((name) => {
     const scenario = loadScenarioFile(new URL(`../scenarios/${name}.json`, import.meta.url).pathname);
-    const readable = measure(() => createCheckModel(scenario, 'patent'), warmups, readableRepetitions);
+    const view = measure(() => createCheckModel(scenario, 'patent'), warmups, viewRepetitions);
     const lean = measure(() => createLeanModel(scenario, 'patent'), warmups, repetitions);
     const leanWithWitnessTraces = measure(
       () => createLeanModel(scenario, 'patent'),
@@ -139,10 +140,10 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<ob
       repetitions,
       runWithWitnessTraces,
     );
-    const readableMinimal = measure(
+    const viewMinimal = measure(
       () => createCheckModel(scenario, 'patent'),
       warmups,
-      readableRepetitions,
+      viewRepetitions,
       runMinimal,
     );
     const leanMinimal = measure(() => createLeanModel(scenario, 'patent'), warmups, repetitions, runMinimal);
@@ -150,14 +151,14 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<ob
     return {
       scenario: name,
       variant: 'patent',
-      readable,
+      view,
       lean,
       leanWithWitnessTraces,
-      ratio: ratio(lean.medianStatesPerSecond, readable.medianStatesPerSecond),
+      ratio: ratio(lean.medianStatesPerSecond, view.medianStatesPerSecond),
       minimalBfs: {
-        readable: readableMinimal.medianStatesPerSecond,
+        view: viewMinimal.medianStatesPerSecond,
         lean: leanMinimal.medianStatesPerSecond,
-        ratio: ratio(leanMinimal.medianStatesPerSecond, readableMinimal.medianStatesPerSecond),
+        ratio: ratio(leanMinimal.medianStatesPerSecond, viewMinimal.medianStatesPerSecond),
       },
     };
   });

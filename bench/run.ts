@@ -3,9 +3,9 @@
  * it ran on. Medians and ratios come from runs in the same process, one after the other.
  *
  * - model.json: distinct states/s and bytes per visited state exploring fig6-relocation and
- *   fig8-resize with `patent` to completion, readable model vs lean fast path (checkBfs).
- * - engines.json: every shipped scenario (patent) with the readable model and the lean model with
- *   and without the `not-enabled` check, and the lean model on bench/scenarios/fig6-scaled.json.
+ *   fig8-resize with `patent` to completion, the packed model vs its JSON view (checkBfs).
+ * - engines.json: every shipped scenario (patent) through the JSON view and on the packed model with
+ *   and without the `not-enabled` check, and the packed model on bench/scenarios/fig6-scaled.json.
  * - relocation.json: impl/ relocating a 64 MiB page-fixed area with I/O in flight, MB/s next to a
  *   plain copy of the same bytes.
  * - scale.json: scenarios of ~10^5 to ~10^7 states by plain BFS, the parallel explorer on 1 and on

@@ -304,14 +304,14 @@ describe('the vmcheck command line, in-process', () => {
       return t;
     };
     const tty = new CapturedStream(true);
-    await runCli(['check', 'fig8-resize', '--engine', 'readable'], {
+    await runCli(['check', 'fig8-resize'], {
       stdout: new CapturedStream(),
       stderr: tty,
       now,
     });
     expect(tty.text).toMatch(/fig8-resize\/patent: [\d,]+ distinct, depth \d+/);
     const piped = new CapturedStream(false);
-    await runCli(['check', 'fig8-resize', '--engine', 'readable'], {
+    await runCli(['check', 'fig8-resize'], {
       stdout: new CapturedStream(),
       stderr: piped,
       now,

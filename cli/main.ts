@@ -103,14 +103,6 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
       ),
     )
     .addOption(new Option('--strategy <strategy>', 'search order').choices(['bfs', 'dfs']).default('bfs'))
-    .addOption(
-      new Option(
-        '--engine <engine>',
-        'lean: compact fast path (traces replayed on the readable model); readable: the immer model',
-      )
-        .choices(['lean', 'readable'])
-        .default('lean'),
-    )
     .option(
       '--workers <n>',
       `threads for BFS (default: this machine's ${availableParallelism()} cores; small levels stay on one)`,
@@ -154,7 +146,6 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
             variant,
             workers: opts.workers ?? availableParallelism(),
             strategy: opts.strategy,
-            engine: opts.engine,
             maxDepth: opts.maxDepth,
             maxStates: opts.maxStates,
             maxMemoryBytes: opts.maxMemory !== undefined ? opts.maxMemory * 1024 * 1024 : undefined,

@@ -8,13 +8,12 @@ import { checkBfs, checkDfs, type Progress, withProgressCheck } from '../generat
 import { checkParallel } from '../generators/parallel/checkParallel.ts';
 import { type Json, type Model, VmcheckError } from '../model/core/model.ts';
 import type { CheckResult } from '../model/core/result.ts';
-import type { Trace } from '../model/core/trace.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
-import { createCheckModel } from '../properties/checkModel.ts';
-import { readableTrace } from '../properties/leanCheckModel.ts';
+import { createCheckModel, type VmmViewModel } from '../properties/checkModel.ts';
 import { vmmModelOfJson, vmmModelSpec } from '../properties/parallelModel.ts';
 import { parseItfText, renderTraceHtml, renderTraceText, replayItf, traceToItf } from '../reports/index.ts';
+import { storageView } from '../reports/vmm/storage.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { isVariant, type Variant } from '../scenario/variants.ts';
@@ -33,12 +32,10 @@ export interface CheckRunOptions {
   readonly allViolations?: boolean;
   /** Rebuild the trace to each `sometimes` witness (BFS; DFS keeps them anyway). */
   readonly witnesses?: boolean;
-  /** `lean` (default): the compact fast path; `readable`: the immer model itself. */
-  readonly engine?: 'lean' | 'readable';
   /** Check only these invariants (all when absent); `sometimes` properties are always kept. */
   readonly invariants?: readonly string[];
   /**
-   * Worker threads for BFS on the lean engine (`checkParallel`); 1 explores in this thread. Small
+   * Worker threads for BFS (`checkParallel`); 1 explores in this thread. Small
    * levels are expanded here whatever the count, so small scenarios never start a thread.
    */
   readonly workers?: number;
@@ -50,27 +47,25 @@ export interface CheckRunOptions {
 }
 
 /**
- * Check `scenario` under a variant with the chosen explorer, in this thread. The `lean` engine
- * (default) explores the compact model, kept equivalent to the readable one by tests; its
- * counterexamples and witnesses are replayed on the readable model, so every trace and message is
- * the readable model's own.
+ * Check `scenario` under a variant with the chosen explorer, in this thread. The explorer runs the
+ * packed model; its counterexamples and witnesses are shown through the JSON view of the same model
+ * (`toViewResult`), where incident messages are made from the step that raised them.
  */
 export function runCheck(scenario: Scenario, options: CheckRunOptions) {
   const { model, focused, exploreOptions, explore, withProgress } = prepareCheck(scenario, options);
-  if (focused === undefined) return { model, result: withProgress(model, explore(model, exploreOptions)) };
   return {
     model,
-    result: toReadableResult(focused, model, withProgress(focused, explore(focused, exploreOptions))),
+    result: toViewResult(focused, model, withProgress(focused, explore(focused, exploreOptions))),
   };
 }
 
 /**
- * `runCheck`, on `options.workers` threads for BFS on the lean engine (`checkParallel`, whose
- * results equal `checkBfs`'s); otherwise as `runCheck`.
+ * `runCheck`, on `options.workers` threads for BFS (`checkParallel`, whose results equal
+ * `checkBfs`'s); otherwise as `runCheck`.
  */
 export async function runCheckOnWorkers(scenario: Scenario, options: CheckRunOptions) {
   const workers = options.workers ?? 1;
-  if (options.strategy !== 'bfs' || options.engine === 'readable') {
+  if (options.strategy !== 'bfs') {
     return runCheck(scenario, options);
   }
   const { model, focused, kept, exploreOptions } = prepareCheck(scenario, options);
@@ -78,7 +73,7 @@ export async function runCheckOnWorkers(scenario: Scenario, options: CheckRunOpt
     ...exploreOptions,
     workers,
   });
-  return { model, result: toReadableResult(focused!, model, result) };
+  return { model, result: toViewResult(focused, model, result) };
 }
 
 /** The models and explorer options of a check. */
@@ -98,10 +93,7 @@ function prepareCheck(scenario: Scenario, options: CheckRunOptions) {
     ...(options.strategy === 'bfs' ? { progress: options.progress !== false } : {}),
   };
   const kept = model.properties.map((p) => p.name);
-  const focused =
-    options.engine === 'readable'
-      ? undefined
-      : vmmModelOfJson(scenario as unknown as Json, options.variant, kept);
+  const focused = vmmModelOfJson(scenario as unknown as Json, options.variant, kept);
   /** The result with the progress check (AG EF final) added, unless turned off. */
   const withProgress = <S, A>(m: Model<S, A>, r: CheckResult<S, A>) =>
     options.progress === false || options.strategy === 'bfs'
@@ -110,48 +102,34 @@ function prepareCheck(scenario: Scenario, options: CheckRunOptions) {
   return { model, focused, kept, exploreOptions, explore, withProgress };
 }
 
-/** Replay a lean trace's actions on the readable model. */
-function readableTraceOf(
-  lean: Model<Int32Array, number>,
-  readable: Model<MachineState, Action>,
-  trace: Trace<Int32Array, number>,
-) {
-  const indices: number[] = [];
-  let state = trace.initial;
-  for (const step of trace.steps) {
-    indices.push(lean.actions(state).indexOf(step.action));
-    state = step.state;
-  }
-  const initialIndex = lean.initialStates().findIndex((s) => s.every((w, i) => w === trace.initial[i]));
-  return readableTrace(readable, Math.max(0, initialIndex), indices);
-}
-
-/** A lean result with every trace and violation message taken from the readable model. */
-export function toReadableResult(
-  lean: Model<Int32Array, number>,
-  readable: Model<MachineState, Action>,
+/**
+ * A result of the packed model seen through the JSON view: each trace replayed action by action on
+ * `view` (same action codes), and each violation asked again of the view's property, which explains
+ * an incident from the step that raised it.
+ */
+export function toViewResult(
+  packed: Model<Int32Array, number>,
+  view: VmmViewModel,
   result: CheckResult<Int32Array, number>,
 ): CheckResult<MachineState, Action> {
   const discoveries = result.discoveries.map((d) => {
-    const trace = readableTraceOf(lean, readable, d.trace);
+    const trace = view.viewTrace(d.trace);
     const last = trace.steps.at(-1)?.state ?? trace.initial;
-    const property = readable.properties.find((p) => p.name === d.violation.invariant);
+    const property = view.properties.find((p) => p.name === d.violation.invariant);
     const violation = (d.kind === 'always' && property?.check(last)) || d.violation;
     return { ...d, trace, violation };
   });
   const sometimes = result.sometimes.map((s) =>
-    s.trace
-      ? { ...s, trace: readableTraceOf(lean, readable, s.trace) }
-      : { property: s.property, reached: s.reached },
+    s.trace ? { ...s, trace: view.viewTrace(s.trace) } : { property: s.property, reached: s.reached },
   );
-  return { ...result, model: readable.name, discoveries, sometimes };
+  return { ...result, model: packed.name, discoveries, sometimes };
 }
 
 /**
  * The model with only the named invariants (and every `sometimes` property). Throws
  * `VmcheckError('bad-invariant')` for a name the model does not have.
  */
-export function focus(model: ReturnType<typeof createCheckModel>, names: readonly string[] | undefined) {
+export function focus(model: VmmViewModel, names: readonly string[] | undefined): VmmViewModel {
   if (!names || names.length === 0) return model;
   const known = model.properties.filter((p) => p.kind === 'always').map((p) => p.name);
   const unknown = names.filter((n) => !known.includes(n));
@@ -172,7 +150,7 @@ export function writeReports(
   dir: string,
   scenario: Scenario,
   variant: Variant,
-  model: ReturnType<typeof createCheckModel>,
+  model: VmmViewModel,
   result: CheckResult<MachineState, Action>,
   options: { readonly source?: string; readonly witnesses?: boolean } = {},
 ): string[] {

@@ -7,8 +7,8 @@ import type { Json } from '../model/core/model.ts';
 import type { VmmContext } from '../model/vmm/context.ts';
 import { frameOf } from '../model/vmm/queries.ts';
 import type { MachineState } from '../model/vmm/state.ts';
-import { storageView } from '../model/vmm/view.ts';
 import type { StorageView } from '../reports/index.ts';
+import { storageView } from '../reports/vmm/storage.ts';
 
 /**
  * The frames each in-flight channel program (host program built, or running) will access with its

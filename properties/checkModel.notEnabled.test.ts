@@ -22,7 +22,7 @@ describe('applying an action that is not enabled', () => {
   const scenario = load('fig6-relocation');
   const copy: Action = { kind: 'reloc.copyPage', page: 0 };
 
-  it('should raise not-enabled on the readable model, naming the action and the phase', () => {
+  it('should raise not-enabled through the JSON view, naming the action and the phase', () => {
     const model = createCheckModel(scenario, 'patent');
     const initial = model.initialStates()[0]!;
     const e = thrown(() => model.next(initial, copy));
@@ -42,14 +42,14 @@ describe('applying an action that is not enabled', () => {
     expect(e.message).toContain(JSON.stringify(start));
   });
 
-  it('should raise the same error on the lean model, and accept every enabled action', () => {
+  it('should raise the same error on the packed model, and accept every enabled action', () => {
     const lean = createLeanModel(scenario, 'patent');
-    const readable = createCheckModel(scenario, 'patent');
+    const view = createCheckModel(scenario, 'patent');
     const initial = lean.initialStates()[0]!;
     const code = lean.kit.T.copyPage[0]!;
     const e = thrown(() => lean.next(initial, code));
     expect(e.code).toBe('not-enabled');
-    expect(e.message).toBe(thrown(() => readable.next(readable.initialStates()[0]!, copy)).message);
+    expect(e.message).toBe(thrown(() => view.next(view.initialStates()[0]!, copy)).message);
     expect(thrown(() => lean.next(initial, -1)).code).toBe('not-enabled');
     for (const c of lean.actions(initial)) expect(lean.next(initial, c).length).toBe(initial.length);
   });

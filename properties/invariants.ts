@@ -1,446 +1,826 @@
 /**
- * The invariants of SPEC section 7 as pure predicates over states: each returns nothing, or a
- * violation naming the invariant, the VM, page and frame involved, and one line of what went wrong.
+ * The invariants of SPEC section 7 and the `sometimes` properties, each written once against the
+ * packed state (model/vmm/lean/layout.ts). A check is one loop that returns whether the property
+ * holds; where it fails it says why, but only when asked (`why` not null: report time), so the hot
+ * path builds no strings. Incidents are kinds in the state; their messages are made here from the
+ * facts the effect that raised them reports when re-run (`incidentFacts`), see `explainIncidents`.
  */
 import type { Property, Violation } from '../model/core/model.ts';
-import type { VmmContext } from '../model/vmm/context.ts';
-import {
-  activeRelocation,
-  frameHolders,
-  frameOf,
-  inFlight,
-  pteOf,
-  targetCounts,
-} from '../model/vmm/queries.ts';
-import { datum, type Incident, type MachineState } from '../model/vmm/state.ts';
+import { decodeDatum } from '../model/vmm/lean/codec.ts';
+import * as K from '../model/vmm/lean/layout.ts';
+import type { IncidentFact, LeanKit } from '../model/vmm/lean/queries.ts';
+import * as Q from '../model/vmm/lean/queries.ts';
+import { incidentFacts } from '../model/vmm/lean/step.ts';
 
-type Check = (state: MachineState) => Violation | undefined;
+// Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
+const {
+  EVENT_STATUSES,
+  E_RUNNING,
+  G_INCIDENTS,
+  G_RC,
+  G_RL,
+  G_RL_DEST,
+  G_RL_STEP,
+  G_RL_VM,
+  G_RS_ASKED,
+  G_RS_EVENT,
+  G_RS_STEP,
+  G_SETTLED,
+  G_SUSPENDED,
+  G_TR_FROM,
+  G_TR_PAGE,
+  IO_MODE,
+  IO_STATUS,
+  I_BOUNDS_BREACH,
+  I_MOVED_TARGETED,
+  I_OVERWROTE_LIVE,
+  I_STALE_READ,
+  I_STALE_WRITE,
+  I_STRAY_ACCESS,
+  M_HOST,
+  RC_RESIZE,
+  RELOCATION_STEPS,
+  RL_PRIOR,
+  RS_SHRINK,
+  ST_BUILD_SPACE,
+  ST_CLEAR_DIRECT,
+  ST_DISPATCH,
+  S_RUNNING,
+  S_TRANSLATED,
+  VM_ALIVE,
+  VM_CPUS,
+  VM_DIRECT,
+  VM_END,
+  VM_FIXED,
+  VM_HAS_ST,
+  VM_ONLINE,
+  VM_ORIGIN,
+  VM_SHRINK,
+  VM_SIZE,
+  dataCode,
+  ioBase,
+  vmBase,
+} = K;
+const { computeHolders, computeTargets, frameOf, hasActiveRelocation, pteOf } = Q;
 
-function fromIncident(invariant: string, incident: Incident | undefined): Violation | undefined {
-  return (
-    incident && {
-      invariant,
-      message: incident.message,
-      details: { incident: incident.kind, ...incident.details },
-    }
-  );
+/** Why a property fails: filled by a check at report time. */
+interface Why {
+  message: string;
+  details: Violation['details'];
 }
 
-function incident(state: MachineState, ...kinds: Incident['kind'][]): Incident | undefined {
-  return state.incidents.find((i) => kinds.includes(i.kind));
+/** A property written once: true when it holds in `s`; when it does not and `why` is given, says why. */
+type Check = (k: LeanKit, s: Int32Array, why: Why | null) => boolean;
+
+/**
+ * Say why a check fails; always false. Called as `why !== null && said(why, ...)`, so the message is
+ * built only when asked. (No closures in the checks: a closure over a loop's variables makes V8
+ * allocate them on the heap on every iteration, measured at half the model's speed.)
+ */
+function said(why: Why, message: string, details: Violation['details']): false {
+  why.message = message;
+  why.details = details;
+  return false;
 }
 
-/** 7.1: every channel write lands in the frame that maps its page; reads return the last write. */
-const noStaleWrite = (): Check => (state) =>
-  fromIncident('noStaleWrite', incident(state, 'staleWrite', 'staleRead'));
+const vmName = (k: LeanKit, v: number): string => k.ctx.vmNames[v] ?? `VM#${v}`;
+const datumOf = (k: LeanKit, code: number): string | null => decodeDatum(k.L, code);
 
-/** 7.2: a page-fixed VM's frames are exactly origin..end, inside storage, outside the VMM and other VMs. */
-const pageFixedAreaIsContiguous =
-  (ctx: VmmContext): Check =>
-  (state) => {
-    const holders = frameHolders(ctx, state);
-    for (const vm of state.vms) {
-      if (!vm.alive || !vm.pageFixed) continue;
-      const details = { vm: vm.name, origin: vm.origin, end: vm.end, size: vm.size };
-      const fail = (message: string) => ({
-        invariant: 'pageFixedAreaIsContiguous',
-        message: `${vm.name}: ${message}`,
-        details,
-      });
-      if (vm.end !== vm.origin + vm.size - 1)
-        return fail(`end ${vm.end} is not origin ${vm.origin} + size ${vm.size} - 1`);
-      if (vm.origin < ctx.vmmFrames)
-        return fail(`origin ${vm.origin} lies in the VMM's storage (frames 0..${ctx.vmmFrames - 1})`);
-      if (vm.end >= ctx.frameCount)
-        return fail(`end ${vm.end} is past main storage (${ctx.frameCount} frames)`);
-      if (vm.hostSt !== null)
-        return fail('is page-fixed (bit 432 = 1) but still translates through a host segment table');
-      for (let f = vm.origin; f < vm.origin + vm.online; f++) {
-        const other = holders[f]!.find((h) => state.vms[h.vm]!.name !== vm.name);
-        if (other)
-          return fail(`frame ${f} of its area also holds ${state.vms[other.vm]!.name} page ${other.page}`);
-      }
-    }
-    return undefined;
+/** The (VM, page) pairs holding frame `f` in `s`, in VM then page order, distinct (report time only). */
+function holdersOf(k: LeanKit, s: Int32Array, f: number): { vm: number; page: number }[] {
+  const L = k.L;
+  const out: { vm: number; page: number }[] = [];
+  const add = (vm: number, page: number) => {
+    if (!out.some((h) => h.vm === vm && h.page === page)) out.push({ vm, page });
   };
-
-/** 7.3: no page is copied or remapped while a transfer targets it; no channel touches a released or foreign frame. */
-const noChannelTouchesMovedPage =
-  (ctx: VmmContext): Check =>
-  (state) => {
-    const found = fromIncident(
-      'noChannelTouchesMovedPage',
-      incident(state, 'movedTargetedPage', 'strayAccess'),
-    );
-    if (found) return found;
-    const reloc = activeRelocation(state);
-    if (reloc?.transit) {
-      const targets = targetCounts(ctx, state, reloc.vm, { host: true, direct: true });
-      const page = reloc.transit.page;
-      if ((targets[page] ?? 0) > 0) {
-        const name = state.vms[reloc.vm]!.name;
-        return {
-          invariant: 'noChannelTouchesMovedPage',
-          message: `${name} page ${page} is being moved (copied to frame ${reloc.dest! + page}) while a transfer targets it`,
-          details: { vm: name, page, from: reloc.transit.from, to: reloc.dest! + page },
-        };
-      }
-    }
-    return undefined;
-  };
-
-/** 7.4: no frame holds live pages of two VMs, or two pages of one VM; no VM page lies in the VMM's storage. */
-const framesAreIsolated =
-  (ctx: VmmContext): Check =>
-  (state) => {
-    const found = fromIncident('framesAreIsolated', incident(state, 'overwroteLivePage'));
-    if (found) return found;
-    const holders = frameHolders(ctx, state);
-    for (let f = 0; f < holders.length; f++) {
-      const list = holders[f]!;
-      const distinct = list.filter((h, i) => list.findIndex((o) => o.vm === h.vm && o.page === h.page) === i);
-      const names = distinct.map((h) => `${state.vms[h.vm]!.name} page ${h.page}`);
-      if (distinct.length > 1) {
-        return {
-          invariant: 'framesAreIsolated',
-          message: `frame ${f} holds ${names.join(' and ')}`,
-          details: { frame: f, pages: names.join(', ') },
-        };
-      }
-      if (distinct.length === 1 && f < ctx.vmmFrames) {
-        return {
-          invariant: 'framesAreIsolated',
-          message: `${names[0]} is mapped to frame ${f}, in the VMM's storage`,
-          details: { frame: f, pages: names[0]! },
-        };
-      }
-    }
-    return undefined;
-  };
-
-/** 7.5: what a guest sees at every online address is the last thing written there. */
-const contentIsPreserved =
-  (ctx: VmmContext): Check =>
-  (state) => {
-    const reloc = activeRelocation(state);
-    for (let v = 0; v < state.vms.length; v++) {
-      const vm = state.vms[v]!;
-      if (!vm.alive) continue;
-      for (let page = 0; page < vm.online; page++) {
-        const want = datum(vm.name, page, vm.expected[page]!);
-        const transit = reloc?.vm === v && reloc.transit?.page === page ? reloc.transit : null;
-        const frame = frameOf(ctx, vm, page);
-        let where: string;
-        let found: string | null;
-        if (frame !== null) {
-          where = `frame ${frame}`;
-          found = state.frames[frame] ?? null;
-        } else if (transit) {
-          where = `frame ${reloc!.dest! + page} (copy in transit)`;
-          found = state.frames[reloc!.dest! + page] ?? null;
-        } else {
-          where = 'the paging device';
-          found = vm.pagingStore[page] ?? null;
-        }
-        if (found !== want) {
-          return {
-            invariant: 'contentIsPreserved',
-            message: `${vm.name} page ${page} should read ${want} but ${where} holds ${found ?? 'nothing'}`,
-            details: { vm: vm.name, page, frame, expected: want, found },
-          };
-        }
-      }
-    }
-    return undefined;
-  };
-
-/** 7.6: an access past end, or to offline storage, is refused with an addressing exception. */
-const accessesStayInBounds = (): Check => (state) =>
-  fromIncident('accessesStayInBounds', incident(state, 'boundsBreach'));
-
-/** 7.7: bit 431 = 1 only with bit 432 = 1 and no relocation under way. */
-const modeIsConsistent = (): Check => (state) => {
-  const reloc = activeRelocation(state);
-  for (let v = 0; v < state.vms.length; v++) {
-    const vm = state.vms[v]!;
-    if (!vm.alive || !vm.direct) continue;
-    const details = { vm: vm.name, direct: 1, pageFixed: vm.pageFixed ? 1 : 0 };
-    if (!vm.pageFixed) {
-      return {
-        invariant: 'modeIsConsistent',
-        message: `${vm.name} has bit 431 = 1 while bit 432 = 0 (pageable)`,
-        details,
-      };
-    }
-    if (reloc?.vm === v && reloc.step !== 'clearDirect' && reloc.step !== 'dispatch') {
-      return {
-        invariant: 'modeIsConsistent',
-        message: `${vm.name} has bit 431 = 1 while its relocation is at step ${reloc.step}`,
-        details: { ...details, step: reloc.step },
-      };
+  const transit = s[G_RL] === K.RL_PATENT && s[G_TR_PAGE]! >= 0 && s[G_RL_DEST]! >= 0 ? s[G_RL_VM]! : -1;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0) continue;
+    const size = s[b + VM_SIZE]!;
+    for (let page = 0; page < size; page++) if (frameOf(L, s, b, page) === f) add(v, page);
+    if (transit === v) {
+      const page = s[G_TR_PAGE]!;
+      if (s[G_TR_FROM] === f || s[G_RL_DEST]! + page === f) add(v, page);
     }
   }
-  return undefined;
+  return out;
+}
+
+const holderNames = (k: LeanKit, hs: readonly { vm: number; page: number }[]): string[] =>
+  hs.map((h) => `${vmName(k, h.vm)} page ${h.page}`);
+
+/** An incident invariant: holds while none of `bits` is raised; messages come from `explainIncidents`. */
+const incidentFree =
+  (bits: number): Check =>
+  (_k, s, why) =>
+    (s[G_INCIDENTS]! & bits) === 0 ||
+    (why !== null && said(why, incidentSummary(s[G_INCIDENTS]! & bits), {}));
+
+function incidentSummary(bits: number): string {
+  const kinds = K.INCIDENT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0);
+  return `incident ${kinds.join(', ')} (its details are given where the step that raised it is known)`;
+}
+
+/** 7.2: a page-fixed VM's frames are exactly origin..end, inside storage, outside the VMM and other VMs. */
+const pageFixedAreaIsContiguous: Check = (k, s, why) => {
+  const L = k.L;
+  let holders = false;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0 || s[b + VM_FIXED] === 0) continue;
+    const origin = s[b + VM_ORIGIN]!;
+    const end = s[b + VM_END]!;
+    const size = s[b + VM_SIZE]!;
+    if (end !== origin + size - 1)
+      return why !== null && areaSaid(k, why, v, s, `end ${end} is not origin ${origin} + size ${size} - 1`);
+    if (origin < k.vmmFrames)
+      return (
+        why !== null &&
+        areaSaid(k, why, v, s, `origin ${origin} lies in the VMM's storage (frames 0..${k.vmmFrames - 1})`)
+      );
+    if (end >= k.frameCount)
+      return (
+        why !== null && areaSaid(k, why, v, s, `end ${end} is past main storage (${k.frameCount} frames)`)
+      );
+    if (s[b + VM_HAS_ST] === 1)
+      return (
+        why !== null &&
+        areaSaid(
+          k,
+          why,
+          v,
+          s,
+          'is page-fixed (bit 432 = 1) but still translates through a host segment table',
+        )
+      );
+    if (!holders) {
+      computeHolders(k, s);
+      holders = true;
+    }
+    const online = s[b + VM_ONLINE]!;
+    for (let f = origin; f < origin + online; f++) {
+      if ((L.hMask[f]! & ~(1 << v)) !== 0) {
+        if (why === null) return false;
+        let other = { vm: -1, page: -1 };
+        for (const h of holdersOf(k, s, f)) if (h.vm !== v && other.vm < 0) other = h;
+        return areaSaid(
+          k,
+          why,
+          v,
+          s,
+          `frame ${f} of its area also holds ${vmName(k, other.vm)} page ${other.page}`,
+        );
+      }
+    }
+  }
+  return true;
+};
+
+function areaSaid(k: LeanKit, why: Why, v: number, s: Int32Array, message: string): false {
+  const b = vmBase(k.L, v);
+  return said(why, `${vmName(k, v)}: ${message}`, {
+    vm: vmName(k, v),
+    origin: s[b + VM_ORIGIN]!,
+    end: s[b + VM_END]!,
+    size: s[b + VM_SIZE]!,
+  });
+}
+
+/** 7.3: no page is copied or remapped while a transfer targets it; no channel touches a released or foreign frame. */
+const noChannelTouchesMovedPage: Check = (k, s, why) => {
+  const bits = s[G_INCIDENTS]! & (I_MOVED_TARGETED | I_STRAY_ACCESS);
+  if (bits !== 0) return why !== null && said(why, incidentSummary(bits), {});
+  if (!hasActiveRelocation(s) || s[G_TR_PAGE]! < 0) return true;
+  const v = s[G_RL_VM]!;
+  const page = s[G_TR_PAGE]!;
+  computeTargets(k, s, v, true, true);
+  if (k.L.targets[page] === 0) return true;
+  const to = s[G_RL_DEST]! + page;
+  return (
+    why !== null &&
+    said(
+      why,
+      `${vmName(k, v)} page ${page} is being moved (copied to frame ${to}) while a transfer targets it`,
+      {
+        vm: vmName(k, v),
+        page,
+        from: s[G_TR_FROM]!,
+        to,
+      },
+    )
+  );
+};
+
+/** 7.4: no frame holds live pages of two VMs, or two pages of one VM; no VM page lies in the VMM's storage. */
+const framesAreIsolated: Check = (k, s, why) => {
+  const bits = s[G_INCIDENTS]! & I_OVERWROTE_LIVE;
+  if (bits !== 0) return why !== null && said(why, incidentSummary(bits), {});
+  computeHolders(k, s);
+  const d = k.L.hDistinct;
+  for (let f = 0; f < k.frameCount; f++) {
+    if (d[f]! > 1 || (d[f] === 1 && f < k.vmmFrames)) {
+      if (why === null) return false;
+      const names = holderNames(k, holdersOf(k, s, f));
+      return names.length > 1
+        ? said(why, `frame ${f} holds ${names.join(' and ')}`, { frame: f, pages: names.join(', ') })
+        : said(why, `${names[0]} is mapped to frame ${f}, in the VMM's storage`, {
+            frame: f,
+            pages: names[0]!,
+          });
+    }
+  }
+  return true;
+};
+
+/** 7.5: what a guest sees at every online address is the last thing written there. */
+const contentIsPreserved: Check = (k, s, why) => {
+  const L = k.L;
+  const relocVm = hasActiveRelocation(s) ? s[G_RL_VM]! : -1;
+  const transitPage = s[G_TR_PAGE]!;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0) continue;
+    const online = s[b + VM_ONLINE]!;
+    for (let page = 0; page < online; page++) {
+      const want = dataCode(L, v, page, s[b + L.expected + page]!);
+      const frame = frameOf(L, s, b, page);
+      let found: number;
+      let where: number; // frame read, or -1 for the paging device
+      if (frame >= 0) where = frame;
+      else if (relocVm === v && transitPage === page) where = s[G_RL_DEST]! + page;
+      else where = -1;
+      if (where >= 0) found = where < k.frameCount ? s[L.frames + where]! : 0;
+      else found = s[b + L.paging + page]!;
+      if (found !== want) {
+        if (why === null) return false;
+        const place =
+          frame >= 0
+            ? `frame ${frame}`
+            : where >= 0
+              ? `frame ${where} (copy in transit)`
+              : 'the paging device';
+        const expected = datumOf(k, want);
+        const got = datumOf(k, found);
+        return said(
+          why,
+          `${vmName(k, v)} page ${page} should read ${expected} but ${place} holds ${got ?? 'nothing'}`,
+          {
+            vm: vmName(k, v),
+            page,
+            frame: frame < 0 ? null : frame,
+            expected,
+            found: got,
+          },
+        );
+      }
+    }
+  }
+  return true;
+};
+
+/** 7.7: bit 431 = 1 only with bit 432 = 1 and no relocation under way. */
+const modeIsConsistent: Check = (k, s, why) => {
+  const L = k.L;
+  const relocVm = hasActiveRelocation(s) ? s[G_RL_VM]! : -1;
+  const step = s[G_RL_STEP]!;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0 || s[b + VM_DIRECT] === 0) continue;
+    if (s[b + VM_FIXED] === 0)
+      return (
+        why !== null &&
+        said(why, `${vmName(k, v)} has bit 431 = 1 while bit 432 = 0 (pageable)`, {
+          vm: vmName(k, v),
+          direct: 1,
+          pageFixed: 0,
+        })
+      );
+    if (relocVm === v && step !== ST_CLEAR_DIRECT && step !== ST_DISPATCH) {
+      return (
+        why !== null &&
+        said(
+          why,
+          `${vmName(k, v)} has bit 431 = 1 while its relocation is at step ${RELOCATION_STEPS[step]}`,
+          {
+            vm: vmName(k, v),
+            direct: 1,
+            pageFixed: 1,
+            step: RELOCATION_STEPS[step]!,
+          },
+        )
+      );
+    }
+  }
+  return true;
 };
 
 /** 7.8: pinned pages are never paged out; paged-out pages are never channel targets. */
-const pinnedPagesStayResident =
-  (ctx: VmmContext): Check =>
-  (state) => {
-    const reloc = activeRelocation(state);
-    for (let v = 0; v < state.vms.length; v++) {
-      const vm = state.vms[v]!;
-      if (!vm.alive || vm.pageFixed) continue;
-      const targets = targetCounts(ctx, state, v, { host: true, direct: true });
-      for (let page = 0; page < vm.size; page++) {
-        if (pteOf(ctx, vm, page) !== null || (reloc?.vm === v && reloc.transit?.page === page)) continue;
-        if (vm.pagingStore[page] === null) continue;
-        if (vm.pins[page]! > 0 || (targets[page] ?? 0) > 0) {
-          return {
-            invariant: 'pinnedPagesStayResident',
-            message: `${vm.name} page ${page} is paged out while ${vm.pins[page]} pin(s) and ${targets[page] ?? 0} in-flight transfer(s) need it`,
-            details: { vm: vm.name, page, pins: vm.pins[page]!, targets: targets[page] ?? 0 },
-          };
-        }
+const pinnedPagesStayResident: Check = (k, s, why) => {
+  const L = k.L;
+  const relocVm = hasActiveRelocation(s) ? s[G_RL_VM]! : -1;
+  const transitPage = s[G_TR_PAGE]!;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0 || s[b + VM_FIXED] === 1) continue;
+    computeTargets(k, s, v, true, true);
+    const size = s[b + VM_SIZE]!;
+    for (let page = 0; page < size; page++) {
+      if (pteOf(L, s, b, page) >= 0 || (relocVm === v && transitPage === page)) continue;
+      if (s[b + L.paging + page] === 0) continue;
+      const pins = s[b + L.pins + page]!;
+      const targets = L.targets[page]!;
+      if (pins > 0 || targets > 0) {
+        return (
+          why !== null &&
+          said(
+            why,
+            `${vmName(k, v)} page ${page} is paged out while ${pins} pin(s) and ${targets} in-flight transfer(s) need it`,
+            { vm: vmName(k, v), page, pins, targets },
+          )
+        );
       }
     }
-    return undefined;
-  };
-
-/** 7.9: offline storage has no in-flight transfers and keeps no live data. */
-const offlineStorageIsQuiet =
-  (ctx: VmmContext): Check =>
-  (state) => {
-    for (let v = 0; v < state.vms.length; v++) {
-      const vm = state.vms[v]!;
-      if (!vm.alive) continue;
-      const targets = targetCounts(ctx, state, v, { host: true, direct: true });
-      for (let page = vm.online; page < targets.length; page++) {
-        if ((targets[page] ?? 0) > 0) {
-          return {
-            invariant: 'offlineStorageIsQuiet',
-            message: `${vm.name} page ${page} is offline but an in-flight channel program targets it`,
-            details: { vm: vm.name, page, online: vm.online },
-          };
-        }
-      }
-      for (let page = vm.online; page < vm.size; page++) {
-        if (vm.pagingStore[page] !== null || (!vm.pageFixed && pteOf(ctx, vm, page) !== null)) {
-          return {
-            invariant: 'offlineStorageIsQuiet',
-            message: `${vm.name} page ${page} is offline but still holds live data`,
-            details: { vm: vm.name, page, online: vm.online },
-          };
-        }
-      }
-    }
-    return undefined;
-  };
-
-/** 7.10: after an event, sizes and CPUs equal the table; a dedicated CPU runs only its VM; every VM keeps a CPU. */
-const cpusAndSizesFollowTable =
-  (ctx: VmmContext): Check =>
-  (state) => {
-    const fail = (message: string, details: Violation['details']) => ({
-      invariant: 'cpusAndSizesFollowTable',
-      message,
-      details,
-    });
-    for (let v = 0; v < state.vms.length; v++) {
-      const vm = state.vms[v]!;
-      if (!vm.alive) continue;
-      if (vm.cpus.cpus.length === 0) return fail(`${vm.name} has no CPU`, { vm: vm.name });
-      if (vm.cpus.mode !== 'dedicated') continue;
-      for (const c of vm.cpus.cpus) {
-        const other = state.vms.find((o, w) => w !== v && o.alive && o.cpus.cpus.includes(c));
-        if (other)
-          return fail(`CPU ${c} is dedicated to ${vm.name} but also assigned to ${other.name}`, {
-            cpu: c,
-            vm: vm.name,
-            other: other.name,
-          });
-        const runner = state.running[c];
-        if (runner !== null && runner !== undefined && runner !== v) {
-          return fail(`dedicated CPU ${c} of ${vm.name} runs ${state.vms[runner]!.name}`, {
-            cpu: c,
-            vm: vm.name,
-            running: state.vms[runner]!.name,
-          });
-        }
-      }
-    }
-    if (state.settledEvent !== null) {
-      const table = ctx.events[state.settledEvent]!.after;
-      for (let v = 0; v < state.vms.length; v++) {
-        const vm = state.vms[v]!;
-        const want = table[v]!;
-        if (!vm.alive) continue;
-        if (vm.size !== want.size || vm.online !== want.size || vm.origin !== want.origin) {
-          return fail(
-            `${vm.name} has ${vm.online}/${vm.size} pages at frame ${vm.origin} after the event; the table says ${want.size} at frame ${want.origin}`,
-            {
-              vm: vm.name,
-              size: vm.size,
-              online: vm.online,
-              origin: vm.origin,
-              tableSize: want.size,
-              tableOrigin: want.origin,
-            },
-          );
-        }
-        const same =
-          vm.cpus.mode === want.cpus.mode &&
-          [...vm.cpus.cpus].sort().join() === [...want.cpus.cpus].sort().join();
-        if (!same) {
-          return fail(
-            `${vm.name} runs ${vm.cpus.mode} on CPUs ${vm.cpus.cpus.join(',')}; the table says ${want.cpus.mode} on ${want.cpus.cpus.join(',')}`,
-            {
-              vm: vm.name,
-              mode: vm.cpus.mode,
-              cpus: vm.cpus.cpus.join(','),
-              tableMode: want.cpus.mode,
-              tableCpus: want.cpus.cpus.join(','),
-            },
-          );
-        }
-      }
-    }
-    return undefined;
-  };
-
-/** 7.12: a page's pin count equals the number of in-flight host-program transfers that target it. */
-const pinsAreExact =
-  (ctx: VmmContext): Check =>
-  (state) => {
-    for (let v = 0; v < state.vms.length; v++) {
-      const vm = state.vms[v]!;
-      if (!vm.alive) continue;
-      const targets = targetCounts(ctx, state, v, { host: true, direct: false });
-      for (let page = 0; page < Math.max(vm.pins.length, targets.length); page++) {
-        const pins = vm.pins[page] ?? 0;
-        const want = targets[page] ?? 0;
-        if (pins !== want) {
-          return {
-            invariant: 'pinsAreExact',
-            message: `${vm.name} page ${page} has ${pins} pin(s) but ${want} in-flight host transfer(s) target it`,
-            details: { vm: vm.name, page, pins, targets: want },
-          };
-        }
-      }
-    }
-    return undefined;
-  };
-
-/** 7.13: one reconfiguration at a time: events that arrive meanwhile wait; nothing runs half-way outside it. */
-const oneReconfigurationAtATime = (): Check => (state) => {
-  const fail = (message: string) => ({ invariant: 'oneReconfigurationAtATime', message, details: {} });
-  const r = state.reconfig;
-  const runningEvents = state.events.flatMap((s, e) => (s === 'running' ? [e] : []));
-  if (runningEvents.length > (r?.kind === 'resize' ? 1 : 0))
-    return fail(`events ${runningEvents.join(', ')} run outside the current reconfiguration`);
-  if (r?.kind === 'resize' && state.events[r.event] !== 'running')
-    return fail(`a resize runs for event ${r.event}, which is ${state.events[r.event]}`);
-  const reloc = r?.kind === 'resize' ? r.relocation : r;
-  if (state.channelsSuspended && reloc?.kind !== 'priorArt')
-    return fail('channel access is suspended outside a relocation');
-  const shrinking = state.vms.filter((vm) => vm.shrinkRequest !== null);
-  if (shrinking.length > 0 && !(r?.kind === 'resize' && r.step === 'shrink' && r.asked)) {
-    return fail(`${shrinking.map((vm) => vm.name).join(', ')} is asked to shrink outside a resize`);
   }
-  return undefined;
+  return true;
 };
 
-/** Every `always` property of SPEC section 7, for a scenario's context. Item 11 (progress) is the explorers' deadlock check. */
-export function invariants(ctx: VmmContext): Property<MachineState>[] {
-  const always = (
-    name: string,
-    specRef: string,
-    description: string,
-    check: Check,
-  ): Property<MachineState> => ({
-    name,
-    kind: 'always',
-    specRef,
-    description,
-    check,
-  });
-  return [
-    always(
-      'noStaleWrite',
-      '7.1',
-      'Every channel write lands in the frame mapping its page; reads return the last write.',
-      noStaleWrite(),
-    ),
-    always(
-      'pageFixedAreaIsContiguous',
-      '7.2',
-      "A page-fixed VM's frames are exactly origin..end, inside storage, its own.",
-      pageFixedAreaIsContiguous(ctx),
-    ),
-    always(
-      'noChannelTouchesMovedPage',
-      '7.3',
-      'No page moves while a transfer targets it; no channel touches a released or foreign frame.',
-      noChannelTouchesMovedPage(ctx),
-    ),
-    always(
-      'framesAreIsolated',
-      '7.4',
-      'No frame holds live pages of two VMs, or two pages of one VM.',
-      framesAreIsolated(ctx),
-    ),
-    always(
-      'contentIsPreserved',
-      '7.5',
-      'Relocation, paging and resize never change what a guest sees.',
-      contentIsPreserved(ctx),
-    ),
-    always(
-      'accessesStayInBounds',
-      '7.6',
-      'An access past end or to offline storage gets an addressing exception.',
-      accessesStayInBounds(),
-    ),
-    always(
-      'modeIsConsistent',
-      '7.7',
-      'Bit 431 = 1 only with bit 432 = 1 and no relocation under way.',
-      modeIsConsistent(),
-    ),
-    always(
-      'pinnedPagesStayResident',
-      '7.8',
-      'Pinned pages are never paged out; paged-out pages are never channel targets.',
-      pinnedPagesStayResident(ctx),
-    ),
-    always(
-      'offlineStorageIsQuiet',
-      '7.9',
-      'Offline storage has no in-flight transfers and no live data.',
-      offlineStorageIsQuiet(ctx),
-    ),
-    always(
-      'cpusAndSizesFollowTable',
-      '7.10',
-      'After an event sizes and CPUs equal the table; dedicated CPUs run only their VM.',
-      cpusAndSizesFollowTable(ctx),
-    ),
-    always(
-      'pinsAreExact',
-      '7.12',
-      'Pin counts equal the in-flight host transfers that target each page.',
-      pinsAreExact(ctx),
-    ),
-    always(
-      'oneReconfigurationAtATime',
-      '7.13',
-      'Events wait for the reconfiguration under way; nothing runs interleaved with it.',
-      oneReconfigurationAtATime(),
-    ),
-  ];
+/** 7.9: offline storage has no in-flight transfers and keeps no live data. */
+const offlineStorageIsQuiet: Check = (k, s, why) => {
+  const L = k.L;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0) continue;
+    const online = s[b + VM_ONLINE]!;
+    const n = computeTargets(k, s, v, true, true);
+    for (let page = online; page < n; page++) {
+      if (L.targets[page]! > 0) {
+        return (
+          why !== null &&
+          said(why, `${vmName(k, v)} page ${page} is offline but an in-flight channel program targets it`, {
+            vm: vmName(k, v),
+            page,
+            online,
+          })
+        );
+      }
+    }
+    const size = s[b + VM_SIZE]!;
+    const fixed = s[b + VM_FIXED] === 1;
+    for (let page = online; page < size; page++) {
+      if (s[b + L.paging + page] !== 0 || (!fixed && pteOf(L, s, b, page) >= 0)) {
+        return (
+          why !== null &&
+          said(why, `${vmName(k, v)} page ${page} is offline but still holds live data`, {
+            vm: vmName(k, v),
+            page,
+            online,
+          })
+        );
+      }
+    }
+  }
+  return true;
+};
+
+/** 7.10: after an event, sizes and CPUs equal the table; a dedicated CPU runs only its VM; every VM keeps a CPU. */
+const cpusAndSizesFollowTable: Check = (k, s, why) => {
+  const L = k.L;
+  const V = k.vmCount;
+  for (let v = 0; v < V; v++) {
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0) continue;
+    const assignment = L.cpuTable[s[b + VM_CPUS]!]!;
+    if (assignment.cpus.length === 0)
+      return why !== null && said(why, `${vmName(k, v)} has no CPU`, { vm: vmName(k, v) });
+    if (assignment.mode !== 'dedicated') continue;
+    for (const c of assignment.cpus) {
+      for (let w = 0; w < V; w++) {
+        const bw = vmBase(L, w);
+        if (w !== v && s[bw + VM_ALIVE] === 1 && (L.cpuMasks[s[bw + VM_CPUS]!]! & (1 << c)) !== 0) {
+          return (
+            why !== null &&
+            said(why, `CPU ${c} is dedicated to ${vmName(k, v)} but also assigned to ${vmName(k, w)}`, {
+              cpu: c,
+              vm: vmName(k, v),
+              other: vmName(k, w),
+            })
+          );
+        }
+      }
+      if (c < k.cpuCount) {
+        const runner = s[L.running + c]!;
+        if (runner >= 0 && runner !== v) {
+          return (
+            why !== null &&
+            said(why, `dedicated CPU ${c} of ${vmName(k, v)} runs ${vmName(k, runner)}`, {
+              cpu: c,
+              vm: vmName(k, v),
+              running: vmName(k, runner),
+            })
+          );
+        }
+      }
+    }
+  }
+  const settled = s[G_SETTLED]!;
+  if (settled >= 0) {
+    for (let v = 0; v < V; v++) {
+      const b = vmBase(L, v);
+      if (s[b + VM_ALIVE] === 0) continue;
+      const x = settled * V + v;
+      const want = k.afterSize[x]!;
+      const size = s[b + VM_SIZE]!;
+      const online = s[b + VM_ONLINE]!;
+      const origin = s[b + VM_ORIGIN]!;
+      if (size !== want || online !== want || origin !== k.afterOrigin[x]) {
+        return (
+          why !== null &&
+          said(
+            why,
+            `${vmName(k, v)} has ${online}/${size} pages at frame ${origin} after the event; the table says ${want} at frame ${k.afterOrigin[x]}`,
+            { vm: vmName(k, v), size, online, origin, tableSize: want, tableOrigin: k.afterOrigin[x]! },
+          )
+        );
+      }
+      if (L.cpuSortedIds[s[b + VM_CPUS]!] !== L.cpuSortedIds[k.afterCpus[x]!]) {
+        if (why === null) return false;
+        const has = L.cpuTable[s[b + VM_CPUS]!]!;
+        const table = L.cpuTable[k.afterCpus[x]!]!;
+        return said(
+          why,
+          `${vmName(k, v)} runs ${has.mode} on CPUs ${has.cpus.join(',')}; the table says ${table.mode} on ${table.cpus.join(',')}`,
+          {
+            vm: vmName(k, v),
+            mode: has.mode,
+            cpus: has.cpus.join(','),
+            tableMode: table.mode,
+            tableCpus: table.cpus.join(','),
+          },
+        );
+      }
+    }
+  }
+  return true;
+};
+
+/** 7.12: a page's pin count equals the number of in-flight host-program transfers that target it. */
+const pinsAreExact: Check = (k, s, why) => {
+  const L = k.L;
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(L, v);
+    if (s[b + VM_ALIVE] === 0) continue;
+    const size = s[b + VM_SIZE]!;
+    const n = Math.max(size, computeTargets(k, s, v, true, false));
+    for (let page = 0; page < n; page++) {
+      const pins = page < size ? s[b + L.pins + page]! : 0;
+      const want = L.targets[page]!;
+      if (pins !== want) {
+        return (
+          why !== null &&
+          said(
+            why,
+            `${vmName(k, v)} page ${page} has ${pins} pin(s) but ${want} in-flight host transfer(s) target it`,
+            { vm: vmName(k, v), page, pins, targets: want },
+          )
+        );
+      }
+    }
+  }
+  return true;
+};
+
+/** 7.13: one reconfiguration at a time: events that arrive meanwhile wait; nothing runs half-way outside it. */
+const oneReconfigurationAtATime: Check = (k, s, why) => {
+  const L = k.L;
+  const resize = s[G_RC] === RC_RESIZE;
+  let running = 0;
+  const E = k.eventCount;
+  for (let e = 0; e < E; e++) if (s[L.events + e] === E_RUNNING) running++;
+  if (running > (resize ? 1 : 0)) {
+    if (why === null) return false;
+    const list: number[] = [];
+    for (let e = 0; e < E; e++) if (s[L.events + e] === E_RUNNING) list.push(e);
+    return said(why, `events ${list.join(', ')} run outside the current reconfiguration`, {});
+  }
+  const event = s[G_RS_EVENT]!;
+  if (resize && s[L.events + event] !== E_RUNNING)
+    return (
+      why !== null &&
+      said(why, `a resize runs for event ${event}, which is ${EVENT_STATUSES[s[L.events + event]!]}`, {})
+    );
+  if (s[G_SUSPENDED] === 1 && s[G_RL] !== RL_PRIOR)
+    return why !== null && said(why, 'channel access is suspended outside a relocation', {});
+  const asking = resize && s[G_RS_STEP] === RS_SHRINK && s[G_RS_ASKED] === 1;
+  if (!asking) {
+    for (let v = 0; v < k.vmCount; v++) {
+      if (s[vmBase(L, v) + VM_SHRINK]! >= 0) {
+        if (why === null) return false;
+        const names: string[] = [];
+        for (let w = 0; w < k.vmCount; w++) if (s[vmBase(L, w) + VM_SHRINK]! >= 0) names.push(vmName(k, w));
+        return said(why, `${names.join(', ')} is asked to shrink outside a resize`, {});
+      }
+    }
+  }
+  return true;
+};
+
+/** An `always` property of SPEC section 7: its check, and the incident kinds it stands for. */
+interface Invariant {
+  readonly name: string;
+  readonly specRef: string;
+  readonly description: string;
+  readonly check: Check;
+  /** Incident bits this invariant fails on (explained from the step that raised them). */
+  readonly incidents: number;
 }
 
-/** Used by sometimes properties: an intercepted program of `vm` is in flight. */
-export function hostProgramInFlight(ctx: VmmContext, state: MachineState, vm: number): boolean {
-  return ctx.io.some((entry, i) => entry.vm === vm && inFlight(state, i) && state.io[i]!.mode === 'host');
+/** Every `always` property of SPEC section 7, in report order. Item 11 (progress) is the explorers' deadlock check. */
+export const INVARIANTS: readonly Invariant[] = [
+  {
+    name: 'noStaleWrite',
+    specRef: '7.1',
+    description: 'Every channel write lands in the frame mapping its page; reads return the last write.',
+    check: incidentFree(I_STALE_WRITE | I_STALE_READ),
+    incidents: I_STALE_WRITE | I_STALE_READ,
+  },
+  {
+    name: 'pageFixedAreaIsContiguous',
+    specRef: '7.2',
+    description: "A page-fixed VM's frames are exactly origin..end, inside storage, its own.",
+    check: pageFixedAreaIsContiguous,
+    incidents: 0,
+  },
+  {
+    name: 'noChannelTouchesMovedPage',
+    specRef: '7.3',
+    description: 'No page moves while a transfer targets it; no channel touches a released or foreign frame.',
+    check: noChannelTouchesMovedPage,
+    incidents: I_MOVED_TARGETED | I_STRAY_ACCESS,
+  },
+  {
+    name: 'framesAreIsolated',
+    specRef: '7.4',
+    description: 'No frame holds live pages of two VMs, or two pages of one VM.',
+    check: framesAreIsolated,
+    incidents: I_OVERWROTE_LIVE,
+  },
+  {
+    name: 'contentIsPreserved',
+    specRef: '7.5',
+    description: 'Relocation, paging and resize never change what a guest sees.',
+    check: contentIsPreserved,
+    incidents: 0,
+  },
+  {
+    name: 'accessesStayInBounds',
+    specRef: '7.6',
+    description: 'An access past end or to offline storage gets an addressing exception.',
+    check: incidentFree(I_BOUNDS_BREACH),
+    incidents: I_BOUNDS_BREACH,
+  },
+  {
+    name: 'modeIsConsistent',
+    specRef: '7.7',
+    description: 'Bit 431 = 1 only with bit 432 = 1 and no relocation under way.',
+    check: modeIsConsistent,
+    incidents: 0,
+  },
+  {
+    name: 'pinnedPagesStayResident',
+    specRef: '7.8',
+    description: 'Pinned pages are never paged out; paged-out pages are never channel targets.',
+    check: pinnedPagesStayResident,
+    incidents: 0,
+  },
+  {
+    name: 'offlineStorageIsQuiet',
+    specRef: '7.9',
+    description: 'Offline storage has no in-flight transfers and no live data.',
+    check: offlineStorageIsQuiet,
+    incidents: 0,
+  },
+  {
+    name: 'cpusAndSizesFollowTable',
+    specRef: '7.10',
+    description: 'After an event sizes and CPUs equal the table; dedicated CPUs run only their VM.',
+    check: cpusAndSizesFollowTable,
+    incidents: 0,
+  },
+  {
+    name: 'pinsAreExact',
+    specRef: '7.12',
+    description: 'Pin counts equal the in-flight host transfers that target each page.',
+    check: pinsAreExact,
+    incidents: 0,
+  },
+  {
+    name: 'oneReconfigurationAtATime',
+    specRef: '7.13',
+    description: 'Events wait for the reconfiguration under way; nothing runs interleaved with it.',
+    check: oneReconfigurationAtATime,
+    incidents: 0,
+  },
+];
+
+/** An intercepted (host) program of VM `v` is in flight. */
+function hostProgramInFlight(k: LeanKit, s: Int32Array, v: number): boolean {
+  for (let i = 0; i < k.ioCount; i++) {
+    if (k.ioVm[i] !== v) continue;
+    const b = ioBase(k.L, i);
+    const st = s[b + IO_STATUS];
+    if ((st === S_RUNNING || st === S_TRANSLATED) && s[b + IO_MODE] === M_HOST) return true;
+  }
+  return false;
+}
+
+/** A `sometimes` property: where it applies, and the states that witness it. */
+interface Witness {
+  readonly name: string;
+  readonly description: string;
+  readonly applies: (k: LeanKit) => boolean;
+  readonly holds: (k: LeanKit, s: Int32Array) => boolean;
+}
+
+const relocates = (k: LeanKit) =>
+  k.ctx.requests.some((r) => r.kind === 'relocate' || r.kind === 'toPageFixed') || k.ctx.events.length > 0;
+
+/**
+ * The `sometimes` properties: states a faithful model must reach, so a model that never reaches
+ * them (a bound too tight, a guard too strong) fails loudly instead of passing vacuously. None
+ * applies to the prior art.
+ */
+export const WITNESSES: readonly Witness[] = [
+  {
+    name: 'relocationCompletesWithTransferInFlight',
+    description: 'A relocation completes while a channel transfer is in flight.',
+    // Without guest I/O no transfer can be in flight: the property does not apply.
+    applies: (k) => relocates(k) && k.ioCount > 0,
+    holds: (k, s) => {
+      if (!hasActiveRelocation(s) || s[G_RL_DEST]! < 0 || s[G_RL_STEP] !== ST_DISPATCH) return false;
+      for (let c = 0; c < k.channelCount; c++) if (s[k.L.channels + c]! >= 0) return true;
+      return false;
+    },
+  },
+  {
+    name: 'interceptedStartMidRelocation',
+    description: 'A simulated (intercepted) start-I/O runs while its VM is being relocated.',
+    applies: (k) =>
+      k.ctx.io.some((io) => k.ctx.requests.some((r) => r.vm === io.vm && r.kind !== 'terminate')),
+    holds: (k, s) => {
+      if (!hasActiveRelocation(s)) return false;
+      const step = s[G_RL_STEP];
+      return step !== ST_CLEAR_DIRECT && step !== ST_BUILD_SPACE && hostProgramInFlight(k, s, s[G_RL_VM]!);
+    },
+  },
+  {
+    name: 'resizeCompletes',
+    description: 'A resize on an event completes and matches its table.',
+    applies: (k) => k.eventCount > 0,
+    holds: (_k, s) => s[G_SETTLED]! >= 0,
+  },
+  {
+    name: 'pageableWithSmallerFootprint',
+    description: 'A VM runs pageable with pages on the paging device.',
+    applies: (k) => k.ctx.requests.some((r) => r.kind === 'toPageable'),
+    holds: (k, s) => {
+      const L = k.L;
+      for (let v = 0; v < k.vmCount; v++) {
+        const b = vmBase(L, v);
+        if (s[b + VM_ALIVE] === 0 || s[b + VM_FIXED] === 1) continue;
+        const size = s[b + VM_SIZE]!;
+        for (let page = 0; page < size; page++) if (s[b + L.paging + page] !== 0) return true;
+      }
+      return false;
+    },
+  },
+];
+
+/** A property of the VMM model over packed states, with the incident kinds it stands for. */
+export interface VmmProperty extends Property<Int32Array> {
+  /** Incident bits an `always` property fails on (0 for the others). */
+  readonly incidents: number;
+}
+
+/** Every property of `k`'s scenario and variant: the invariants, then the `sometimes` properties that apply. */
+export function vmmProperties(k: LeanKit): VmmProperty[] {
+  const always = INVARIANTS.map(
+    (p): VmmProperty => ({
+      name: p.name,
+      kind: 'always',
+      specRef: p.specRef,
+      description: p.description,
+      incidents: p.incidents,
+      check: (s) => {
+        if (p.check(k, s, null)) return undefined;
+        const why: Why = { message: `${p.name} is violated`, details: {} };
+        p.check(k, s, why);
+        return { invariant: p.name, message: why.message, details: why.details };
+      },
+    }),
+  );
+  const sometimes = k.ctx.behaviour.priorArt
+    ? []
+    : WITNESSES.filter((w) => w.applies(k)).map(
+        (w): VmmProperty => ({
+          name: w.name,
+          kind: 'sometimes',
+          description: w.description,
+          incidents: 0,
+          check: (s) =>
+            w.holds(k, s) ? { invariant: w.name, message: w.description, details: {} } : undefined,
+        }),
+      );
+  return [...always, ...sometimes];
+}
+
+/**
+ * The violation of incident invariant `invariant` (raising some of `bits`), explained from the step
+ * that raised it: action `code` taken in state `before`. Report time only.
+ */
+export function explainIncidents(
+  k: LeanKit,
+  invariant: string,
+  bits: number,
+  before: Int32Array,
+  code: number,
+): Violation | undefined {
+  const fact = incidentFacts(k, before, code).find((f) => (f.bit & bits) !== 0);
+  if (!fact) return undefined;
+  const { message, details } = incidentMessage(k, before, fact);
+  return { invariant, message, details: { incident: K.INCIDENT_KINDS[Math.log2(fact.bit)]!, ...details } };
+}
+
+/** The message of one incident, made of its facts and the state before the step that raised it. */
+function incidentMessage(k: LeanKit, s: Int32Array, f: IncidentFact): Why {
+  const L = k.L;
+  const vm = vmName(k, f.vm);
+  const b = vmBase(L, f.vm);
+  const { page, frame, channel } = f;
+  const expected = page < s[b + VM_SIZE]! ? s[b + L.expected + page]! : 0;
+  const mapped = f.other < 0 ? null : f.other;
+  const inStorage = frame >= 0 && frame < k.frameCount;
+  const found = inStorage ? datumOf(k, s[L.frames + frame]!) : null;
+  switch (f.bit) {
+    case I_STALE_WRITE:
+    case I_STALE_READ:
+      if (channel >= 0 && frame !== f.other) {
+        const op = f.bit === I_STALE_WRITE ? 'wrote' : 'read';
+        return {
+          message: `channel ${channel} ${op} ${vm} page ${page} at frame ${frame}, but the page is ${
+            mapped === null ? 'not mapped' : `at frame ${mapped}`
+          }`,
+          details: { vm, page, frame, mappedFrame: mapped, channel },
+        };
+      }
+      return channel >= 0
+        ? {
+            message: `channel ${channel} read ${found ?? 'nothing'} from ${vm} page ${page} (frame ${frame}), expected version ${expected}`,
+            details: { vm, page, frame, found, channel },
+          }
+        : {
+            message: `${vm} CPU read ${found ?? 'nothing'} from page ${page} (frame ${frame}), expected version ${expected}`,
+            details: { vm, page, frame, found },
+          };
+    case I_STRAY_ACCESS: {
+      const holder =
+        frame < k.vmmFrames
+          ? "the VMM's storage"
+          : holdersOf(k, s, frame).length === 0
+            ? 'a free frame'
+            : holderNames(k, holdersOf(k, s, frame)).join(' and ');
+      return {
+        message: `channel ${channel} accessed frame ${frame} (${holder}) for ${vm} page ${page}`,
+        details: { vm, page, frame, heldBy: holder, channel },
+      };
+    }
+    case I_MOVED_TARGETED: {
+      const prior = s[G_RL] === RL_PRIOR;
+      return {
+        message: prior
+          ? `${vm} page ${page} was moved while a suspended host channel program targets it`
+          : `${vm} page ${page} was moved while a channel transfer targets it`,
+        details: { vm, page },
+      };
+    }
+    case I_BOUNDS_BREACH: {
+      return {
+        message: `${vm} CPU ${k.ctx.access[f.other]!.op} of page ${page} reached frame ${frame}, past end ${s[b + VM_END]} (size ${s[b + VM_SIZE]})`,
+        details: { vm, page, frame, end: s[b + VM_END]! },
+      };
+    }
+    default: {
+      // I_OVERWROTE_LIVE
+      const holders = holdersOf(k, s, frame);
+      return {
+        message: `copying ${vm} page ${page} into frame ${frame} overwrote live ${holderNames(k, holders).join(', ')}`,
+        details: {
+          vm,
+          page,
+          frame,
+          heldBy: holders.map((h) => `${vmName(k, h.vm)}.p${h.page}`).join(','),
+        },
+      };
+    }
+  }
 }

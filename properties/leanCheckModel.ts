@@ -1,13 +1,12 @@
 /**
- * The lean (fast-path) checkable model: the same machine as `createCheckModel`, with states as one
- * `Int32Array` each and actions as small integer codes. Kept equivalent to the readable model by
- * properties/leanCheckModel.test.ts: same actions in the same order, same successors, same verdicts.
- *
- * Determinism: action indices of a lean path replay on the readable model (`readableTrace`), which
- * is how a violation found by the fast path is shown to the user with full incident details.
+ * The checkable VMM model on packed states: the one definition of the machine (guards
+ * model/vmm/lean/enabled.ts, effects lean/step.ts, action table model/vmm/footprint.ts, layout
+ * lean/layout.ts) joined with the invariants and `sometimes` properties of invariants.ts. States
+ * are one `Int32Array` each and actions small integer codes (indices into the scenario's action
+ * table, `action(code)` gives the `Action`). This is what every explorer runs; the JSON view of
+ * the same model (checkModel.ts) decodes its states for traces, reports, replay and tests.
  */
 import type { Fingerprint, Json, Model } from '../model/core/model.ts';
-import { replayIndices, type Trace } from '../model/core/trace.ts';
 import { ACTION_KINDS, type Action, describeAction } from '../model/vmm/actions.ts';
 import { buildContext, type VmmContext } from '../model/vmm/context.ts';
 import { initialState } from '../model/vmm/initial.ts';
@@ -21,8 +20,7 @@ import { notEnabledError } from '../model/vmm/notEnabled.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
-import { createCheckModel } from './checkModel.ts';
-import { leanProperties } from './leanInvariants.ts';
+import { type VmmProperty, vmmProperties } from './invariants.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
 const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, ioBase } = K;
@@ -30,16 +28,19 @@ const { leanActions } = Enabled;
 const { fingerprintWords } = Fp;
 const { leanNext } = Step;
 
-/** A lean model, with the context, the kit and the conversions to and from readable states. */
+/** The packed model, with the context, the kit and the conversions to and from the JSON view. */
 export interface LeanCheckModel extends Model<Int32Array, number> {
   readonly ctx: VmmContext;
   readonly kit: LeanKit;
-  /** The readable state a lean state stands for (incidents: kinds only). */
+  readonly properties: readonly VmmProperty[];
+  /** The JSON view of a packed state (what traces, reports and ITF show). */
   decode(state: Int32Array): MachineState;
-  /** The lean state of a readable one. */
+  /** The packed state of a JSON view. */
   encode(state: MachineState): Int32Array;
-  /** The readable action of an action code. */
+  /** The action of an action code. */
   action(code: number): Action;
+  /** The code of an action, or -1 when the scenario has no such action (parameters out of range). */
+  code(action: Action): number;
 }
 
 /** Options of `createLeanModel`. */
@@ -60,23 +61,32 @@ export function createLeanModel(
 ): LeanCheckModel {
   const ctx = buildContext(scenario, variant);
   const kit = createKit(ctx);
-  const readable = createCheckModel(scenario, variant);
   const initial = encode(kit.L, initialState(ctx));
   const actions = kit.T.actions;
   const kindNames = kit.T.kindName;
+  const codes = new Map(actions.map((a, code) => [actionKey(a), code]));
   let last: Int32Array | null = null;
   let lastCodes: number[] = [];
+  // `enabledMark[code] === stamp` exactly for the codes enabled in `last`: the check is one lookup.
+  const enabledMark = new Int32Array(actions.length);
+  let stamp = 0;
   const enabledCodes = (state: Int32Array): number[] => {
     if (state !== last) {
       // Frozen: handed out as is (no copy), so no caller can change what the check compares with.
       lastCodes = Object.freeze(leanActions(kit, state)) as number[];
       last = state;
+      if (stamp === 0x7fffffff) {
+        enabledMark.fill(0);
+        stamp = 0;
+      }
+      stamp++;
+      for (let i = 0; i < lastCodes.length; i++) enabledMark[lastCodes[i]!] = stamp;
     }
     return lastCodes;
   };
   const checkedNext = (state: Int32Array, code: number): Int32Array => {
     const codes = enabledCodes(state);
-    if (!codes.includes(code)) {
+    if (!(code >= 0 && code < enabledMark.length && enabledMark[code] === stamp)) {
       const action: Action = actions[code] ?? ({ kind: `code ${code}` } as unknown as Action);
       throw notEnabledError(
         ctx,
@@ -95,10 +105,11 @@ export function createLeanModel(
     decode: (state) => decode(kit.L, state),
     encode: (state) => encode(kit.L, state),
     action: (code) => actions[code]!,
+    code: (action) => codes.get(actionKey(action)) ?? -1,
     initialStates: () => [initial],
     actions: check ? enabledCodes : (state) => leanActions(kit, state),
     next: check ? checkedNext : (state, code) => leanNext(kit, state, code),
-    properties: leanProperties(kit, readable.properties),
+    properties: vmmProperties(kit),
     fingerprint: (state): Fingerprint => fingerprintWords(state),
     describeAction: (code) => describeAction(ctx, actions[code]!),
     actionKind: (code) => kindNames[code]!,
@@ -121,14 +132,14 @@ export function leanIsFinal(kit: LeanKit, s: Int32Array): boolean {
   return true;
 }
 
-/**
- * The readable trace of a lean path: replay the same initial index and action indices on the
- * readable model (both enumerate actions in the same order), so incident details are complete.
- */
-export function readableTrace(
-  readable: Model<MachineState, Action>,
-  initialIndex: number,
-  actionIndices: readonly number[],
-): Trace<MachineState, Action> {
-  return replayIndices(readable, initialIndex, actionIndices);
+/** A key naming an action by kind and parameters, whatever the order of its fields. */
+function actionKey(a: Action): string {
+  const x = a as unknown as Record<string, unknown>;
+  return [
+    a.kind,
+    ...Object.keys(x)
+      .filter((key) => key !== 'kind')
+      .sort()
+      .map((key) => `${key}=${String(x[key])}`),
+  ].join(' ');
 }

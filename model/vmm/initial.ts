@@ -1,6 +1,5 @@
 /** The initial state of a scenario: every page holds version 0, nothing in flight. */
 import type { VmmContext } from './context.ts';
-import { buildSegments } from './queries.ts';
 import { datum, type MachineState, type VmState } from './state.ts';
 
 /** The one initial state of the scenario behind `ctx`. */
@@ -54,4 +53,18 @@ export function initialState(ctx: VmmContext): MachineState {
     settledEvent: null,
     incidents: [],
   };
+}
+
+/** Segment table for `size` pages with page j mapped by `frameFor(j)`. */
+function buildSegments(
+  ctx: VmmContext,
+  size: number,
+  frameFor: (page: number) => number | null,
+): (number | null)[][] {
+  const segments: (number | null)[][] = [];
+  for (let page = 0; page < size; page++) {
+    const s = Math.floor(page / ctx.pagesPerSegment);
+    (segments[s] ??= []).push(frameFor(page));
+  }
+  return segments;
 }

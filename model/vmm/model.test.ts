@@ -6,7 +6,7 @@ import { reachableStates, violated } from './testing/drive.ts';
 
 const SCENARIOS = ['fig6-relocation', 'fig8-resize', 'fig1-failover', 'pageable-conversion'] as const;
 
-/** Reachable-state counts of the readable model under `patent`, by an independent JSON-keyed search. */
+/** Reachable-state counts under `patent` through the JSON view, by an independent JSON-keyed search. */
 const PATENT_STATE_COUNTS: Record<(typeof SCENARIOS)[number], number> = {
   'fig6-relocation': 2400,
   'fig8-resize': 2644,

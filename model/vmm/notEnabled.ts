@@ -1,7 +1,7 @@
 /**
  * Misuse as a coded error: applying an action that is not enabled in a state raises
  * `VmcheckError('not-enabled')`, naming the action and why it is not enabled. Shared by both
- * interpretations of the model (the readable one and the lean one).
+ * views of the model (the packed one and its JSON view).
  */
 import { VmcheckError } from '../core/model.ts';
 import { type Action, describeAction } from './actions.ts';

@@ -1,9 +1,12 @@
 /**
- * The abstract state of the machine of SPEC sections 1-6: plain, immutable, JSON-safe records.
+ * The JSON view of a state of the machine of SPEC sections 1-6: plain, immutable, JSON-safe
+ * records, decoded from the packed state (lean/codec.ts) for traces, ITF, reports, `replay` and
+ * tests. The model itself runs on the packed state (lean/layout.ts).
  *
  * Storage contents are abstract data: each write makes a fresh version of a guest page, written as
  * a datum `VM-2.p1.v3` (VM-2, page 1, version 3). Ghost fields (`expected`, `incidents`) record
- * what the guest should see and what went wrong, so invariants are predicates on states.
+ * what the guest should see and what went wrong (incident kinds; their messages are made at report
+ * time), so invariants are predicates on states.
  */
 import type { CpuAssignment } from '../../scenario/schema.ts';
 
@@ -141,8 +144,6 @@ export interface Incident {
     | 'movedTargetedPage' // a page was copied or remapped while a transfer targets it
     | 'boundsBreach' // an access past end or to offline storage went through
     | 'overwroteLivePage'; // a copy landed on a frame holding another live page
-  readonly message: string;
-  readonly details: { readonly [key: string]: string | number | null };
 }
 
 /** Status of a scenario event. */

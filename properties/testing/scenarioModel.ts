@@ -1,4 +1,4 @@
-/** Test helper: the checkable (readable) model of a shipped scenario, with every property. */
+/** Test helper: the checkable model of a shipped scenario as JSON views (`createCheckModel`), with every property. */
 import { loadScenarioFile } from '../../scenario/load.ts';
 import type { Variant } from '../../scenario/variants.ts';
 import { createCheckModel } from '../checkModel.ts';

@@ -1,5 +1,5 @@
 /**
- * Scenarios the sweep found the readable model (and so every engine) getting wrong under `patent`,
+ * Scenarios the sweep found the model getting wrong under `patent`,
  * in shapes the model does not handle yet. They are skipped by default (counted, and named in the
  * sweep's output) so a sweep of the patent tells new failures from known ones; `--include-known-gaps`
  * checks them too. Each gap is a model bug, written down in README "Sweep" with a trace; remove its

@@ -1,55 +1,15 @@
 /**
- * Every action a scenario can produce, numbered once: the lean model's actions are indices into
- * this table, so enumerating actions allocates no objects and the readable `Action` of a code is
+ * Every action a scenario can produce, numbered once: the model's actions are indices into
+ * this table, so enumerating actions allocates no objects and the `Action` object of a code is
  * one array lookup.
  */
 import { ACTION_KINDS, type Action } from '../actions.ts';
 import type { VmmContext } from '../context.ts';
 
-/**
- * Numeric action kinds: `A_*` is the kind's index in `ACTION_KINDS`, so the lean step switches on a
- * small integer rather than comparing strings. Derived from `ACTION_KINDS`, never numbered by hand.
- */
-export const A_GUEST_START_IO = ACTION_KINDS.indexOf('guest.startIo');
-export const A_GUEST_CPU_ACCESS = ACTION_KINDS.indexOf('guest.cpuAccess');
-export const A_GUEST_OFFLINE = ACTION_KINDS.indexOf('guest.offline');
-export const A_GUEST_ONLINE = ACTION_KINDS.indexOf('guest.online');
-export const A_VMM_TRANSLATE_IO = ACTION_KINDS.indexOf('vmm.translateIo');
-export const A_VMM_START_HOST_PROGRAM = ACTION_KINDS.indexOf('vmm.startHostProgram');
-export const A_VMM_START_REFUSED = ACTION_KINDS.indexOf('vmm.startRefused');
-export const A_VMM_PAGE_IN = ACTION_KINDS.indexOf('vmm.pageIn');
-export const A_CHANNEL_TRANSFER = ACTION_KINDS.indexOf('channel.transfer');
-export const A_CHANNEL_END = ACTION_KINDS.indexOf('channel.end');
-export const A_CHANNEL_ERROR = ACTION_KINDS.indexOf('channel.error');
-export const A_CPU_DISPATCH = ACTION_KINDS.indexOf('cpu.dispatch');
-export const A_VM_TERMINATE = ACTION_KINDS.indexOf('vm.terminate');
-export const A_REQUEST_BEGIN = ACTION_KINDS.indexOf('request.begin');
-export const A_EVENT_ARRIVE = ACTION_KINDS.indexOf('event.arrive');
-export const A_RELOC_CLEAR_DIRECT = ACTION_KINDS.indexOf('reloc.clearDirect');
-export const A_RELOC_BUILD_SPACE = ACTION_KINDS.indexOf('reloc.buildSpace');
-export const A_RELOC_PAGE_OUT = ACTION_KINDS.indexOf('reloc.pageOut');
-export const A_RELOC_COPY_ALL = ACTION_KINDS.indexOf('reloc.copyAll');
-export const A_RELOC_START_PAGING = ACTION_KINDS.indexOf('reloc.startPaging');
-export const A_RELOC_COPY_PAGE = ACTION_KINDS.indexOf('reloc.copyPage');
-export const A_RELOC_REMAP_PAGE = ACTION_KINDS.indexOf('reloc.remapPage');
-export const A_RELOC_PAGE_IN_TO_DEST = ACTION_KINDS.indexOf('reloc.pageInToDest');
-export const A_RELOC_SET_ORIGIN = ACTION_KINDS.indexOf('reloc.setOrigin');
-export const A_RELOC_SET_PAGE_FIXED = ACTION_KINDS.indexOf('reloc.setPageFixed');
-export const A_RELOC_SET_DIRECT = ACTION_KINDS.indexOf('reloc.setDirect');
-export const A_RELOC_DISPATCH = ACTION_KINDS.indexOf('reloc.dispatch');
-export const A_PRIOR_SUSPEND = ACTION_KINDS.indexOf('prior.suspend');
-export const A_PRIOR_COPY = ACTION_KINDS.indexOf('prior.copy');
-export const A_PRIOR_RESUME = ACTION_KINDS.indexOf('prior.resume');
-export const A_RESIZE_BEGIN = ACTION_KINDS.indexOf('resize.begin');
-export const A_RESIZE_ASK_SHRINK = ACTION_KINDS.indexOf('resize.askShrink');
-export const A_RESIZE_RELOCATE = ACTION_KINDS.indexOf('resize.relocate');
-export const A_RESIZE_ASK_GROW = ACTION_KINDS.indexOf('resize.askGrow');
-export const A_RESIZE_REASSIGN_CPUS = ACTION_KINDS.indexOf('resize.reassignCpus');
-
-/** Codes of the actions of one scenario, grouped by kind; `actions[code]` is the readable action. */
+/** Codes of the actions of one scenario, grouped by kind; `actions[code]` is its `Action` object. */
 export interface ActionTable {
   readonly actions: readonly Action[];
-  /** `kind[code]`: the action's numeric kind (`A_*`), its index in `ACTION_KINDS`. */
+  /** `kind[code]`: the action's numeric kind, its index in `ACTION_KINDS`. */
   readonly kind: Uint8Array;
   /** `kindName[code]`: the action's kind as in `ACTION_KINDS`, for coverage statistics. */
   readonly kindName: readonly string[];

@@ -1,10 +1,9 @@
 /**
- * Conversion between the readable `MachineState` and its lean `Int32Array` encoding. Off the hot
- * path: used for the initial state, for reports and for tests.
+ * Conversion between the packed `Int32Array` state and its JSON view `MachineState`. Off the hot
+ * path: used for the initial state, for traces and reports, and for tests.
  *
- * Known limit: incidents are kept as a bitmask of kinds only. `decode` rebuilds one incident per
- * kind (in kind order) with a placeholder message; the readable trace of a violation is obtained by
- * replaying the same action indices on the readable model (`readableTrace`).
+ * Incidents are a bitmask of kinds: `decode` gives one `{ kind }` per raised kind, in kind order.
+ * Their messages are made at report time from the step that raised them (properties/invariants.ts).
  */
 import type {
   Datum,
@@ -29,7 +28,7 @@ function encodeDatum(L: K.LeanLayout, d: Datum | null): number {
   return K.dataCode(L, vm, Number(m[2]), Number(m[3]));
 }
 
-/** The readable datum of a data code (0 is null). */
+/** The datum (`VM-2.p1.v3`) of a data code (0 is null). */
 export function decodeDatum(L: LeanLayout, code: number): Datum | null {
   if (code === 0) return null;
   const x = code - 1;
@@ -47,7 +46,7 @@ function orNull(n: number): number | null {
   return n < 0 ? null : n;
 }
 
-/** Encode a readable state. Throws if the state does not fit the layout (a VM larger than any table says). */
+/** Encode a JSON view. Throws if the state does not fit the layout (a VM larger than any table says). */
 export function encode(L: LeanLayout, state: MachineState): Int32Array {
   const s = new Int32Array(L.length);
   const P = L.ctx.pagesPerSegment;
@@ -162,7 +161,7 @@ function encodeReconfig(s: Int32Array, r: Reconfiguration | null): void {
   }
 }
 
-/** Decode a lean state into the readable state it stands for (incidents: kinds only, see the module note). */
+/** The JSON view of a packed state (incidents: kinds only, see the module note). */
 export function decode(L: LeanLayout, s: Int32Array): MachineState {
   const ctx = L.ctx;
   const P = ctx.pagesPerSegment;
@@ -208,12 +207,7 @@ export function decode(L: LeanLayout, s: Int32Array): MachineState {
   });
   const incidents: Incident[] = [];
   K.INCIDENT_KINDS.forEach((kind, i) => {
-    if (s[K.G_INCIDENTS]! & (1 << i))
-      incidents.push({
-        kind,
-        message: `${kind} (replay the path on the readable model for details)`,
-        details: {},
-      });
+    if (s[K.G_INCIDENTS]! & (1 << i)) incidents.push({ kind });
   });
   return {
     frames,

@@ -3,7 +3,7 @@
  * `MachineState` at an offset derived from the declarative description below, sized for the
  * largest each VM can become.
  *
- * Enumerations are small integers (tables below, in the readable model's declaration order); null
+ * Enumerations are small integers (tables below, in the declaration order of the JSON view's types, state.ts); null
  * is -1 for numbers and 0 for data. A datum `VM-n.pP.vV` is the code `1 + vm + V * (page + MP * version)`.
  */
 import type { CpuAssignment } from '../../../scenario/schema.ts';

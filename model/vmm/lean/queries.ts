@@ -1,6 +1,8 @@
 /**
- * The lean counterparts of queries.ts, rules.ts and plan.ts: the same questions asked of an
- * `Int32Array` state, with scratch buffers instead of fresh arrays.
+ * Questions the guards, effects and invariants ask of a packed state (where a page lives, who holds
+ * a frame, which pages in-flight programs target, which VM a resize handles next), with scratch
+ * buffers instead of fresh arrays; and the kit: the layout, the action codes and the scenario
+ * flattened into typed arrays, with the variant's switches from `behaviourOf`.
  */
 import type { VmmContext } from '../context.ts';
 import { type ActionTable, buildActionTable } from './actionTable.ts';
@@ -83,6 +85,26 @@ export interface LeanKit {
   /** Slab that new states are carved from (see `allocState`). */
   slab: Int32Array;
   slabOffset: number;
+  /**
+   * Set only while `incidentFacts` re-runs one step at report time: told the facts of each incident
+   * the effect raises. Null on the hot path (one test of a rarely taken branch).
+   */
+  onIncident: ((fact: IncidentFact) => void) | null;
+}
+
+/**
+ * What an effect knew when it raised an incident: its kind (an `I_*` bit) and the VM, page, frame
+ * and channel involved (-1 where not applicable); `other` is the frame mapping the page for a
+ * channel access (-1: not mapped), the access index for a CPU access. Messages are made of these (and of the state before the step) at report
+ * time; the state keeps only the kind's bit.
+ */
+export interface IncidentFact {
+  readonly bit: number;
+  readonly vm: number;
+  readonly page: number;
+  readonly frame: number;
+  readonly other: number;
+  readonly channel: number;
 }
 
 /** States carved from one slab: a slab is freed once none of its states is reachable. */
@@ -171,6 +193,7 @@ export function createKit(ctx: VmmContext): LeanKit {
     faultDedicatedShared: v.dedicatedCpuShared,
     slab: new Int32Array(0),
     slabOffset: 0,
+    onIncident: null,
   };
 }
 

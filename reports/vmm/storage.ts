@@ -1,10 +1,11 @@
 /**
- * A storage map of a state for the HTML trace view: who holds each frame and what it contains.
+ * The VMM's storage map of a state for the HTML trace view: who holds each frame and what it
+ * contains. Presentation of the model's JSON view (model/vmm/queries.ts), so it lives in reports/.
  */
-import type { Json } from '../core/model.ts';
-import type { VmmContext } from './context.ts';
-import { frameHolders } from './queries.ts';
-import type { MachineState } from './state.ts';
+import type { Json } from '../../model/core/model.ts';
+import type { VmmContext } from '../../model/vmm/context.ts';
+import { frameHolders } from '../../model/vmm/queries.ts';
+import type { MachineState } from '../../model/vmm/state.ts';
 
 /** One frame cell: its owner (VM name, `VMM`, or null when free), its content and notes. */
 export interface FrameCell {

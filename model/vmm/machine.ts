@@ -1,0 +1,1246 @@
+/**
+ * The machine: every action of the model once, with its patent step, parameters, summary, the
+ * layout fields its effect reads and writes, its guard and its effect, side by side. This is the
+ * one definition of the model's behaviour; everything else derives from it:
+ *
+ * - the enabled actions of a state are each kind's guard in `ACTION_KINDS` order (lean/enabled.ts),
+ *   so action indices, traces and BFS order are the same wherever the table is read;
+ * - the next state is the action's effect on a copy of the state (lean/step.ts);
+ * - the JSON view used by traces, ITF, reports, `replay` and tests decodes the packed state
+ *   (lean/codec.ts, properties/checkModel.ts);
+ * - `reads`/`writes` are checked against the effect on every reachable state of every shipped
+ *   scenario under every variant (footprint.test.ts), for reductions that rely on them.
+ *
+ * States are one `Int32Array` (lean/layout.ts). A guard pushes the codes (lean/actionTable.ts) of
+ * its kind enabled in `s`, in parameter order; an effect mutates `n`, a copy of `s`, reading the
+ * state before the step from `s` where the order of writes matters. Variant behaviour comes from
+ * `behaviourOf(variant)` through the kit (`k.priorArt`, `k.fault*`), never from the variant's name.
+ */
+import type { ActionKind } from './actions.ts';
+import type { LayoutField } from './lean/layout.ts';
+import * as K from './lean/layout.ts';
+import * as P from './lean/procedures.ts';
+import type { LeanKit } from './lean/queries.ts';
+import * as Q from './lean/queries.ts';
+
+// Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
+const {
+  E_PENDING,
+  E_RUNNING,
+  E_WAITING,
+  G_NEXT_REQUEST,
+  G_RC,
+  G_RL,
+  G_RL_DEST,
+  G_RL_RESIDENT,
+  G_RL_SIZE,
+  G_RL_STEP,
+  G_RL_VM,
+  G_RS_ASKED,
+  G_RS_CURSOR,
+  G_RS_EVENT,
+  G_RS_STEP,
+  G_SETTLED,
+  G_SUSPENDED,
+  G_TR_FROM,
+  G_TR_PAGE,
+  IO_BEFORE,
+  IO_DONE,
+  IO_FRAMES,
+  IO_HAS_FRAMES,
+  IO_MODE,
+  IO_STATUS,
+  I_OVERWROTE_LIVE,
+  M_DIRECT,
+  M_HOST,
+  M_NONE,
+  PR_COPY,
+  PR_RESUME,
+  PR_SUSPEND,
+  P_RELOCATE,
+  P_RESIZE,
+  P_TO_PAGEABLE,
+  P_TO_PAGE_FIXED,
+  RC_NONE,
+  RC_PRIOR,
+  RC_RELOCATION,
+  RC_RESIZE,
+  RL_NONE,
+  RL_PATENT,
+  RL_PRIOR,
+  RS_GROW,
+  RS_REASSIGN,
+  RS_RELOCATE,
+  RS_SHRINK,
+  ST_BUILD_SPACE,
+  ST_CHECK_INFLIGHT,
+  ST_CLEAR_DIRECT,
+  ST_DISPATCH,
+  ST_MOVE_PAGES,
+  ST_PAGE_OUT,
+  ST_SET_DIRECT,
+  ST_SET_ORIGIN,
+  ST_SET_PAGE_FIXED,
+  S_DONE,
+  S_FAILED,
+  S_IDLE,
+  S_REQUESTED,
+  S_RUNNING,
+  S_TRANSLATED,
+  VM_ALIVE,
+  VM_CPUS,
+  VM_DIRECT,
+  VM_END,
+  VM_FIXED,
+  VM_HAS_ST,
+  VM_ONLINE,
+  VM_ORIGIN,
+  VM_SHRINK,
+  VM_SIZE,
+  dataCode,
+  ioBase,
+  vmBase,
+} = K;
+const {
+  computeHolders,
+  computeTargets,
+  frameOf,
+  hasIoInFlight,
+  isDispatched,
+  isFreeFrame,
+  lowestFreeFrame,
+  nextToGrow,
+  nextToRelocate,
+  nextToShrink,
+  pageFaultDemanded,
+  pteOf,
+  residentPages,
+} = Q;
+const {
+  advanceResize,
+  afterFinishing,
+  channelTransfer,
+  clearHostFrames,
+  clearRelocation,
+  cpuAccess,
+  endProgram,
+  finishRelocation,
+  frameStillHeld,
+  incident,
+  newRelocation,
+  noteMovedTargets,
+  patentRelocation,
+  priorCopy,
+  reassignCpus,
+  resizePages,
+} = P;
+
+/** What the table says of one action kind. */
+export interface ActionSpec {
+  /** The patent's flowchart step (Fig. 5, Fig. 8) or paragraph, or the actor for guest/channel/CPU steps. */
+  readonly step: string;
+  /** Names of the action's parameters, as in `Action`. */
+  readonly params: readonly string[];
+  /** What the action does, in one line. */
+  readonly summary: string;
+  /** Layout fields the effect may read (of the state before the step). */
+  readonly reads: readonly LayoutField[];
+  /** Layout fields the effect may change. */
+  readonly writes: readonly LayoutField[];
+  /** The guard: push the codes of this kind enabled in `s`, in parameter order. */
+  readonly enabled: (k: LeanKit, s: Int32Array, out: number[]) => void;
+  /** The effect of action `code` (of this kind): mutate `n`, a copy of `s`. */
+  readonly effect: (k: LeanKit, s: Int32Array, n: Int32Array, code: number) => void;
+}
+
+/** True when a patent relocation is at step `step` (`RELOCATION_STEPS`). */
+const atStep = (s: Int32Array, step: number): boolean => s[G_RL] === RL_PATENT && s[G_RL_STEP] === step;
+
+/** Moving pages (5085) with no page in transit: the state where copies and page-ins may start. */
+const moving = (s: Int32Array): boolean => atStep(s, ST_MOVE_PAGES) && s[G_TR_PAGE]! < 0;
+
+/** The pages still to move and the destination check of 5085, shared by `reloc.copyPage` and `reloc.pageInToDest`. */
+function destinationReady(k: LeanKit, v: number, to: number): boolean {
+  return k.faultOverlapCopy ? to >= k.vmmFrames && (k.L.hMask[to]! & ~(1 << v)) === 0 : isFreeFrame(k, to);
+}
+
+/** Every page of the relocating VM below the moving limit is at its destination frame. */
+function allAtDest(k: LeanKit, s: Int32Array): boolean {
+  const L = k.L;
+  const b = vmBase(L, s[G_RL_VM]!);
+  const dest = s[G_RL_DEST]!;
+  const limit = Math.min(s[b + VM_ONLINE]!, s[G_RL_SIZE]!);
+  for (let page = 0; page < limit; page++) if (pteOf(L, s, b, page) !== dest + page) return false;
+  return true;
+}
+
+/** A finishing step 5090-5120 is enabled at its own step, or as the first of the variant's order once every page moved. */
+const finishing = (k: LeanKit, s: Int32Array, step: number): boolean =>
+  atStep(s, step) || (moving(s) && k.finishing[0] === step && allAtDest(k, s));
+
+/** The table of actions, in `ACTION_KINDS` order (the order in which their guards list them). */
+export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
+  'guest.startIo': {
+    step: 'start-I/O: direct, or intercepted (5050)',
+    params: ['io'],
+    summary:
+      'A guest starts one of its I/O entries: on its channel at once if the VM runs direct, else the VMM intercepts it.',
+    reads: ['vm.direct'],
+    writes: ['channels', 'io.status', 'io.mode'],
+    enabled(k, s, out) {
+      const L = k.L;
+      const MT = L.maxTransfers;
+      for (let i = 0; i < k.ioCount; i++) {
+        if (s[ioBase(L, i) + IO_STATUS] !== S_IDLE) continue;
+        const v = k.ioVm[i]!;
+        const b = vmBase(L, v);
+        if (s[b + VM_ALIVE] === 0 || !isDispatched(k, s, v)) continue;
+        const online = s[b + VM_ONLINE]!;
+        let ok = true;
+        for (let x = 0; x < k.ioLength[i]!; x++) if (k.ioPage[i * MT + x]! >= online) ok = false;
+        if (!ok) continue;
+        if (s[b + VM_DIRECT] === 1 && s[L.channels + k.ioChannel[i]!]! >= 0) continue;
+        out.push(k.T.startIo[i]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const L = k.L;
+      const io = k.T.arg[code]!;
+      const ib = ioBase(L, io);
+      if (n[vmBase(L, k.ioVm[io]!) + VM_DIRECT] === 1) {
+        n[ib + IO_STATUS] = S_RUNNING;
+        n[ib + IO_MODE] = M_DIRECT;
+        n[L.channels + k.ioChannel[io]!] = io;
+      } else {
+        n[ib + IO_STATUS] = S_REQUESTED;
+      }
+    },
+  },
+  'guest.cpuAccess': {
+    step: 'CPU access',
+    params: ['access'],
+    summary: 'A guest CPU reads or writes a page, through the limit check or the page table.',
+    reads: [
+      'incidents',
+      'frames',
+      'vm.fixed',
+      'vm.origin',
+      'vm.end',
+      'vm.hasSt',
+      'vm.size',
+      'vm.online',
+      'vm.interrupts',
+      'vm.pte',
+      'vm.expected',
+    ],
+    writes: ['incidents', 'frames', 'vm.interrupts', 'vm.expected', 'access'],
+    enabled(k, s, out) {
+      const L = k.L;
+      for (let i = 0; i < k.accessVm.length; i++) {
+        if (s[L.access + i] === 1) continue;
+        const v = k.accessVm[i]!;
+        const b = vmBase(L, v);
+        if (s[b + VM_ALIVE] === 0 || !isDispatched(k, s, v)) continue;
+        const page = k.accessPage[i]!;
+        // A pageable VM's access to a paged-out page waits for the page-in (a page fault).
+        if (s[b + VM_FIXED] === 0 && page < s[b + VM_ONLINE]! && frameOf(L, s, b, page) < 0) continue;
+        out.push(k.T.cpuAccess[i]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      cpuAccess(k, n, k.T.arg[code]!);
+    },
+  },
+  'guest.offline': {
+    step: '7010',
+    params: ['vm'],
+    summary: 'The guest takes the pages it was asked to give up offline.',
+    reads: [
+      'rsEvent',
+      'rsStep',
+      'rl',
+      'vm.alive',
+      'vm.fixed',
+      'vm.origin',
+      'vm.hasSt',
+      'vm.size',
+      'vm.online',
+      'vm.shrink',
+    ],
+    writes: ['rsStep', 'rsAsked', 'frames', 'vm.online', 'vm.shrink', 'vm.pte', 'vm.paging'],
+    enabled(k, s, out) {
+      const L = k.L;
+      for (let v = 0; v < k.vmCount; v++) {
+        const shrink = s[vmBase(L, v) + VM_SHRINK]!;
+        if (shrink < 0 || !isDispatched(k, s, v)) continue;
+        if (!k.faultOfflineUnderIo) {
+          // Wait for the transfers into the storage going offline.
+          const n = computeTargets(k, s, v, true, true);
+          let busy = false;
+          for (let page = shrink; page < n; page++) if (L.targets[page]! > 0) busy = true;
+          if (busy) continue;
+        }
+        out.push(k.T.offline[v]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const L = k.L;
+      const b = vmBase(L, k.T.arg[code]!);
+      const keep = n[b + VM_SHRINK]!;
+      const online = n[b + VM_ONLINE]!;
+      const hasSt = n[b + VM_HAS_ST] === 1;
+      for (let page = keep; page < online; page++) {
+        const f = frameOf(L, n, b, page);
+        if (f >= 0) n[L.frames + f] = 0;
+        if (hasSt) n[b + L.pte + page] = -1;
+        n[b + L.paging + page] = 0;
+      }
+      n[b + VM_ONLINE] = keep;
+      n[b + VM_SHRINK] = -1;
+      n[G_RS_ASKED] = 0;
+      advanceResize(k, n);
+    },
+  },
+  'guest.online': {
+    step: '7040',
+    params: ['vm'],
+    summary: 'The guest puts its grown storage online.',
+    reads: ['rsEvent', 'rsStep', 'vm.alive', 'vm.size'],
+    writes: ['rsStep', 'rsAsked', 'vm.online'],
+    enabled(k, s, out) {
+      if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_GROW || s[G_RS_ASKED] !== 1) return;
+      const cursor = s[G_RS_CURSOR]!;
+      if (isDispatched(k, s, cursor)) out.push(k.T.online[cursor]!);
+    },
+    effect(k, _s, n, code) {
+      const b = vmBase(k.L, k.T.arg[code]!);
+      n[b + VM_ONLINE] = n[b + VM_SIZE]!;
+      n[G_RS_ASKED] = 0;
+      advanceResize(k, n);
+    },
+  },
+  'vmm.translateIo': {
+    step: '5070',
+    params: ['io'],
+    summary: 'The VMM builds the host channel program of an intercepted I/O and pins its pages.',
+    reads: ['vm.alive', 'vm.fixed', 'vm.origin', 'vm.hasSt', 'vm.size', 'vm.online', 'vm.pte', 'vm.pins'],
+    writes: ['vm.pins', 'io.status', 'io.mode', 'io.hasFrames', 'io.hostFrames'],
+    enabled(k, s, out) {
+      const L = k.L;
+      const MT = L.maxTransfers;
+      for (let i = 0; i < k.ioCount; i++) {
+        if (s[ioBase(L, i) + IO_STATUS] !== S_REQUESTED) continue;
+        const b = vmBase(L, k.ioVm[i]!);
+        // Every page the program names is resident (else a page-in comes first).
+        let ok = true;
+        for (let x = 0; x < k.ioLength[i]!; x++) if (frameOf(L, s, b, k.ioPage[i * MT + x]!) < 0) ok = false;
+        if (ok) out.push(k.T.translateIo[i]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const L = k.L;
+      const io = k.T.arg[code]!;
+      const ib = ioBase(L, io);
+      const b = vmBase(L, k.ioVm[io]!);
+      const MT = L.maxTransfers;
+      const len = k.ioLength[io]!;
+      for (let x = 0; x < len; x++) n[ib + IO_FRAMES + x] = frameOf(L, n, b, k.ioPage[io * MT + x]!);
+      for (let x = 0; x < len; x++) n[b + L.pins + k.ioPage[io * MT + x]!]!++;
+      n[ib + IO_HAS_FRAMES] = 1;
+      n[ib + IO_STATUS] = S_TRANSLATED;
+      n[ib + IO_MODE] = M_HOST;
+    },
+  },
+  'vmm.startHostProgram': {
+    step: '5080',
+    params: ['io'],
+    summary: 'The VMM starts the host channel program on its free channel.',
+    reads: [],
+    writes: ['channels', 'io.status'],
+    enabled(k, s, out) {
+      const L = k.L;
+      for (let i = 0; i < k.ioCount; i++) {
+        if (s[ioBase(L, i) + IO_STATUS] === S_TRANSLATED && s[L.channels + k.ioChannel[i]!]! < 0)
+          out.push(k.T.startHostProgram[i]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const io = k.T.arg[code]!;
+      n[ioBase(k.L, io) + IO_STATUS] = S_RUNNING;
+      n[k.L.channels + k.ioChannel[io]!] = io;
+    },
+  },
+  'vmm.startRefused': {
+    step: '5083',
+    params: ['io'],
+    summary: 'The channel is busy: the VMM unpins and the guest retries.',
+    reads: ['vm.pins'],
+    writes: ['vm.pins', 'io.status', 'io.mode', 'io.hasFrames', 'io.hostFrames'],
+    enabled(k, s, out) {
+      const L = k.L;
+      for (let i = 0; i < k.ioCount; i++) {
+        if (s[ioBase(L, i) + IO_STATUS] === S_TRANSLATED && s[L.channels + k.ioChannel[i]!]! >= 0)
+          out.push(k.T.startRefused[i]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const L = k.L;
+      const io = k.T.arg[code]!;
+      const ib = ioBase(L, io);
+      const b = vmBase(L, k.ioVm[io]!);
+      const len = k.ioLength[io]!;
+      for (let x = 0; x < len; x++) n[b + L.pins + k.ioPage[io * L.maxTransfers + x]!]!--;
+      n[ib + IO_STATUS] = S_REQUESTED;
+      n[ib + IO_MODE] = M_NONE;
+      clearHostFrames(k, n, ib);
+    },
+  },
+  'vmm.pageIn': {
+    step: 'page fault',
+    params: ['vm', 'page'],
+    summary: 'The VMM pages a demanded page in to the lowest free frame.',
+    reads: [
+      'rl',
+      'rlVm',
+      'rlDest',
+      'rlSize',
+      'trPage',
+      'trFrom',
+      'vm.alive',
+      'vm.fixed',
+      'vm.hasSt',
+      'vm.size',
+      'vm.pte',
+      'vm.paging',
+    ],
+    writes: ['frames', 'vm.pte', 'vm.paging'],
+    enabled(k, s, out) {
+      const L = k.L;
+      let pageable = false;
+      for (let v = 0; v < k.vmCount && !pageable; v++) {
+        const b = vmBase(L, v);
+        pageable = s[b + VM_ALIVE] === 1 && s[b + VM_FIXED] === 0 && s[b + VM_HAS_ST] === 1;
+      }
+      if (!pageable) return;
+      computeHolders(k, s);
+      if (lowestFreeFrame(k, s) < 0) return;
+      const transitVm = s[G_RL] === RL_PATENT ? s[G_RL_VM]! : -1;
+      const transitPage = s[G_TR_PAGE]!;
+      for (let v = 0; v < k.vmCount; v++) {
+        const b = vmBase(L, v);
+        if (s[b + VM_ALIVE] === 0 || s[b + VM_FIXED] === 1 || s[b + VM_HAS_ST] === 0) continue;
+        const online = s[b + VM_ONLINE]!;
+        for (let page = 0; page < online; page++) {
+          if (pteOf(L, s, b, page) >= 0 || s[b + L.paging + page] === 0) continue;
+          if (transitVm === v && transitPage === page) continue;
+          if (pageFaultDemanded(k, s, v, page)) out.push(k.T.pageIn[v * L.maxPages + page]!);
+        }
+      }
+    },
+    effect(k, s, n, code) {
+      const L = k.L;
+      const b = vmBase(L, k.T.arg[code]!);
+      const page = k.T.arg2[code]!;
+      computeHolders(k, s);
+      const f = lowestFreeFrame(k, s);
+      n[L.frames + f] = n[b + L.paging + page]!;
+      n[b + L.paging + page] = 0;
+      n[b + L.pte + page] = f;
+    },
+  },
+  'channel.transfer': {
+    step: 'channel',
+    params: ['channel'],
+    summary: 'A channel moves one page of its program.',
+    reads: [
+      'incidents',
+      'rl',
+      'rlVm',
+      'rlDest',
+      'trPage',
+      'trFrom',
+      'frames',
+      'vm.alive',
+      'vm.fixed',
+      'vm.origin',
+      'vm.hasSt',
+      'vm.size',
+      'vm.online',
+      'vm.pte',
+      'vm.expected',
+      'channels',
+      'io.mode',
+      'io.done',
+      'io.hostFrames',
+    ],
+    writes: ['incidents', 'frames', 'vm.expected', 'io.done'],
+    enabled(k, s, out) {
+      if (s[G_SUSPENDED] === 1) return; // the prior art suspends channel access
+      const L = k.L;
+      for (let c = 0; c < k.channelCount; c++) {
+        const io = s[L.channels + c]!;
+        if (io >= 0 && s[ioBase(L, io) + IO_DONE]! < k.ioLength[io]!) out.push(k.T.transfer[c]!);
+      }
+    },
+    effect(k, s, n, code) {
+      channelTransfer(k, s, n, k.T.arg[code]!);
+    },
+  },
+  'channel.end': {
+    step: 'channel',
+    params: ['channel'],
+    summary: 'A channel program ends; host programs unpin.',
+    reads: ['vm.size', 'vm.pins', 'channels', 'io.mode'],
+    writes: [
+      'vm.pins',
+      'channels',
+      'io.status',
+      'io.mode',
+      'io.hasFrames',
+      'io.done',
+      'io.before',
+      'io.hostFrames',
+    ],
+    enabled(k, s, out) {
+      const L = k.L;
+      for (let c = 0; c < k.channelCount; c++) {
+        const io = s[L.channels + c]!;
+        if (io >= 0 && s[ioBase(L, io) + IO_DONE] === k.ioLength[io]) out.push(k.T.end[c]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      endProgram(k, n, k.T.arg[code]!, S_DONE);
+    },
+  },
+  'channel.error': {
+    step: 'channel',
+    params: ['channel'],
+    summary: 'A channel program fails before its end.',
+    reads: ['vm.size', 'vm.pins', 'channels', 'io.mode'],
+    writes: [
+      'vm.pins',
+      'channels',
+      'io.status',
+      'io.mode',
+      'io.hasFrames',
+      'io.done',
+      'io.before',
+      'io.hostFrames',
+    ],
+    enabled(k, s, out) {
+      if (!k.channelErrors || s[G_SUSPENDED] === 1) return;
+      const L = k.L;
+      for (let c = 0; c < k.channelCount; c++) {
+        const io = s[L.channels + c]!;
+        if (io >= 0 && s[ioBase(L, io) + IO_DONE]! < k.ioLength[io]!) out.push(k.T.error[c]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      endProgram(k, n, k.T.arg[code]!, S_FAILED);
+    },
+  },
+  'cpu.dispatch': {
+    step: 'dispatch',
+    params: ['cpu', 'vm'],
+    summary: 'A CPU starts running a VM assigned to it.',
+    reads: [],
+    writes: ['running'],
+    enabled(k, s, out) {
+      if (!k.dispatch) return;
+      const L = k.L;
+      const V = k.vmCount;
+      for (let c = 0; c < k.cpuCount; c++) {
+        const current = s[L.running + c]!;
+        for (let v = 0; v < V; v++) {
+          const b = vmBase(L, v);
+          if (s[b + VM_ALIVE] === 0 || (L.cpuMasks[s[b + VM_CPUS]!]! & (1 << c)) === 0 || current === v)
+            continue;
+          if (isDispatched(k, s, v)) continue;
+          out.push(k.T.dispatch[c * V + v]!);
+        }
+      }
+    },
+    effect(k, _s, n, code) {
+      n[k.L.running + k.T.arg[code]!] = k.T.arg2[code]!; // CPU arg runs VM arg2
+    },
+  },
+  'vm.terminate': {
+    step: 'request',
+    params: ['vm'],
+    summary: 'The next request ends a VM: its frames are released.',
+    reads: ['nextRequest', 'vm.alive', 'vm.fixed', 'vm.origin', 'vm.size', 'vm.online', 'running'],
+    writes: ['nextRequest', 'settled', 'frames', 'vm.alive', 'running'],
+    enabled(k, s, out) {
+      const next = s[G_NEXT_REQUEST]!;
+      if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] !== 1) return;
+      const vm = k.requestVm[next]!;
+      if (!hasIoInFlight(k, s, vm, true, true)) out.push(k.T.terminate[vm]!);
+    },
+    effect(k, _s, n, code) {
+      const L = k.L;
+      const vm = k.T.arg[code]!;
+      const b = vmBase(L, vm);
+      const size = n[b + VM_SIZE]!;
+      for (let page = 0; page < size; page++) {
+        const f = frameOf(L, n, b, page);
+        if (f >= 0) n[L.frames + f] = 0;
+      }
+      n[b + VM_ALIVE] = 0;
+      for (let c = 0; c < k.cpuCount; c++) if (n[L.running + c] === vm) n[L.running + c] = -1;
+      n[G_NEXT_REQUEST]!++;
+      n[G_SETTLED] = -1;
+    },
+  },
+  'request.begin': {
+    step: 'request',
+    params: ['request'],
+    summary: 'The VMM begins the next relocation or conversion request.',
+    reads: ['nextRequest', 'vm.fixed', 'vm.size'],
+    writes: [
+      'nextRequest',
+      'settled',
+      'rc',
+      'rl',
+      'rlPurpose',
+      'rlVm',
+      'rlDest',
+      'rlResident',
+      'rlSize',
+      'rlStep',
+      'trPage',
+      'trFrom',
+    ],
+    enabled(k, s, out) {
+      const next = s[G_NEXT_REQUEST]!;
+      if (s[G_RC] === RC_NONE && next < k.requestCount && k.requestTerminates[next] !== 1)
+        out.push(k.T.requestBegin[next]!);
+    },
+    effect(k, s, n, code) {
+      const req = k.ctx.requests[k.T.arg[code]!]!;
+      const b = vmBase(k.L, req.vm);
+      const size = s[b + VM_SIZE]!;
+      n[G_NEXT_REQUEST]!++;
+      n[G_SETTLED] = -1;
+      if (req.kind === 'relocate') {
+        n[G_RC] = k.priorArt ? RC_PRIOR : RC_RELOCATION;
+        newRelocation(k, n, P_RELOCATE, req.vm, req.to, size);
+      } else if (req.kind === 'toPageable') {
+        n[G_RC] = RC_RELOCATION;
+        patentRelocation(n, P_TO_PAGEABLE, req.vm, -1, req.resident, size);
+      } else if (req.kind === 'toPageFixed') {
+        n[G_RC] = RC_RELOCATION;
+        patentRelocation(n, P_TO_PAGE_FIXED, req.vm, req.to, -1, size);
+        if (s[b + VM_FIXED] === 0) n[G_RL_STEP] = ST_MOVE_PAGES; // already pageable: straight to the moves
+      }
+    },
+  },
+  'event.arrive': {
+    step: 'Fig. 8',
+    params: ['event'],
+    summary: 'A scenario event (time of day, failover) arrives.',
+    reads: [],
+    writes: ['events'],
+    enabled(k, s, out) {
+      for (let e = 0; e < k.eventCount; e++)
+        if (s[k.L.events + e] === E_WAITING) out.push(k.T.eventArrive[e]!);
+    },
+    effect(k, _s, n, code) {
+      n[k.L.events + k.T.arg[code]!] = E_PENDING;
+    },
+  },
+  'reloc.clearDirect': {
+    step: '5000',
+    params: [],
+    summary: "Clear the VM's direct-execution bit 431.",
+    reads: ['rlVm', 'io.status', 'io.mode'],
+    writes: ['rlStep', 'vm.direct', 'io.before'],
+    enabled(k, s, out) {
+      if (atStep(s, ST_CLEAR_DIRECT)) out.push(k.T.clearDirect);
+    },
+    effect(k, _s, n) {
+      const L = k.L;
+      const v = n[G_RL_VM]!;
+      n[vmBase(L, v) + VM_DIRECT] = 0;
+      for (let i = 0; i < k.ioCount; i++) {
+        const ib = ioBase(L, i);
+        if (k.ioVm[i] === v && n[ib + IO_STATUS] === S_RUNNING && n[ib + IO_MODE] === M_DIRECT)
+          n[ib + IO_BEFORE] = 1; // started directly before step 5000
+      }
+      n[G_RL_STEP] = ST_BUILD_SPACE;
+    },
+  },
+  'reloc.buildSpace': {
+    step: '5010',
+    params: [],
+    summary: 'Build the host segment table mapping the page-fixed area.',
+    reads: ['rlVm', 'rlDest', 'rlResident', 'vm.origin', 'vm.size', 'vm.online'],
+    writes: ['rlStep', 'vm.fixed', 'vm.hasSt', 'vm.pte'],
+    enabled(k, s, out) {
+      if (atStep(s, ST_BUILD_SPACE)) out.push(k.T.buildSpace);
+    },
+    effect(k, _s, n) {
+      const L = k.L;
+      const b = vmBase(L, n[G_RL_VM]!);
+      const origin = n[b + VM_ORIGIN]!;
+      const online = n[b + VM_ONLINE]!;
+      const size = n[b + VM_SIZE]!;
+      for (let page = 0; page < size; page++) n[b + L.pte + page] = page < online ? origin + page : -1;
+      n[b + VM_HAS_ST] = 1;
+      n[b + VM_FIXED] = 0;
+      const resident = n[G_RL_RESIDENT]!;
+      if (resident >= 0 && residentPages(L, n, b) > resident) n[G_RL_STEP] = ST_PAGE_OUT;
+      else n[G_RL_STEP] = n[G_RL_DEST]! < 0 ? ST_DISPATCH : ST_CHECK_INFLIGHT;
+    },
+  },
+  'reloc.pageOut': {
+    step: '5020-5030',
+    params: ['page'],
+    summary: 'Page one page out to reach the resident footprint.',
+    reads: ['rlVm', 'rlDest', 'rlResident', 'frames', 'vm.hasSt', 'vm.size', 'vm.pte'],
+    writes: ['rlStep', 'frames', 'vm.pte', 'vm.paging'],
+    enabled(k, s, out) {
+      if (!atStep(s, ST_PAGE_OUT)) return;
+      // Direct targets bar a page-out in every variant; pins and host targets except in the fault.
+      const L = k.L;
+      const v = s[G_RL_VM]!;
+      const b = vmBase(L, v);
+      const online = s[b + VM_ONLINE]!;
+      computeTargets(k, s, v, false, true);
+      const direct = L.contents;
+      for (let page = 0; page < online; page++) direct[page] = L.targets[page]!;
+      computeTargets(k, s, v, true, false);
+      for (let page = 0; page < online; page++) {
+        if (pteOf(L, s, b, page) < 0 || direct[page]! > 0) continue;
+        if (!k.faultPageOutPinned && (s[b + L.pins + page]! > 0 || L.targets[page]! > 0)) continue;
+        out.push(k.T.pageOut[page]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const L = k.L;
+      const b = vmBase(L, n[G_RL_VM]!);
+      const page = k.T.arg[code]!;
+      const f = pteOf(L, n, b, page);
+      n[b + L.paging + page] = n[L.frames + f]!;
+      n[L.frames + f] = 0;
+      n[b + L.pte + page] = -1;
+      if (residentPages(L, n, b) <= n[G_RL_RESIDENT]!)
+        n[G_RL_STEP] = n[G_RL_DEST]! < 0 ? ST_DISPATCH : ST_CHECK_INFLIGHT;
+    },
+  },
+  'reloc.copyAll': {
+    step: '5035 yes -> 5040',
+    params: [],
+    summary: 'No program in flight: copy every page and remap.',
+    reads: [
+      'incidents',
+      'rlVm',
+      'rlDest',
+      'rlSize',
+      'frames',
+      'vm.hasSt',
+      'vm.size',
+      'vm.online',
+      'vm.pte',
+      'io.status',
+      'io.mode',
+    ],
+    writes: ['incidents', 'rlStep', 'frames', 'vm.pte', 'vm.paging'],
+    enabled(k, s, out) {
+      if (atStep(s, ST_CHECK_INFLIGHT) && !hasIoInFlight(k, s, s[G_RL_VM]!, true, !k.faultForgetDirect))
+        out.push(k.T.copyAll);
+    },
+    effect(k, s, n) {
+      const L = k.L;
+      const v = n[G_RL_VM]!;
+      const b = vmBase(L, v);
+      const dest = n[G_RL_DEST]!;
+      const limit = Math.min(n[b + VM_ONLINE]!, n[G_RL_SIZE]!);
+      noteMovedTargets(k, s, n, v, limit, 0);
+      const contents = L.contents;
+      for (let page = 0; page < limit; page++) {
+        const from = pteOf(L, n, b, page);
+        contents[page] = from < 0 ? n[b + L.paging + page]! : n[L.frames + from]!;
+        if (from >= 0) n[L.frames + from] = 0;
+        n[b + L.paging + page] = 0;
+      }
+      for (let page = 0; page < limit; page++) {
+        n[L.frames + dest + page] = contents[page]!;
+        n[b + L.pte + page] = dest + page;
+      }
+      n[G_RL_STEP] = k.finishing[0]!;
+    },
+  },
+  'reloc.startPaging': {
+    step: '5035 no -> 5050',
+    params: [],
+    summary: 'Programs in flight: move page by page.',
+    reads: ['rlVm'],
+    writes: ['rlStep'],
+    enabled(k, s, out) {
+      if (atStep(s, ST_CHECK_INFLIGHT) && hasIoInFlight(k, s, s[G_RL_VM]!, true, !k.faultForgetDirect))
+        out.push(k.T.startPaging);
+    },
+    effect(_k, _s, n) {
+      n[G_RL_STEP] = ST_MOVE_PAGES;
+    },
+  },
+  'reloc.copyPage': {
+    step: '5085 (copy)',
+    params: ['page'],
+    summary: 'Copy one page no in-flight transfer targets to its destination.',
+    reads: [
+      'incidents',
+      'rl',
+      'rlVm',
+      'rlDest',
+      'trPage',
+      'frames',
+      'vm.alive',
+      'vm.fixed',
+      'vm.origin',
+      'vm.hasSt',
+      'vm.size',
+      'vm.online',
+      'vm.pte',
+      'io.status',
+      'io.mode',
+    ],
+    writes: ['incidents', 'trPage', 'trFrom', 'frames', 'vm.pte'],
+    enabled(k, s, out) {
+      if (!moving(s)) return;
+      const L = k.L;
+      const v = s[G_RL_VM]!;
+      const b = vmBase(L, v);
+      const dest = s[G_RL_DEST]!;
+      const limit = Math.min(s[b + VM_ONLINE]!, s[G_RL_SIZE]!);
+      computeHolders(k, s);
+      const useTargets = !k.faultMoveTargeted;
+      if (useTargets) computeTargets(k, s, v, true, !k.faultForgetDirect);
+      for (let page = 0; page < limit; page++) {
+        const from = pteOf(L, s, b, page);
+        if (from < 0 || from === dest + page || !destinationReady(k, v, dest + page)) continue;
+        if (useTargets && L.targets[page]! > 0) continue; // a transfer targets it: wait
+        out.push(k.T.copyPage[page]!);
+      }
+    },
+    effect(k, s, n, code) {
+      const L = k.L;
+      const v = n[G_RL_VM]!;
+      const b = vmBase(L, v);
+      const page = k.T.arg[code]!;
+      const from = pteOf(L, n, b, page);
+      const to = n[G_RL_DEST]! + page;
+      computeHolders(k, s);
+      if (to < k.frameCount && L.hCount[to]! > 0) incident(k, n, I_OVERWROTE_LIVE, v, page, to);
+      noteMovedTargets(k, s, n, v, page + 1, page);
+      n[L.frames + to] = n[L.frames + from]!;
+      n[b + L.pte + page] = -1; // invalid until the switch
+      n[G_TR_PAGE] = page;
+      n[G_TR_FROM] = from;
+    },
+  },
+  'reloc.remapPage': {
+    step: '5085 (remap)',
+    params: [],
+    summary: "Switch the copied page's PT entry to the destination frame.",
+    reads: [
+      'incidents',
+      'rlVm',
+      'rlDest',
+      'trPage',
+      'trFrom',
+      'vm.alive',
+      'vm.fixed',
+      'vm.origin',
+      'vm.hasSt',
+      'vm.size',
+      'vm.online',
+      'vm.pte',
+      'io.status',
+      'io.mode',
+    ],
+    writes: ['incidents', 'trPage', 'trFrom', 'frames', 'vm.pte'],
+    enabled(k, s, out) {
+      if (atStep(s, ST_MOVE_PAGES) && s[G_TR_PAGE]! >= 0) out.push(k.T.remapPage);
+    },
+    effect(k, s, n) {
+      const L = k.L;
+      const v = n[G_RL_VM]!;
+      const b = vmBase(L, v);
+      const page = n[G_TR_PAGE]!;
+      const from = n[G_TR_FROM]!;
+      noteMovedTargets(k, s, n, v, page + 1, page);
+      n[b + L.pte + page] = n[G_RL_DEST]! + page;
+      n[G_TR_PAGE] = -1;
+      n[G_TR_FROM] = -1;
+      if (!frameStillHeld(k, n, from)) n[L.frames + from] = 0;
+    },
+  },
+  'reloc.pageInToDest': {
+    step: '[0031]',
+    params: ['page'],
+    summary: 'Page a paged-out page in straight to its destination frame.',
+    reads: ['rlVm', 'rlDest', 'vm.paging'],
+    writes: ['frames', 'vm.pte', 'vm.paging'],
+    enabled(k, s, out) {
+      if (!moving(s)) return;
+      const L = k.L;
+      const v = s[G_RL_VM]!;
+      const b = vmBase(L, v);
+      const dest = s[G_RL_DEST]!;
+      const limit = Math.min(s[b + VM_ONLINE]!, s[G_RL_SIZE]!);
+      computeHolders(k, s);
+      for (let page = 0; page < limit; page++) {
+        if (pteOf(L, s, b, page) >= 0 || s[b + L.paging + page] === 0) continue;
+        if (destinationReady(k, v, dest + page)) out.push(k.T.pageInToDest[page]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const L = k.L;
+      const b = vmBase(L, n[G_RL_VM]!);
+      const page = k.T.arg[code]!;
+      const to = n[G_RL_DEST]! + page;
+      n[L.frames + to] = n[b + L.paging + page]!;
+      n[b + L.paging + page] = 0;
+      n[b + L.pte + page] = to;
+    },
+  },
+  'reloc.setOrigin': {
+    step: '5090-5100',
+    params: [],
+    summary: 'Set origin [433] and end [434] to the destination.',
+    reads: ['rlVm', 'rlDest', 'rlSize', 'vm.size', 'vm.online'],
+    writes: [
+      'rlStep',
+      'vm.origin',
+      'vm.end',
+      'vm.size',
+      'vm.online',
+      'vm.pte',
+      'vm.pins',
+      'vm.expected',
+      'vm.paging',
+    ],
+    enabled(k, s, out) {
+      if (finishing(k, s, ST_SET_ORIGIN)) out.push(k.T.setOrigin);
+    },
+    effect(k, _s, n) {
+      const b = vmBase(k.L, n[G_RL_VM]!);
+      const dest = n[G_RL_DEST]!;
+      const size = n[G_RL_SIZE]!;
+      const oldSize = n[b + VM_SIZE]!;
+      n[b + VM_ORIGIN] = dest;
+      n[b + VM_END] = dest + size - 1;
+      n[b + VM_SIZE] = size;
+      n[b + VM_ONLINE] = Math.min(n[b + VM_ONLINE]!, size);
+      resizePages(k, n, b, oldSize, size);
+      afterFinishing(k, n, ST_SET_ORIGIN);
+    },
+  },
+  'reloc.setPageFixed': {
+    step: '5110',
+    params: [],
+    summary: 'Set the page-fixed bit 432 and drop the host segment table.',
+    reads: ['rlVm'],
+    writes: ['rlStep', 'vm.fixed', 'vm.hasSt', 'vm.pte'],
+    enabled(k, s, out) {
+      if (finishing(k, s, ST_SET_PAGE_FIXED)) out.push(k.T.setPageFixed);
+    },
+    effect(k, _s, n) {
+      const L = k.L;
+      const b = vmBase(L, n[G_RL_VM]!);
+      n[b + VM_FIXED] = 1;
+      n[b + VM_HAS_ST] = 0;
+      for (let page = 0; page < L.maxPages; page++) n[b + L.pte + page] = -1;
+      afterFinishing(k, n, ST_SET_PAGE_FIXED);
+    },
+  },
+  'reloc.setDirect': {
+    step: '5120',
+    params: [],
+    summary: 'Restore the direct-execution bit 431 as configured.',
+    reads: ['rlVm'],
+    writes: ['rlStep', 'vm.direct'],
+    enabled(k, s, out) {
+      if (finishing(k, s, ST_SET_DIRECT)) out.push(k.T.setDirect);
+    },
+    effect(k, _s, n) {
+      const v = n[G_RL_VM]!;
+      n[vmBase(k.L, v) + VM_DIRECT] = k.configuredDirect[v]!;
+      afterFinishing(k, n, ST_SET_DIRECT);
+    },
+  },
+  'reloc.dispatch': {
+    step: '5130-5160',
+    params: [],
+    summary: 'End the relocation; dispatch the VM again.',
+    reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'rlVm', 'vm.alive', 'vm.origin', 'vm.size'],
+    writes: [
+      'rc',
+      'rsStep',
+      'rl',
+      'rlPurpose',
+      'rlVm',
+      'rlDest',
+      'rlResident',
+      'rlSize',
+      'rlStep',
+      'trPage',
+      'trFrom',
+      'io.before',
+    ],
+    enabled(k, s, out) {
+      if (atStep(s, ST_DISPATCH)) out.push(k.T.relocDispatch);
+    },
+    effect(k, _s, n) {
+      for (let i = 0; i < k.ioCount; i++) n[ioBase(k.L, i) + IO_BEFORE] = 0;
+      finishRelocation(k, n);
+    },
+  },
+  'prior.suspend': {
+    step: '[0005]',
+    params: [],
+    summary: 'Prior art: suspend all channel access.',
+    reads: [],
+    writes: ['suspended', 'rlStep'],
+    enabled(k, s, out) {
+      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_SUSPEND) out.push(k.T.priorSuspend);
+    },
+    effect(_k, _s, n) {
+      n[G_SUSPENDED] = 1;
+      n[G_RL_STEP] = PR_COPY;
+    },
+  },
+  'prior.copy': {
+    step: '[0005]',
+    params: [],
+    summary: 'Prior art: copy the whole area and set the origin.',
+    reads: [
+      'incidents',
+      'rlVm',
+      'rlDest',
+      'rlSize',
+      'frames',
+      'vm.origin',
+      'vm.size',
+      'vm.online',
+      'io.status',
+      'io.mode',
+    ],
+    writes: [
+      'incidents',
+      'rlStep',
+      'frames',
+      'vm.origin',
+      'vm.end',
+      'vm.size',
+      'vm.online',
+      'vm.pte',
+      'vm.pins',
+      'vm.expected',
+      'vm.paging',
+    ],
+    enabled(k, s, out) {
+      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_COPY) out.push(k.T.priorCopy);
+    },
+    effect(k, s, n) {
+      priorCopy(k, s, n);
+    },
+  },
+  'prior.resume': {
+    step: '[0005]',
+    params: [],
+    summary: 'Prior art: resume channel access, host programs with their old addresses.',
+    reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'vm.alive', 'vm.origin', 'vm.size'],
+    writes: [
+      'suspended',
+      'rc',
+      'rsStep',
+      'rl',
+      'rlPurpose',
+      'rlVm',
+      'rlDest',
+      'rlResident',
+      'rlSize',
+      'rlStep',
+      'trPage',
+      'trFrom',
+    ],
+    enabled(k, s, out) {
+      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_RESUME) out.push(k.T.priorResume);
+    },
+    effect(k, _s, n) {
+      n[G_SUSPENDED] = 0;
+      finishRelocation(k, n);
+    },
+  },
+  'resize.begin': {
+    step: 'Fig. 8',
+    params: ['event'],
+    summary: 'Begin resizing for a pending event.',
+    reads: ['vm.alive', 'vm.online'],
+    writes: [
+      'settled',
+      'rc',
+      'rsEvent',
+      'rsStep',
+      'rsCursor',
+      'rsAsked',
+      'rl',
+      'rlPurpose',
+      'rlVm',
+      'rlDest',
+      'rlResident',
+      'rlSize',
+      'rlStep',
+      'trPage',
+      'trFrom',
+      'events',
+    ],
+    enabled(k, s, out) {
+      if (s[G_RC] !== RC_NONE) return; // events that arrive during a reconfiguration wait (7.13)
+      for (let e = 0; e < k.eventCount; e++)
+        if (s[k.L.events + e] === E_PENDING) out.push(k.T.resizeBegin[e]!);
+    },
+    effect(k, _s, n, code) {
+      const event = k.T.arg[code]!;
+      n[k.L.events + event] = E_RUNNING;
+      n[G_SETTLED] = -1;
+      n[G_RC] = RC_RESIZE;
+      n[G_RS_EVENT] = event;
+      n[G_RS_STEP] = RS_SHRINK;
+      n[G_RS_CURSOR] = -1;
+      n[G_RS_ASKED] = 0;
+      clearRelocation(n);
+      advanceResize(k, n);
+    },
+  },
+  'resize.askShrink': {
+    step: '7000',
+    params: ['vm'],
+    summary: 'Ask the next shrinking VM to take storage offline.',
+    reads: ['rsEvent'],
+    writes: ['rsCursor', 'rsAsked', 'vm.shrink'],
+    enabled(k, s, out) {
+      if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_SHRINK || s[G_RS_ASKED] === 1) return;
+      const v = nextToShrink(k, s, s[G_RS_EVENT]!);
+      if (v >= 0) out.push(k.T.askShrink[v]!);
+    },
+    effect(k, _s, n, code) {
+      const vm = k.T.arg[code]!;
+      n[vmBase(k.L, vm) + VM_SHRINK] = k.afterSize[n[G_RS_EVENT]! * k.vmCount + vm]!;
+      n[G_RS_CURSOR] = vm;
+      n[G_RS_ASKED] = 1;
+    },
+  },
+  'resize.relocate': {
+    step: '7020',
+    params: ['vm'],
+    summary: 'Relocate the next VM whose origin the table changes.',
+    reads: ['rsEvent'],
+    writes: [
+      'rsCursor',
+      'rl',
+      'rlPurpose',
+      'rlVm',
+      'rlDest',
+      'rlResident',
+      'rlSize',
+      'rlStep',
+      'trPage',
+      'trFrom',
+    ],
+    enabled(k, s, out) {
+      if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_RELOCATE || s[G_RL] !== RL_NONE) return;
+      const v = nextToRelocate(k, s, s[G_RS_EVENT]!);
+      if (v >= 0) out.push(k.T.resizeRelocate[v]!);
+    },
+    effect(k, _s, n, code) {
+      const vm = k.T.arg[code]!;
+      const x = n[G_RS_EVENT]! * k.vmCount + vm;
+      n[G_RS_CURSOR] = vm;
+      newRelocation(k, n, P_RESIZE, vm, k.afterOrigin[x]!, k.afterSize[x]!);
+    },
+  },
+  'resize.askGrow': {
+    step: '7030',
+    params: ['vm'],
+    summary: 'Grow the next VM into free frames and ask it to go online.',
+    reads: ['rsEvent', 'vm.origin', 'vm.size'],
+    writes: [
+      'rsCursor',
+      'rsAsked',
+      'frames',
+      'vm.end',
+      'vm.size',
+      'vm.pte',
+      'vm.pins',
+      'vm.expected',
+      'vm.paging',
+    ],
+    enabled(k, s, out) {
+      if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_GROW || s[G_RS_ASKED] === 1) return;
+      const event = s[G_RS_EVENT]!;
+      const v = nextToGrow(k, s, event);
+      if (v < 0) return;
+      // The frames the VM grows into must be free (a page-fixed VM grows in place).
+      const b = vmBase(k.L, v);
+      if (s[b + VM_FIXED] === 0) return;
+      computeHolders(k, s);
+      const origin = s[b + VM_ORIGIN]!;
+      const newSize = k.afterSize[event * k.vmCount + v]!;
+      for (let f = origin + s[b + VM_SIZE]!; f < origin + newSize; f++) if (!isFreeFrame(k, f)) return;
+      out.push(k.T.askGrow[v]!);
+    },
+    effect(k, _s, n, code) {
+      const L = k.L;
+      const vm = k.T.arg[code]!;
+      const b = vmBase(L, vm);
+      const newSize = k.afterSize[n[G_RS_EVENT]! * k.vmCount + vm]!;
+      const origin = n[b + VM_ORIGIN]!;
+      for (let page = n[b + VM_SIZE]!; page < newSize; page++) {
+        n[L.frames + origin + page] = dataCode(L, vm, page, 0);
+        n[b + L.pte + page] = -1;
+        n[b + L.pins + page] = 0;
+        n[b + L.expected + page] = 0;
+        n[b + L.paging + page] = 0;
+      }
+      n[b + VM_SIZE] = newSize;
+      n[b + VM_END] = origin + newSize - 1;
+      n[G_RS_CURSOR] = vm;
+      n[G_RS_ASKED] = 1;
+    },
+  },
+  'resize.reassignCpus': {
+    step: '7050',
+    params: [],
+    summary: 'Reassign CPUs as the table says; the resize is done.',
+    reads: ['rsEvent', 'vm.cpus', 'running'],
+    writes: [
+      'settled',
+      'rc',
+      'rsEvent',
+      'rsStep',
+      'rsCursor',
+      'rsAsked',
+      'rl',
+      'rlPurpose',
+      'rlVm',
+      'rlDest',
+      'rlResident',
+      'rlSize',
+      'rlStep',
+      'trPage',
+      'trFrom',
+      'vm.cpus',
+      'running',
+      'events',
+    ],
+    enabled(k, s, out) {
+      if (s[G_RC] === RC_RESIZE && s[G_RS_STEP] === RS_REASSIGN) out.push(k.T.reassignCpus);
+    },
+    effect(k, _s, n) {
+      reassignCpus(k, n);
+    },
+  },
+};
