@@ -50,6 +50,7 @@ import {
   AddressingException,
   ChannelBusyError,
   createMachine,
+  type IoCompletion,
   type Machine,
   MachineError,
   ManualScheduler,
@@ -96,10 +97,18 @@ export interface ChannelProjection {
   readonly done: number;
 }
 
+/**
+ * Per scenario I/O entry, as its guest sees it: not started (`idle`), in flight (`running`), or
+ * ended with an I/O interrupt, normally (`done`) or with an error (`failed`). The machine's side
+ * comes from the interrupts it delivered (`Machine.onIoInterrupt`), not from its tables.
+ */
+export type IoProjection = 'idle' | 'running' | 'done' | 'failed';
+
 /** The observable projection of a state. JSON-safe; compare with `toEqual`. */
 export interface Projection {
   readonly vms: readonly VmProjection[];
   readonly channels: readonly (ChannelProjection | null)[];
+  readonly io: readonly IoProjection[];
   /** Per CPU: the VM running there, or null. */
   readonly running: readonly (string | null)[];
 }
@@ -210,7 +219,11 @@ export function projectModel(
     return { io, mode: s.mode === 'direct' ? 'direct' : 'host', done: s.done };
   });
   const running = options.skipRunning ? [] : state.running.map((v) => (v === null ? null : ctx.vmNames[v]!));
-  return { vms, channels, running };
+  // `requested` / `translated` never reach a comparison (see `comparableAt`).
+  const io = state.io.map(
+    (s): IoProjection => (s.status === 'requested' || s.status === 'translated' ? 'idle' : s.status),
+  );
+  return { vms, channels, io, running };
 }
 
 /** Where the device region of scenario I/O entry `io` starts: each entry gets its own pages. */
@@ -238,6 +251,12 @@ export class ModelImplAdapter {
   private readonly written = new Map<string, number[]>();
   private readonly misreads: ImplFinding[] = [];
   private readonly breaches: ImplFinding[] = [];
+  /** I/O interrupts the machine delivered, in order, not yet matched to a model step. */
+  private readonly interrupts: IoCompletion[] = [];
+  /** Per scenario I/O entry, how its last interrupt ended it. */
+  private readonly ended = new Map<number, 'done' | 'failed'>();
+  /** Per scenario I/O entry, how the machine started it. */
+  private readonly ioMode = new Map<number, 'direct' | 'intercepted'>();
   private transit = false;
   private implAhead = false;
 
@@ -254,6 +273,7 @@ export class ModelImplAdapter {
       requireDispatch: false,
     });
     this.ps = scenario.storage.pageSize;
+    this.machine.onIoInterrupt((c) => this.interrupts.push(c));
     // Version 0 of every resident page, written straight into storage (no guest access needed).
     for (const spec of scenario.vms) {
       this.written.set(spec.name, new Array(spec.size).fill(0));
@@ -273,6 +293,13 @@ export class ModelImplAdapter {
   /** Apply model step `before --action--> after` to the machine. Throws `ModelImplMismatch`. */
   apply(before: MachineState, action: Action, after: MachineState): void {
     this.applyStrict(before, action, after);
+    const stray = this.interrupts.splice(0);
+    if (stray.length > 0)
+      throw new ModelImplMismatch(
+        'interrupt-differs',
+        `${action.kind}: the machine delivered an I/O interrupt the model does not (${JSON.stringify(stray)})`,
+        { interrupts: stray },
+      );
   }
 
   /** The implementation's projection (the abstraction function). */
@@ -309,7 +336,47 @@ export class ModelImplAdapter {
       return { io, mode: c.program.mode === 'direct' ? 'direct' : 'host', done: c.program.nextPiece };
     });
     const running = options.skipRunning ? [] : snap.cpus.map((c) => c.running);
-    return { vms, channels, running };
+    const onChannel = new Set(channels.flatMap((c) => (c === null ? [] : [c.io])));
+    const io = this.ctx.scenario.io.map(
+      (_, i): IoProjection => this.ended.get(i) ?? (onChannel.has(i) ? 'running' : 'idle'),
+    );
+    return { vms, channels, io, running };
+  }
+
+  /**
+   * The model's reconfiguration cannot go on (`state` has one, and no step of it is among
+   * `enabled`): the machine's must wait too. One `step()` of the machine's active reconfiguration
+   * must report `waiting` (it changes nothing then); a machine that goes on, or runs none, is a
+   * `ModelImplMismatch` (`impl-goes-on`, `impl-idle`).
+   */
+  expectWaiting(state: MachineState, enabled: readonly Action[]): void {
+    if (state.reconfig === null || enabled.some((a) => RECONFIGURATION_STEP.test(a.kind))) return;
+    if (waitsForDispatch(state)) return; // the machine's guests take storage on/offline undispatched
+    if (this.implAhead) return; // the machine moved every page at once (5040): nothing to wait for
+    const r = this.machine.reconfiguration;
+    if (r === null)
+      throw new ModelImplMismatch(
+        'impl-idle',
+        `the model's ${state.reconfig.kind} waits, the machine runs none`,
+      );
+    if (this.machine.snapshot().reconfiguration?.phase === 'decide') {
+      // A conversion's 5035 decision, which the model does not take: the machine's own step.
+      const a = { kind: 'reloc.startPaging' } as const;
+      const report = this.stepExpecting(a, ['reloc.startPaging', 'reloc.copyAll']);
+      if (report.action === 'reloc.copyAll') {
+        this.implAhead = true;
+        return;
+      }
+    }
+    const result = r.step();
+    if (result.status !== 'waiting') {
+      if (result.report) this.reports.push(result.report);
+      throw new ModelImplMismatch(
+        'impl-goes-on',
+        `the model's ${state.reconfig.kind} waits, the machine's goes on (${result.report?.action ?? 'done'})`,
+        { report: result.report },
+      );
+    }
   }
 
   /**
@@ -454,16 +521,21 @@ export class ModelImplAdapter {
         this.channelTransfer(before, a.channel, after);
         return;
       case 'channel.end': {
+        const io = before.channels[a.channel]!;
         const report = this.guarded(a, () => this.scheduler.runOne(a.channel));
         if (report.kind !== 'end' || report.status !== 'ok')
           throw new ModelImplMismatch('impl-step-differs', `channel.end: the machine did ${report.kind}`, {
             report,
           });
+        this.takeInterrupt(a, io, 'ok');
         return;
       }
-      case 'channel.error':
+      case 'channel.error': {
+        const io = before.channels[a.channel]!;
         this.guarded(a, () => this.scheduler.fail(a.channel));
+        this.takeInterrupt(a, io, 'error');
         return;
+      }
       case 'cpu.dispatch':
         this.guarded(a, () => machine.dispatch(a.cpu, ctx.vmNames[a.vm]!));
         return;
@@ -557,6 +629,34 @@ export class ModelImplAdapter {
     }
   }
 
+  /**
+   * The one I/O interrupt a program end must have delivered: for scenario I/O entry `io`, its VM,
+   * channel and mode, with `status`, and (normal end) every byte of the program transferred.
+   */
+  private takeInterrupt(a: Action, io: number, status: 'ok' | 'error'): void {
+    const got = this.interrupts.splice(0);
+    const entry = this.ctx.scenario.io[io]!;
+    const c = got[0];
+    const mode = this.ioMode.get(io);
+    const bytes = entry.program.reduce((n, t) => n + t.length * this.ps, 0);
+    const wrong =
+      got.length !== 1 ||
+      c === undefined ||
+      this.programToIo.get(c.program) !== io ||
+      c.vm !== entry.vm ||
+      c.channel !== entry.channel ||
+      c.status !== status ||
+      c.mode !== mode ||
+      (status === 'ok' && (c.bytesTransferred !== bytes || c.reason !== null));
+    if (wrong)
+      throw new ModelImplMismatch(
+        'interrupt-differs',
+        `${a.kind} io${io}: the machine delivered ${JSON.stringify(got)}, expected one ${status} interrupt of ${entry.vm} on channel ${entry.channel}`,
+        { interrupts: got },
+      );
+    this.ended.set(io, status === 'ok' ? 'done' : 'failed');
+  }
+
   /** Run `f`; a `MachineError` (or any error) becomes a `ModelImplMismatch('impl-refused')`. */
   private guarded<T>(a: Action, f: () => T): T {
     try {
@@ -582,6 +682,7 @@ export class ModelImplAdapter {
         { io },
       );
     this.programToIo.set(handle.program, io);
+    this.ioMode.set(io, handle.mode);
   }
 
   private cpuAccess(before: MachineState, index: number, after: MachineState): void {
@@ -807,6 +908,24 @@ export class ModelImplAdapter {
   }
 }
 
+/** Model action kinds that are steps of a reconfiguration (what `expectWaiting` looks for). */
+const RECONFIGURATION_STEP = /^(reloc\.|prior\.|resize\.|guest\.offline$|guest\.online$)/;
+
+/**
+ * True when the model's resize waits for a guest to be dispatched: 7010 / 7040 are the guest's
+ * own steps, taken on a CPU, where the machine's resize takes them for the guest (no dispatch is
+ * enforced, see the constructor), so the machine does not wait there.
+ */
+function waitsForDispatch(state: MachineState): boolean {
+  const r = state.reconfig;
+  if (r?.kind !== 'resize') return false;
+  return state.vms.some(
+    (vm, v) =>
+      (vm.shrinkRequest !== null || (r.step === 'grow' && r.asked && r.cursor === v)) &&
+      !state.running.includes(v),
+  );
+}
+
 /** The model's running relocation (stand-alone or inside a resize). */
 function relocationOf(state: MachineState) {
   const r = state.reconfig;
@@ -825,6 +944,13 @@ export interface ReplayOnImplOptions {
    * every relocation (pinned by a test).
    */
   readonly compareRunning?: boolean;
+  /**
+   * The enabled actions of the model the trace is of (usually `model.actions`). When given, at
+   * every comparable state where the model's reconfiguration has no step enabled, the machine's
+   * must wait too (`ModelImplAdapter.expectWaiting`): so the machine is driven through the states
+   * where a relocation or resize waits, and one that goes on there is caught.
+   */
+  readonly actions?: (state: MachineState) => readonly Action[];
 }
 
 /** A projection difference at one step. */
@@ -917,6 +1043,14 @@ export function replayOnImpl(
     collect(i + 1);
     const difference = compare(i + 1, action.kind, state);
     if (difference) return done(i + 1, difference, null);
+    if (options.actions && adapter.comparableAt(state)) {
+      try {
+        adapter.expectWaiting(state, options.actions(state));
+      } catch (error) {
+        if (!(error instanceof ModelImplMismatch)) throw error;
+        return done(i + 1, null, { step: i + 1, error });
+      }
+    }
     before = state;
   }
   return done(trace.steps.length, null, null);
