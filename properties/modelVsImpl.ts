@@ -857,6 +857,7 @@ export class ModelImplAdapter {
       if (report === null)
         throw new ModelImplMismatch('impl-step-differs', `${a.kind}: the machine's reconfiguration is over`);
       this.reports.push(report);
+      this.checkSpec(a, report);
       if (wanted.includes(report.action)) return report;
       if (extra.includes(report.action)) {
         if (report.action === 'reloc.copyAll') this.implAhead = true;
@@ -869,6 +870,17 @@ export class ModelImplAdapter {
       );
     }
     throw new ModelImplMismatch('impl-step-differs', `${a.kind}: too many implementation steps`);
+  }
+
+  /** A step report must name its patent step (`SPEC_OF`) and the VM it works on. */
+  private checkSpec(a: Action, report: StepReport): void {
+    const spec = SPEC_OF[report.action];
+    if (spec !== undefined && report.spec !== spec)
+      throw new ModelImplMismatch(
+        'report-differs',
+        `${a.kind}: the machine's ${report.action} names step ${JSON.stringify(report.spec)}, not ${spec}`,
+        { report },
+      );
   }
 
   /** A model page move (remap or page-in to the destination) as implementation steps. */
@@ -893,6 +905,7 @@ export class ModelImplAdapter {
         );
       const report = result.report!;
       this.reports.push(report);
+      this.checkSpec(a, report);
       if (report.action === 'reloc.movePage' || report.action === 'reloc.pageInToDest') {
         const same =
           report.page === page &&
@@ -973,6 +986,35 @@ export class ModelImplAdapter {
     return this.ctx.vmNames[r.vm]!;
   }
 }
+
+/**
+ * The patent step or paragraph each implementation step report names (`StepReport.spec`), as
+ * impl/README's table of steps and the model's actions gives them: every report the adapter takes
+ * must carry its step's, so a report naming the wrong step is caught.
+ */
+const SPEC_OF: { readonly [action: string]: string } = {
+  'reloc.clearDirect': '5000',
+  'reloc.buildSpace': '5010',
+  'reloc.pageOut': '5020-5030',
+  'reloc.startPaging': '5035-5050',
+  'reloc.copyAll': '5035-5040',
+  'reloc.movePage': '5085',
+  'reloc.pageInToDest': '[0031]',
+  'reloc.setOrigin': '5090-5100',
+  'reloc.setPageFixed': '5110',
+  'reloc.setDirect': '5120',
+  'reloc.dispatch': '5130-5160',
+  'reloc.finishPageable': '[0030]',
+  'prior.suspend': '[0005]',
+  'prior.copy': '[0005]',
+  'prior.resume': '[0012]',
+  'resize.askShrink': '7000',
+  'guest.offline': '7010',
+  'resize.relocate': '7020',
+  'resize.askGrow': '7030',
+  'guest.online': '7040',
+  'resize.reassignCpus': '7050',
+};
 
 /** Model action kinds that are steps of a reconfiguration (what `expectWaiting` looks for). */
 const RECONFIGURATION_STEP = /^(reloc\.|prior\.|resize\.|guest\.offline$|guest\.online$)/;

@@ -68,6 +68,7 @@ class InProcessTestRunner {
 
   async init() {
     process.env.NODE_ENV = 'test';
+    process.env.VMCHECK_MUTATION = '1'; // fewer fast-check runs in impl/'s long properties (`mutationRuns`)
     const { register: registerTsx } = await import('tsx/esm/api');
     registerTsx();
     register(new URL('./loaderHooks.js', import.meta.url));
