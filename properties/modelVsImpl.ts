@@ -145,6 +145,7 @@ export interface ImplFinding {
     | 'boundsBreach' // a CPU access past end or to offline storage went through
     | 'modeInconsistent' // bit 431 = 1 with bit 432 = 0
     | 'frameTableDisagrees' // a page table entry names a frame the frame table gives to someone else
+    | 'frameLeaked' // the frame table gives a frame to a page no page table maps there, or to a VM gone
     | 'cpuAssignment'; // a dedicated CPU is also assigned to another VM, or a VM has no CPU
   readonly message: string;
   readonly details: { readonly [key: string]: string | number | null };
@@ -409,8 +410,9 @@ export class ModelImplAdapter {
   /**
    * What the machine did wrong, judged from its own observations and the writes the adapter made:
    * lost or stale data, channels aimed at frames that no longer map their page, accesses that
-   * went past the bounds, bit 431 without 432, frame-table disagreements, CPU assignments that
-   * share a dedicated CPU. Empty for a correct machine at every point.
+   * went past the bounds, bit 431 without 432, frame-table disagreements both ways (a page table
+   * naming another's frame; a frame given to a page not mapped there, or to a VM gone), CPU
+   * assignments that share a dedicated CPU. Empty for a correct machine at every point.
    */
   findings(): ImplFinding[] {
     const out: ImplFinding[] = [...this.misreads, ...this.breaches];
@@ -480,6 +482,20 @@ export class ModelImplAdapter {
         }
       }
     }
+    snap.frames.forEach((fr, frame) => {
+      if (fr.owner !== 'vm' || out.some((f) => f.kind === 'frameLeaked')) return;
+      const vm = snap.vms.find((v) => v.name === fr.vm);
+      // A frame held for no page is a reconfiguration's reserved destination, so only while one runs.
+      const held =
+        vm?.state === 'running' &&
+        (fr.page === null ? snap.reconfiguration !== null : vm.pageTable[fr.page] === frame);
+      if (!held)
+        out.push({
+          kind: 'frameLeaked',
+          message: `frame ${frame} is given to ${fr.vm} page ${fr.page}, which ${vm?.state === 'running' ? (fr.page === null ? 'no reconfiguration reserves' : `maps frame ${vm.pageTable[fr.page] ?? null}`) : 'is gone'}`,
+          details: { frame, vm: fr.vm, page: fr.page },
+        });
+    });
     for (const cpu of this.machine.cpuStatus()) {
       if (cpu.dedicatedTo !== null && cpu.assigned.length > 1)
         out.push({

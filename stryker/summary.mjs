@@ -43,15 +43,38 @@ console.log(
   `| **all** | **${pct(total)}** | ${total.killed} | ${total.timeout} | ${total.survived} | ${total.noCoverage} |`,
 );
 console.log();
+/**
+ * A first sorting of a survivor from its mutator and line alone (the hand-written reasons in
+ * reports/mutation-survivors.md refine it).
+ */
+function kindOf({ m, line }) {
+  const text = m.mutatorName === 'StringLiteral' || m.mutatorName === 'ObjectLiteral';
+  if (text && /Error\(|detail|spec:|message|reason|description|`/.test(line)) return 'text';
+  if (m.status === 'NoCoverage') return 'uncovered';
+  if (/throw new|Error\(/.test(line)) return 'refusal';
+  return 'behaviour';
+}
+const KINDS = {
+  text: 'diagnostic text (a message, report detail, spec label or error details object) no test reads verbatim',
+  uncovered: 'no test of the mutation set reaches it',
+  refusal: 'a refusal (input validation) whose condition no test varies enough',
+  behaviour: 'behaviour the tests do not observe (see the reasons per file)',
+};
+const counts = {};
+for (const s of survivors) counts[kindOf(s)] = (counts[kindOf(s)] ?? 0) + 1;
+console.log('| kind | mutants |');
+console.log('|---|---:|');
+for (const [k, text] of Object.entries(KINDS)) console.log(`| ${text} | ${counts[k] ?? 0} |`);
 let last = '';
-for (const { name, m, line } of survivors) {
+for (const s of survivors) {
+  const { name, m, line } = s;
   const where = `${name}:${m.location.start.line}`;
-  if (where !== last) console.log(`\n- \`${where}\` \`${line.slice(0, 100)}\``);
+  if (where !== last) console.log(`\n- \`${where}\` \`${line.slice(0, 100).replace(/`/g, "'")}\``);
   last = where;
   const status = m.status === 'NoCoverage' ? 'no coverage' : 'survived';
-  console.log(
-    `  - ${m.mutatorName} -> \`${String(m.replacement ?? '')
-      .replace(/\s+/g, ' ')
-      .slice(0, 80)}\` (${status})`,
-  );
+  const replacement = String(m.replacement ?? '')
+    .replace(/\s+/g, ' ')
+    .replace(/`/g, "'")
+    .slice(0, 80);
+  console.log(`  - ${m.mutatorName} -> \`${replacement}\` (${status}; ${kindOf(s)})`);
 }
