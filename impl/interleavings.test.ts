@@ -19,7 +19,7 @@ import {
 } from './errors.ts';
 import type { Machine } from './machine.ts';
 import type { ChannelUnitReport } from './scheduler.ts';
-import { manualMachine, pattern, scenarioOf } from './testSupport.ts';
+import { manualMachine, mutationRuns, pattern, scenarioOf } from './testSupport.ts';
 
 const PS = 32;
 const VMS = ['A', 'B', 'C'] as const;
@@ -279,7 +279,7 @@ describe('random interleavings', () => {
       fc.property(fc.array(commandArb, { minLength: 5, maxLength: 80 }), (commands) => {
         expect(runInterleaving('patent', commands)).toBeNull();
       }),
-      { numRuns: 1000, seed: 20240601 },
+      { numRuns: mutationRuns(1000), seed: 20240601 },
     );
   });
 

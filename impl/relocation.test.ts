@@ -8,6 +8,7 @@ import {
   drain,
   filled,
   manualMachine,
+  mutationRuns,
   namedScenario,
   pattern,
   scenarioOf,
@@ -230,7 +231,7 @@ describe('fast path', () => {
           expect(batched.bytes).toEqual(single.bytes);
         },
       ),
-      { numRuns: 400, seed: 4242 },
+      { numRuns: mutationRuns(400), seed: 4242 },
     );
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.ts';
 import { DoesNotFitError, InvalidRequestError, UnknownEventError } from './errors.ts';
 import { createMachineFromFile } from './machine.ts';
+import type { ConfigurationTable } from './resize.ts';
 import { actions, filled, manualMachine, namedScenario, scenarioPath, stepToEnd } from './testSupport.ts';
 
 const PS = 4096;
@@ -15,6 +16,14 @@ function fig8(variant: Parameters<typeof manualMachine>[1] = 'patent') {
   machine.write('VM-3', 0, filled(PS, 0x30));
   return { machine, scheduler, clock };
 }
+
+/** A configuration table to edit in place. */
+type Table = {
+  [vm: string]: {
+    before: { size: number; cpus: unknown };
+    after: { size: number; origin: number; cpus: unknown };
+  };
+};
 
 describe('resize on a time-of-day event (Fig. 8-9)', () => {
   it('should fire when the injected clock passes 22:00 and follow steps 7000-7050', () => {
@@ -163,4 +172,92 @@ describe('one reconfiguration at a time', () => {
     expect(machine.snapshot()).toEqual(before);
     expect(machine.reconfiguration).toBeNull();
   });
+
+  it.each([
+    [
+      'an empty table',
+      (t: Table): void => {
+        for (const vm of Object.keys(t)) delete t[vm];
+      },
+      InvalidRequestError,
+      /the configuration table is empty/,
+    ],
+    [
+      'a wrong size before',
+      (t: Table): void => {
+        t['VM-2']!.before.size = 3;
+      },
+      InvalidRequestError,
+      /the table expects VM-2 to have 3 pages before, it has 4/,
+    ],
+    [
+      'a size after of zero',
+      (t: Table): void => {
+        t['VM-3']!.after.size = 0;
+      },
+      InvalidRequestError,
+      /VM-3: the size after must be a positive number of pages/,
+    ],
+    [
+      'a CPU dedicated twice',
+      (t: Table): void => {
+        t['VM-3']!.after.cpus = { mode: 'dedicated', cpus: [0] };
+      },
+      InvalidRequestError,
+      /CPU assignment after the event: .*CPU 0/,
+    ],
+    [
+      'a move into the VMM',
+      (t: Table): void => {
+        t['VM-3']!.after.origin = 0;
+      },
+      DoesNotFitError,
+      /the table does not fit: VM-3 cannot move to frame 0$/,
+    ],
+    [
+      'a move past main storage',
+      (t: Table): void => {
+        t['VM-2']!.after.origin = 7;
+      },
+      DoesNotFitError,
+      /the table does not fit: VM-2 cannot move to frame 7$/,
+    ],
+    [
+      'a move onto another VM',
+      (t: Table): void => {
+        t['VM-2']!.after.origin = 1;
+      },
+      DoesNotFitError,
+      /VM-2 cannot move to frame 1, frame 1 is still VM-1's then/,
+    ],
+    [
+      'a growth past main storage',
+      (t: Table): void => {
+        t['VM-3']!.after.size = 2;
+        t['VM-3']!.after.origin = 6;
+      },
+      DoesNotFitError,
+      /VM-3 cannot grow to 2 pages at frame 6: past main storage/,
+    ],
+  ] as const)(
+    'should refuse %s with a message naming the problem and change nothing',
+    (_, edit, type, message) => {
+      const { machine } = fig8();
+      const before = machine.snapshot();
+      const table = structuredClone(machine.scenario.events[0]!.table) as unknown as Table;
+      edit(table);
+      let caught: unknown;
+      try {
+        machine.resize(table as unknown as ConfigurationTable);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(type);
+      expect((caught as Error).message).toMatch(message);
+      if (Object.keys(table).length > 0)
+        expect(Object.keys((caught as DoesNotFitError).details).length).toBeGreaterThan(0);
+      expect(machine.snapshot()).toEqual(before);
+      expect(machine.reconfiguration).toBeNull();
+    },
+  );
 });

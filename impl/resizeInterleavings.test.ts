@@ -10,7 +10,7 @@ import type { Variant } from '../scenario/variants.ts';
 import { AddressingException, ChannelBusyError, InvalidRequestError } from './errors.ts';
 import type { EventTrigger } from './machine.ts';
 import type { ChannelUnitReport } from './scheduler.ts';
-import { manualMachine, namedScenario, pattern } from './testSupport.ts';
+import { manualMachine, mutationRuns, namedScenario, pattern } from './testSupport.ts';
 
 const PS = 64;
 
@@ -147,7 +147,7 @@ describe('random interleavings of a resize', () => {
       fc.property(fc.array(commandArb, { minLength: 5, maxLength: 50 }), (commands) =>
         run(scenario, trigger, commands),
       ),
-      { numRuns: 300, seed: 99 },
+      { numRuns: mutationRuns(300), seed: 99 },
     );
   });
 

@@ -108,3 +108,11 @@ export async function within<T>(promise: Promise<T>, what: string, ms = 20_000):
     clearTimeout(timer);
   }
 }
+
+/**
+ * `n` fast-check runs, or a tenth of them under mutation testing (`VMCHECK_MUTATION=1`, set by
+ * `stryker/inProcessRunner.js`), where a property runs again for every mutant it reaches.
+ */
+export function mutationRuns(n: number): number {
+  return process.env.VMCHECK_MUTATION === '1' ? Math.ceil(n / 10) : n;
+}

@@ -23,6 +23,7 @@ import {
   replayOnImpl,
   withImplementationChoices,
 } from './modelVsImpl.ts';
+import { CAUGHT_GENERATED } from './testing/caughtGenerated.ts';
 
 const load = (name: string) =>
   loadScenarioFile(new URL(`../scenarios/${name}.json`, import.meta.url).pathname);
@@ -286,29 +287,17 @@ describe('random model paths on generated scenarios', () => {
   }, 120_000);
 });
 
-/**
- * Each variant's implementation caught on a generated scenario (the first tiny one where the
- * model, restricted to the machine's choices, finds a counterexample that the machine follows to a
- * misbehaviour), and the patent machine harmless on the same interleavings.
- */
-const CAUGHT_GENERATED: [number, Variant, string[]][] = [
-  [1460, 'prior-art', ['channelTargetsWrongFrame', 'lostWrite']],
-  [1377, 'fault-move-targeted-page', ['channelTargetsWrongFrame', 'lostWrite']],
-  [1377, 'fault-forget-direct-io', ['channelTargetsWrongFrame', 'lostWrite']],
-  [48, 'fault-direct-before-fixed', ['modeInconsistent']],
-  [1929, 'fault-overlap-copy', ['frameTableDisagrees', 'lostWrite']],
-  [1651, 'fault-page-out-pinned', ['channelTargetsWrongFrame', 'lostWrite']],
-  [53, 'fault-limit-off-by-one', ['boundsBreach']],
-  [1620, 'fault-offline-under-io', ['channelTargetsWrongFrame', 'lostWrite']],
-  [2470, 'fault-dedicated-cpu-shared', ['cpuAssignment']],
-];
-
 describe('model counterexamples on generated scenarios replayed on the machine', () => {
   it('should cover every variant but the patent', () => {
-    expect(new Set(CAUGHT_GENERATED.map(([, v]) => v)).size).toBe(9);
+    expect(new Set(CAUGHT_GENERATED.map((c) => c.variant)).size).toBe(9);
   });
 
-  it.each(CAUGHT_GENERATED)(
+  it('should name each scenario by the choices the enumeration builds it from', () => {
+    for (const c of CAUGHT_GENERATED)
+      expect(GENERATED.find((g) => g.index === c.index)!.choices).toEqual(c.choices);
+  });
+
+  it.each(CAUGHT_GENERATED.map((c) => [c.index, c.variant, c.findings] as const))(
     'should catch tiny-%i under %s in the machine and not under the patent',
     (index, variant, expected) => {
       const scenario = byIndex(index);
