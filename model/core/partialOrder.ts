@@ -82,6 +82,11 @@ export class StubbornSets {
     this.enabled = new Uint8Array(this.kinds);
   }
 
+  /** True when every kind is visible, so that no set is ever reduced (`choose` always answers undefined). */
+  get reducesNothing(): boolean {
+    return !this.anyInvisible;
+  }
+
   /** True when actions of `kind` may change what a property or the final predicate sees. */
   isVisible(kind: number): boolean {
     return this.visible[kind]!;

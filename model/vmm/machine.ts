@@ -8,8 +8,9 @@
  * - the next state is the action's effect on a copy of the state (lean/step.ts);
  * - the JSON view used by traces, ITF, reports, `replay` and tests decodes the packed state
  *   (lean/codec.ts, properties/checkModel.ts);
- * - `reads`/`writes` are checked against the effect on every reachable state of every shipped
- *   scenario under every variant (footprint.test.ts), for reductions that rely on them.
+ * - `reads`/`writes` (the effect's) and `guardReads` (the guard's) are checked against the effect
+ *   and the guard on every reachable state of every shipped scenario under every variant
+ *   (footprint.test.ts), for the partial-order reduction that relies on them (lean/partialOrder.ts).
  *
  * States are one `Int32Array` (lean/layout.ts). A guard pushes the codes (lean/actionTable.ts) of
  * its kind enabled in `s`, in parameter order; an effect mutates `n`, a copy of `s`, reading the

@@ -26,6 +26,8 @@ export function leanAmple(
     },
     faults,
   );
+  // Every kind visible (the shipped properties read every field an action writes): nothing to do.
+  if (sets.reducesNothing) return () => undefined;
   const kinds: number[] = [];
   return (_state, codes) => {
     kinds.length = codes.length;
