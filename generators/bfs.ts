@@ -57,7 +57,9 @@ export interface BfsMemory {
   readonly traceStore: TraceStore;
   /**
    * Bytes held to the end of the run for visited states: the fingerprint table, plus the parent
-   * store with `traceStore: 'parents'`. `stats.bytesPerState` is this over the distinct states.
+   * store with `traceStore: 'parents'`, and with `partialOrder` (and no progress graph) the
+   * fingerprints of the level being built, for the cycle proviso. `stats.bytesPerState` is this
+   * over the distinct states.
    */
   readonly visitedBytes: number;
   /**
@@ -128,7 +130,8 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   /** Traces to rebuild after the run (`rerun`), each standing in for its trace until then. */
   const pending: { readonly target: TraceTarget; readonly standIn: Trace<S, A> }[] = [];
   const graphBytes = () => (graph === undefined ? 0 : graph.index.bytes + graph.edges.bytes);
-  const visitedBytes = () => visited.bytes + (parents === undefined ? 0 : parents.bytes) + graphBytes();
+  const visitedBytes = () =>
+    visited.bytes + (parents === undefined ? 0 : parents.bytes) + graphBytes() + (nextLevel?.bytes ?? 0);
   const budget = new BudgetWatch(resolved, start, visitedBytes);
 
   /** The trace to the state stored at `index`, first reached at `level`: now, or a stand-in. */

@@ -33,6 +33,11 @@ function observe(file: string, variant: (typeof VARIANTS)[number]) {
   const undeclaredReads: string[] = [];
   const undeclaredWrites: string[] = [];
   const undeclaredGuardReads: string[] = [];
+  // Per word of the state: its field; per kind, per word: 1 when its guard may read it.
+  const fieldOf = Array.from({ length: L.length }, (_, i) => fieldAt(L, i).field);
+  const guardDeclared = ACTION_KINDS.map((kind) =>
+    Uint8Array.from(fieldOf, (f) => (ACTION_TABLE[kind].guardReads.includes(f) ? 1 : 0)),
+  );
   const applied = new Set<string>();
   const seen = new Set<string>();
   let frontier = [encode(L, initialState(ctx))];
@@ -41,18 +46,17 @@ function observe(file: string, variant: (typeof VARIANTS)[number]) {
     const next: Int32Array[] = [];
     for (const s of frontier) {
       // Every guard, enabled or not, on the state wrapped so that each word it reads is recorded.
-      for (const kind of ACTION_KINDS) {
-        const spec = ACTION_TABLE[kind];
+      for (let g = 0; g < ACTION_KINDS.length; g++) {
+        const kind = ACTION_KINDS[g]!;
+        const declared = guardDeclared[g]!;
         const watched = new Proxy(Int32Array.from(s), {
           get(t, key) {
-            if (isIndex(key)) {
-              const field: LayoutField = fieldAt(L, Number(key)).field;
-              if (!spec.guardReads.includes(field)) undeclaredGuardReads.push(`${kind} guard reads ${field}`);
-            }
+            if (isIndex(key) && declared[Number(key)] === 0)
+              undeclaredGuardReads.push(`${kind} guard reads ${fieldOf[Number(key)]}`);
             return Reflect.get(t, key);
           },
         });
-        spec.enabled(kit, watched, []);
+        ACTION_TABLE[kind].enabled(kit, watched, []);
       }
       for (const code of leanActions(kit, s)) {
         const kind = kit.T.kindName[code] as (typeof ACTION_KINDS)[number];
