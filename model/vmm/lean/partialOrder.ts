@@ -19,13 +19,7 @@ export function leanAmple(
   visible: readonly LayoutField[],
   faults: PartialOrderFaults = {},
 ): (state: Int32Array, codes: readonly number[]) => readonly number[] | undefined {
-  const sets = new StubbornSets(
-    {
-      footprints: ACTION_KINDS.map((kind) => ACTION_TABLE[kind]),
-      visible,
-    },
-    faults,
-  );
+  const sets = stubbornSets(visible, faults);
   // Every kind visible (the shipped properties read every field an action writes): nothing to do.
   if (sets.reducesNothing) return () => undefined;
   const kinds: number[] = [];
@@ -36,3 +30,22 @@ export function leanAmple(
     return chosen?.map((i) => codes[i]!);
   };
 }
+
+/**
+ * The stubborn sets of the action table for `visible`: one instance per list of visible fields
+ * (the footprints are the same for every scenario, and a model checker builds thousands of
+ * models), a new one with faults. An instance serves one thread's models in turn.
+ */
+function stubbornSets(visible: readonly LayoutField[], faults: PartialOrderFaults): StubbornSets {
+  const faulted = faults.ignoreVisibility === true || faults.ignoreEnabling === true;
+  const known = faulted ? undefined : SHARED.get(visible);
+  if (known !== undefined) return known;
+  const sets = new StubbornSets(
+    { footprints: ACTION_KINDS.map((kind) => ACTION_TABLE[kind]), visible },
+    faults,
+  );
+  if (!faulted) SHARED.set(visible, sets);
+  return sets;
+}
+
+const SHARED = new WeakMap<readonly LayoutField[], StubbornSets>();
