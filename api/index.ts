@@ -11,7 +11,6 @@
 import { EXIT, runCli } from '../cli/main.ts';
 import { type CheckRunOptions, replayTraceText, runCheckOnWorkers, writeReports } from '../cli/run.ts';
 import { loadScenarioArg, SCENARIO_DIR, shippedScenarioNames } from '../cli/scenarios.ts';
-import { storageMapOf } from '../cli/storageMap.ts';
 import { simulate as simulateModel } from '../generators/simulate.ts';
 import type { Violation } from '../model/core/index.ts';
 import { createCheckModel } from '../properties/checkModel.ts';
@@ -26,6 +25,7 @@ import {
   type Verdict,
   verdictOf,
 } from '../reports/index.ts';
+import { storageMapOf } from '../reports/vmm/storageMap.ts';
 import { parseScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';

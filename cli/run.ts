@@ -13,12 +13,11 @@ import type { MachineState } from '../model/vmm/state.ts';
 import { createCheckModel, type VmmViewModel } from '../properties/checkModel.ts';
 import { vmmModelOfJson, vmmModelSpec } from '../properties/parallelModel.ts';
 import { parseItfText, renderTraceHtml, renderTraceText, replayItf, traceToItf } from '../reports/index.ts';
-import { storageView } from '../reports/vmm/storage.ts';
+import { storageMapOf } from '../reports/vmm/storageMap.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { isVariant, type Variant } from '../scenario/variants.ts';
 import { type LoadedScenario, loadScenarioArg } from './scenarios.ts';
-import { storageMapOf } from './storageMap.ts';
 
 /** Options of `vmcheck check`. */
 export interface CheckRunOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { channelTargets, storageMapOf } from '../reports/vmm/storageMap.ts';
 import { runCheck } from './run.ts';
 import { loadScenarioArg } from './scenarios.ts';
-import { channelTargets, storageMapOf } from './storageMap.ts';
 
 describe('the storage map of the HTML trace', () => {
   const { scenario } = loadScenarioArg('fig6-relocation');

@@ -3,12 +3,12 @@
  * causes a stale write, not only its effect: which frames each in-flight channel program will
  * access next, and which pages are pinned.
  */
-import type { Json } from '../model/core/model.ts';
-import type { VmmContext } from '../model/vmm/context.ts';
-import { frameOf } from '../model/vmm/queries.ts';
-import type { MachineState } from '../model/vmm/state.ts';
-import type { StorageView } from '../reports/index.ts';
-import { storageView } from '../reports/vmm/storage.ts';
+import type { Json } from '../../model/core/model.ts';
+import type { VmmContext } from '../../model/vmm/context.ts';
+import { frameOf } from '../../model/vmm/queries.ts';
+import type { MachineState } from '../../model/vmm/state.ts';
+import type { StorageView } from '../index.ts';
+import { storageView } from './storage.ts';
 
 /**
  * The frames each in-flight channel program (host program built, or running) will access with its
