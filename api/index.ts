@@ -75,6 +75,8 @@ export interface CheckOptions {
   readonly workers?: number;
   /** Also check that the end stays reachable from every state (7.11); default true. */
   readonly progress?: boolean;
+  /** Partial-order reduction for BFS without `maxDepth` (README, reductions); default true (`--no-por`: false). */
+  readonly partialOrder?: boolean;
 }
 
 /** Options of `simulate`: the command line's `simulate` flags. */
@@ -151,6 +153,7 @@ export async function check(scenario: string | object, options: CheckOptions = {
     witnesses: Boolean(options.witnesses),
     workers: options.workers ?? 1,
     progress: options.progress !== false,
+    partialOrder: options.partialOrder !== false,
   };
   const { model, result } = await runCheckOnWorkers(from.scenario, run);
   return toRun(from, variant, model, result);

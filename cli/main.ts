@@ -125,6 +125,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
     .option('--all', 'keep exploring after the first violation: one counterexample per invariant')
     .option('--witnesses', 'also give the trace to each reached sometimes property (and write it with --out)')
     .option('--no-progress', 'skip the progress check (every state can still reach the end, 7.11)')
+    .option('--no-por', 'no partial-order reduction (on by default for BFS without --max-depth)')
     .option('--out <dir>', 'write each counterexample as ITF JSON, text and HTML into this folder')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action(async (scenarioArg: string | undefined, opts) => {
@@ -154,6 +155,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
             witnesses: Boolean(opts.witnesses),
             invariants: opts.invariant,
             progress: opts.progress !== false,
+            partialOrder: opts.por !== false,
             now,
             ...('onProgress' in progress && progress.onProgress ? { onProgress: progress.onProgress } : {}),
           });

@@ -43,6 +43,11 @@ export interface CheckRunOptions {
   readonly now?: () => number;
   /** Also check that the end stays reachable from every state (AG EF final, 7.11); default true. */
   readonly progress?: boolean;
+  /**
+   * Partial-order reduction (generators/partialOrder.ts) for BFS, on one thread or several; off
+   * by default here (`vmcheck check` turns it on unless `--no-por`), never under `maxDepth`.
+   */
+  readonly partialOrder?: boolean;
 }
 
 /**
@@ -90,6 +95,7 @@ function prepareCheck(scenario: Scenario, options: CheckRunOptions) {
     ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 2048 } : {}),
     // BFS checks progress as it explores (it records the graph); DFS gets `withProgress` after.
     ...(options.strategy === 'bfs' ? { progress: options.progress !== false } : {}),
+    ...(options.strategy === 'bfs' && options.partialOrder ? { partialOrder: true } : {}),
   };
   const kept = model.properties.map((p) => p.name);
   const focused = vmmModelOfJson(scenario as unknown as Json, options.variant, kept);

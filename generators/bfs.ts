@@ -10,6 +10,7 @@ import {
   type TraceStore,
 } from './options.ts';
 import { ParentStore } from './parentStore.ts';
+import { actionsToExpand, fullIndex, noReductions, reduces } from './partialOrder.ts';
 import { analyseProgress, EdgeLog } from './progressGraph.ts';
 import { replayChecked } from './replay.ts';
 import { rerunTraces, type TraceTarget } from './rerunTraces.ts';
@@ -56,7 +57,9 @@ export interface BfsMemory {
   readonly traceStore: TraceStore;
   /**
    * Bytes held to the end of the run for visited states: the fingerprint table, plus the parent
-   * store with `traceStore: 'parents'`. `stats.bytesPerState` is this over the distinct states.
+   * store with `traceStore: 'parents'`, and with `partialOrder` (and no progress graph) the
+   * fingerprints of the level being built, for the cycle proviso. `stats.bytesPerState` is this
+   * over the distinct states.
    */
   readonly visitedBytes: number;
   /**
@@ -111,6 +114,10 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
     ? { index: new FingerprintIndex(), edges: new EdgeLog(), levelStarts: [0] }
     : undefined;
   const coverage = new ActionCoverage(model.actionKinds);
+  const por = reduces(options.partialOrder, model, maxDepth) ? options.partialOrder! : false;
+  const reductions = noReductions();
+  /** With reduction and no graph: the fingerprints of the next level, for the cycle proviso. */
+  const nextLevel = por !== false && graph === undefined ? new FingerprintSet() : undefined;
   const start = now();
   let generated = 0;
   let distinct = 0;
@@ -123,7 +130,8 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   /** Traces to rebuild after the run (`rerun`), each standing in for its trace until then. */
   const pending: { readonly target: TraceTarget; readonly standIn: Trace<S, A> }[] = [];
   const graphBytes = () => (graph === undefined ? 0 : graph.index.bytes + graph.edges.bytes);
-  const visitedBytes = () => visited.bytes + (parents === undefined ? 0 : parents.bytes) + graphBytes();
+  const visitedBytes = () =>
+    visited.bytes + (parents === undefined ? 0 : parents.bytes) + graphBytes() + (nextLevel?.bytes ?? 0);
   const budget = new BudgetWatch(resolved, start, visitedBytes);
 
   /** The trace to the state stored at `index`, first reached at `level`: now, or a stand-in. */
@@ -173,11 +181,20 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
     }
 
     let levelEnd = distinct;
+    /** Stored in levels 0..depth (the cycle proviso's question; the next level is not complete). */
+    const isOld =
+      graph === undefined
+        ? (hi: number, lo: number) => visited.has(hi, lo) && !nextLevel!.has(hi, lo)
+        : (hi: number, lo: number) => {
+            const known = graph.index.get(hi, lo);
+            return known >= 0 && known < levelEnd;
+          };
     search: for (let index = 0; !stopped && queue.size > 0; index++) {
       if (index === levelEnd) {
         depth++;
         levelEnd = distinct;
         graph?.levelStarts.push(index);
+        nextLevel?.clear();
       }
       if (queue.size > peakFrontier) peakFrontier = queue.size;
       if (onProgress !== undefined && --progressCountdown === 0) {
@@ -192,7 +209,11 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
       }
 
       const state = queue.shift();
-      const actions = model.actions(state);
+      const enabled = model.actions(state);
+      const actions =
+        por === false || depth >= maxDepth
+          ? enabled
+          : actionsToExpand(model, state, enabled, isOld, por, reductions);
       const actionCount = actions.length;
       if (graph !== undefined && (depth < maxDepth || actionCount === 0))
         graph.edges.expanded(index, model.isFinal(state), actionCount);
@@ -229,6 +250,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         const fingerprint = model.fingerprint(next);
         if (graph === undefined) {
           if (!visited.add(fingerprint[0], fingerprint[1])) continue;
+          nextLevel?.add(fingerprint[0], fingerprint[1]);
         } else {
           const known = graph.index.put(fingerprint[0], fingerprint[1], distinct);
           graph.edges.edge(known < 0 ? distinct : known);
@@ -240,7 +262,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
           break search;
         }
         const nextIndex = distinct++;
-        parents?.append(index, a);
+        parents?.append(index, fullIndex(enabled, actions, a));
         queue.push(next);
         deepest = nextDepth;
         if (recorder.scan(next) && recorder.commit(traceTo(nextIndex, fingerprint, nextDepth))) {
@@ -274,6 +296,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
     const rebuilt = rerunTraces(
       model,
       pending.map((p) => p.target),
+      por,
     );
     rerunStates = rebuilt.statesExplored;
     const traces = new Map<Trace<S, A>, Trace<S, A> | undefined>();
@@ -301,6 +324,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         tableBytes,
       }),
       ...(graphChecked ? { progressEdges: graphEdges } : {}),
+      ...(por === false ? {} : { partialOrder: { ...reductions } }),
     },
     {
       memory: {

@@ -26,6 +26,7 @@ export {
   type TraceStore,
 } from './options.ts';
 export { ParentStore } from './parentStore.ts';
+export type { PartialOrderMode, ReductionCounts } from './partialOrder.ts';
 export {
   checkProgress,
   type ProgressOptions,

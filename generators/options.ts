@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { VmcheckError } from '../model/core/index.ts';
+import type { PartialOrderMode } from './partialOrder.ts';
 
 /** A live snapshot of an exploration, for a CLI progress line. */
 export interface Progress {
@@ -55,6 +56,13 @@ export interface CheckOptions {
   readonly stopAtFirst?: boolean;
   /** Report a state with no enabled action that is not final as a deadlock. Default true. */
   readonly checkDeadlocks?: boolean;
+  /**
+   * Partial-order reduction (default off): expand each state with the model's ample set
+   * (`Model.ample`) where the cycle proviso allows, see generators/partialOrder.ts for what it
+   * preserves. Applies to `checkBfs` and `checkParallel` on models that offer ample sets, and
+   * never under `maxDepth`; the result's `stats.partialOrder` says when it was applied.
+   */
+  readonly partialOrder?: PartialOrderMode;
   /** Called every `progressEvery` expanded states (each state is expanded once, by BFS or DFS). */
   readonly onProgress?: (progress: Progress) => void;
   /** How often `onProgress` is called, in expanded states. Default 50 000. */

@@ -7,6 +7,7 @@ import {
 } from '../model/core/index.ts';
 import { FingerprintSet } from './fingerprintSet.ts';
 import { ParentStore } from './parentStore.ts';
+import type { PartialOrderMode } from './partialOrder.ts';
 import { replayChecked } from './replay.ts';
 import { walkBreadthFirst } from './walk.ts';
 
@@ -43,6 +44,8 @@ export interface RerunTracesResult<S, A> {
 export function rerunTraces<S, A>(
   model: Model<S, A>,
   targets: readonly TraceTarget[],
+  /** How the run being rebuilt reduced (its levels are those of its reduced graph). */
+  partialOrder: PartialOrderMode = false,
 ): RerunTracesResult<S, A> {
   const found: number[] = targets.map(() => -1);
   const foundDepth: number[] = targets.map(() => -1);
@@ -74,9 +77,15 @@ export function rerunTraces<S, A>(
 
   if (remaining > 0) {
     try {
-      walkBreadthFirst(model, deepest, parents, {
-        onNew: (_state, index, fingerprint, depth) => reached(index, fingerprint, depth),
-      });
+      walkBreadthFirst(
+        model,
+        deepest,
+        parents,
+        {
+          onNew: (_state, index, fingerprint, depth) => reached(index, fingerprint, depth),
+        },
+        partialOrder,
+      );
     } catch (error) {
       failure = { error };
     }

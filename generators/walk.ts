@@ -1,6 +1,7 @@
 import type { Fingerprint, Model } from '../model/core/index.ts';
 import { FingerprintSet } from './fingerprintSet.ts';
 import type { ParentStore } from './parentStore.ts';
+import { actionsToExpand, fullIndex, type PartialOrderMode, type ReductionCounts } from './partialOrder.ts';
 import { StateQueue } from './stateQueue.ts';
 
 /** What `walkBreadthFirst` tells its caller; each callback returns true to stop the walk. */
@@ -24,8 +25,13 @@ export function walkBreadthFirst<S, A>(
   lastLevel: number,
   parents: ParentStore,
   visitor: WalkVisitor<S, A>,
+  /** Expand as a reduced run did (the same choice at every state), counting into `reductions`. */
+  partialOrder: PartialOrderMode = false,
+  reductions: ReductionCounts = { reducedStates: 0, skippedActions: 0 },
 ): void {
   const visited = new FingerprintSet();
+  const nextLevel = partialOrder === false ? undefined : new FingerprintSet();
+  const isOld = (hi: number, lo: number) => visited.has(hi, lo) && !nextLevel!.has(hi, lo);
   const queue = new StateQueue<S>();
   const initials = model.initialStates();
   for (let i = 0; i < initials.length; i++) {
@@ -43,10 +49,12 @@ export function walkBreadthFirst<S, A>(
     if (index === levelEnd) {
       depth++;
       levelEnd = parents.length;
+      nextLevel?.clear();
     }
     const state = queue.shift();
-    const actions = model.actions(state);
-    if (visitor.onExpand?.(state, index, depth, actions)) return;
+    const enabled = model.actions(state);
+    if (visitor.onExpand?.(state, index, depth, enabled)) return;
+    const actions = actionsToExpand(model, state, enabled, isOld, partialOrder, reductions);
     const nextDepth = depth + 1;
     for (let a = 0; a < actions.length; a++) {
       const action = actions[a]!;
@@ -54,7 +62,8 @@ export function walkBreadthFirst<S, A>(
       visitor.onGenerated?.(action);
       const fingerprint = model.fingerprint(next);
       if (!visited.add(fingerprint[0], fingerprint[1])) continue;
-      const nextIndex = parents.append(index, a);
+      nextLevel?.add(fingerprint[0], fingerprint[1]);
+      const nextIndex = parents.append(index, fullIndex(enabled, actions, a));
       if (visitor.onNew(next, nextIndex, fingerprint, nextDepth)) return;
       if (nextDepth < lastLevel) queue.push(next);
     }

@@ -7,6 +7,7 @@
  * the same model (checkModel.ts) decodes its states for traces, reports, replay and tests.
  */
 import type { Fingerprint, Json, Model } from '../model/core/model.ts';
+import type { PartialOrderFaults } from '../model/core/partialOrder.ts';
 import { ACTION_KINDS, type Action, describeAction } from '../model/vmm/actions.ts';
 import { buildContext, type VmmContext } from '../model/vmm/context.ts';
 import { initialState } from '../model/vmm/initial.ts';
@@ -14,6 +15,7 @@ import { decode, encode } from '../model/vmm/lean/codec.ts';
 import * as Enabled from '../model/vmm/lean/enabled.ts';
 import * as Fp from '../model/vmm/lean/fingerprint.ts';
 import * as K from '../model/vmm/lean/layout.ts';
+import { leanAmple } from '../model/vmm/lean/partialOrder.ts';
 import { createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Step from '../model/vmm/lean/step.ts';
 import { notEnabledError } from '../model/vmm/notEnabled.ts';
@@ -21,6 +23,7 @@ import type { MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { type VmmProperty, vmmProperties } from './invariants.ts';
+import { PROPERTY_READS } from './visibility.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
 const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, ioBase } = K;
@@ -51,6 +54,11 @@ export interface LeanModelOptions {
    * actions); `false` skips it on a hot path that only applies actions it was just given.
    */
   readonly checkEnabled?: boolean;
+  /**
+   * Rules of the partial-order reduction to leave out (unsound: only for tests that show each
+   * rule matters); the model's `ample` keeps them all by default.
+   */
+  readonly partialOrderFaults?: PartialOrderFaults;
 }
 
 /** The lean model of `scenario` under `variant` (default: the scenario's own), with every property. */
@@ -117,6 +125,7 @@ export function createLeanModel(
     actionToJson: (code) => actions[code] as unknown as Json,
     stateToJson: (state) => decode(kit.L, state) as unknown as Json,
     isFinal: (state) => leanIsFinal(kit, state),
+    ample: leanAmple(kit, PROPERTY_READS, options.partialOrderFaults),
   };
 }
 

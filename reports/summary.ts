@@ -170,6 +170,13 @@ function statRows(stats: CheckStats): string[][] {
   if (stats.progressEdges !== undefined) {
     rows.push(['progress check', `AG EF final over ${formatCount(stats.progressEdges)} edges`]);
   }
+  if (stats.partialOrder !== undefined) {
+    const { reducedStates, skippedActions } = stats.partialOrder;
+    rows.push([
+      'partial order',
+      `on: ${formatCount(reducedStates)} states expanded with a reduced set, ${formatCount(skippedActions)} actions left out`,
+    ]);
+  }
   return rows;
 }
 

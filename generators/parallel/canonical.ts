@@ -1,5 +1,6 @@
 import type { Fingerprint, Model, Trace } from '../../model/core/index.ts';
 import { ParentStore } from '../parentStore.ts';
+import { noReductions, type PartialOrderMode, type ReductionCounts } from '../partialOrder.ts';
 import { replayChecked } from '../replay.ts';
 import type { RunRecorder } from '../runRecorder.ts';
 import { ActionCoverage } from '../stats.ts';
@@ -31,6 +32,7 @@ export interface StoppedCounts {
   readonly generated: number;
   readonly maxDepth: number;
   readonly coverage: ActionCoverage;
+  readonly reductions: ReductionCounts;
 }
 
 /**
@@ -49,6 +51,8 @@ export function canonicalFindings<S, A>(
   model: Model<S, A>,
   plan: FindingPlan,
   recorder: RunRecorder<S, A>,
+  /** How the run reduced: the re-walk expands each state as the run did. */
+  partialOrder: PartialOrderMode = false,
 ): { readonly statesExplored: number; readonly stopped: StoppedCounts | undefined } {
   const properties = model.properties;
   const levels = [
@@ -116,14 +120,22 @@ export function canonicalFindings<S, A>(
     stop = recorder.recordDeadlock(traceTo(index, state), undefined, depth);
     return stop || remaining === 0;
   };
-  walkBreadthFirst(model, lastLevel, parents, {
-    onNew,
-    onExpand,
-    onGenerated: (action) => {
-      generated++;
-      coverage.record(model.actionKind(action));
+  const reductions = noReductions();
+  walkBreadthFirst(
+    model,
+    lastLevel,
+    parents,
+    {
+      onNew,
+      onExpand,
+      onGenerated: (action) => {
+        generated++;
+        coverage.record(model.actionKind(action));
+      },
     },
-  });
+    partialOrder,
+    reductions,
+  );
   if (plan.livelock !== undefined) {
     if (stuckTrace === undefined) throw new Error('the re-walk did not meet the stuck state the run found');
     recorder.recordLivelock(stuckTrace, plan.livelock.level, plan.livelock, plan.livelock.distinctStates);
@@ -133,7 +145,7 @@ export function canonicalFindings<S, A>(
     // checkBfs's counts only where it too stops, at a discovery.
     stopped:
       stop && plan.stopAtFirst
-        ? { distinct: parents.length, generated, maxDepth: deepest, coverage }
+        ? { distinct: parents.length, generated, maxDepth: deepest, coverage, reductions }
         : undefined,
   };
 }

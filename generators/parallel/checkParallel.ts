@@ -17,6 +17,7 @@ import { type Fingerprint, type Property, VmcheckError } from '../../model/core/
 import type { BfsResult } from '../bfs.ts';
 import { FingerprintSet } from '../fingerprintSet.ts';
 import { type CheckOptions, positiveCount, resolveCheckOptions } from '../options.ts';
+import { noReductions, reduces } from '../partialOrder.ts';
 import { analyseProgress, type EdgeRange, type ProgressVerdict } from '../progressGraph.ts';
 import { describeError, RunRecorder } from '../runRecorder.ts';
 import { ActionCoverage, buildStats } from '../stats.ts';
@@ -124,7 +125,9 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const controlBuffer = new SharedArrayBuffer(CONTROL.words * 4);
   const control = new Int32Array(controlBuffer);
   const progress = options.progress === true;
-  let table = SharedFingerprintTable.create(INITIAL_SLOTS, progress);
+  const partialOrder = reduces(options.partialOrder, model, maxDepth) ? options.partialOrder! : false;
+  const reductions = noReductions();
+  let table = SharedFingerprintTable.create(INITIAL_SLOTS, progress || partialOrder !== false);
   /** With `progress`: every edge record, and the 0-based position of each level's first state. */
   const edgeRanges: EdgeRange[] = [];
   /** Bytes of each thread's edge log (a buffer crosses threads as a new object: count by thread). */
@@ -132,7 +135,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const levelStarts = [0];
   const initials = model.initialStates();
   const words = initials[0]?.length ?? 0;
-  const settings = { maxStates, segmentStates: SEGMENT_STATES, maxLoad: MAX_LOAD, progress };
+  const settings = { maxStates, segmentStates: SEGMENT_STATES, maxLoad: MAX_LOAD, progress, partialOrder };
   let generated = 0;
   let deepest = 0;
   let peakFrontier = 0;
@@ -189,9 +192,10 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
       const state = initials[i]!;
       generated++;
       const fingerprint = model.fingerprint(state);
-      const position = progress
-        ? Math.max(0, table.addIndexed(fingerprint[0], fingerprint[1]))
-        : table.add(fingerprint[0], fingerprint[1]);
+      const position =
+        progress || partialOrder !== false
+          ? Math.max(0, table.addIndexed(fingerprint[0], fingerprint[1]))
+          : table.add(fingerprint[0], fingerprint[1]);
       if (position === 0) continue;
       if (position > maxStates) {
         recorder.stopBy('max-states');
@@ -240,6 +244,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
         checkDeadlocks: findings.wantsDeadlocks,
         spare,
         table: table.buffers,
+        levelStart: table.size,
       };
       Atomics.store(control, CONTROL.cursor, 0);
       // The next level's states get the positions after those stored now.
@@ -254,6 +259,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
 
       for (const report of reports) {
         generated += report.generated;
+        reductions.reducedStates += report.reducedStates;
+        reductions.skippedActions += report.skippedActions;
         report.coverage.forEach((n, code) => {
           coverage.recordMany(model.actionKinds[code]!, n);
         });
@@ -313,13 +320,13 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   try {
     let plan: FindingPlan = { ...findings.plan(), livelock };
     if (options.witnessTraces === false) plan = witnessesWithoutTraces(plan, model.properties, recorder);
-    canonical = canonicalFindings(model, plan, recorder);
+    canonical = canonicalFindings(model, plan, recorder, partialOrder);
   } catch (error) {
     recorder.fail(error);
   }
   if (options.witnessTraces === false) recorder.forgetWitnessTraces();
   const rerunStates = canonical.statesExplored;
-  const counts = canonical.stopped ?? { distinct, generated, maxDepth: deepest, coverage };
+  const counts = canonical.stopped ?? { distinct, generated, maxDepth: deepest, coverage, reductions };
   const stats = buildStats({
     statesGenerated: counts.generated,
     distinctStates: counts.distinct,
@@ -330,7 +337,12 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   });
   return recorder.result(
     'bfs',
-    { ...stats, workers: threaded ? pool.size : 1, ...(graphChecked ? { progressEdges: graphEdges } : {}) },
+    {
+      ...stats,
+      workers: threaded ? pool.size : 1,
+      ...(graphChecked ? { progressEdges: graphEdges } : {}),
+      ...(partialOrder === false ? {} : { partialOrder: { ...counts.reductions } }),
+    },
     {
       memory: {
         traceStore: 'rerun' as const,
@@ -635,6 +647,8 @@ function crashed(error: {
     edges: [],
     thread: -1,
     edgeLogBytes: 0,
+    reducedStates: 0,
+    skippedActions: 0,
     error: {
       name: error.name ?? 'WorkerError',
       message: error.message,

@@ -6,6 +6,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import type { Model } from '../../model/core/index.ts';
+import { actionsToExpand, noReductions, type ReductionCounts } from '../partialOrder.ts';
 import { EdgeLog } from '../progressGraph.ts';
 import {
   CONTROL,
@@ -21,7 +22,10 @@ const STOP_MAX_STATES = STOP_REASONS.indexOf('max-states');
 const STOP_ERROR = STOP_REASONS.indexOf('error');
 
 /** Settings an expander takes from the coordinator's `InitMessage`. */
-export type ExpanderSettings = Pick<InitMessage, 'maxStates' | 'segmentStates' | 'maxLoad' | 'progress'>;
+export type ExpanderSettings = Pick<
+  InitMessage,
+  'maxStates' | 'segmentStates' | 'maxLoad' | 'progress' | 'partialOrder'
+>;
 
 /** One thread's share of the work of each level. */
 export class LevelExpander {
@@ -45,6 +49,12 @@ export class LevelExpander {
   private deadlocked = false;
   private depthCut = false;
   private failure: DoneMessage['error'];
+  private reductions: ReductionCounts = noReductions();
+  /** The cycle proviso's question: was `hi:lo` stored before this level (levels 0..d)? */
+  private readonly isOld = (hi: number, lo: number): boolean => {
+    const position = this.table.storedPosition(hi, lo);
+    return position > 0 && position <= this.level.levelStart;
+  };
   /** With `progress`: this thread's edge records, across levels. */
   private readonly edges: EdgeLog | undefined;
 
@@ -78,6 +88,7 @@ export class LevelExpander {
     this.deadlocked = false;
     this.depthCut = false;
     this.failure = undefined;
+    this.reductions = noReductions();
   }
 
   /** Go on with the (possibly grown) table after a pause. */
@@ -131,6 +142,8 @@ export class LevelExpander {
       edges: this.edges?.takeRanges() ?? [],
       thread: threadId,
       edgeLogBytes: this.edges?.bytes ?? 0,
+      reducedStates: this.reductions.reducedStates,
+      skippedActions: this.reductions.skippedActions,
       error: this.failure,
     };
   }
@@ -156,7 +169,12 @@ export class LevelExpander {
       // A fresh array per state: models may cache derived data by state identity.
       const state = new Int32Array(W);
       state.set((narrow ?? wide)!.subarray(s * W, s * W + W));
-      const actions = model.actions(state);
+      const enabled = model.actions(state);
+      const por = this.settings.partialOrder;
+      const actions =
+        por === false || !level.expand
+          ? enabled
+          : actionsToExpand(model, state, enabled, this.isOld, por, this.reductions);
       const actionCount = actions.length;
       if (edges !== undefined && (level.expand || actionCount === 0))
         edges.expanded(positions![s]! - 1, model.isFinal(state), actionCount);
@@ -181,7 +199,11 @@ export class LevelExpander {
         else this.coverage[code]!++;
         const [hi, lo] = model.fingerprint(next);
         let position: number;
-        if (edges === undefined) {
+        if (edges === undefined && por !== false) {
+          // An indexed table, for the cycle proviso.
+          position = table.addIndexed(hi, lo);
+          if (position < 0) continue;
+        } else if (edges === undefined) {
           position = table.add(hi, lo);
           if (position === 0) continue;
         } else {

@@ -3,6 +3,7 @@
  * of the shared control block. Internal to generators/parallel.
  */
 import type { Json } from '../../model/core/index.ts';
+import type { PartialOrderMode } from '../partialOrder.ts';
 import type { EdgeRange } from '../progressGraph.ts';
 import type { SharedTableBuffers } from './sharedTable.ts';
 
@@ -54,6 +55,12 @@ export interface InitMessage {
    * its states' positions, and each report the edge records of the states it expanded.
    */
   readonly progress: boolean;
+  /**
+   * Partial-order reduction (generators/partialOrder.ts): expand states with the model's ample
+   * sets under the cycle proviso; the table is then indexed, so the proviso can ask whether a
+   * successor was stored before the level (`LevelMessage.levelStart`).
+   */
+  readonly partialOrder: PartialOrderMode;
 }
 
 /**
@@ -88,6 +95,8 @@ export interface LevelMessage {
   readonly spare: readonly SharedArrayBuffer[];
   /** The visited-state table (grown between levels when crowded). */
   readonly table: SharedTableBuffers;
+  /** States stored before this level was expanded (positions 1..levelStart: levels 0..d). */
+  readonly levelStart: number;
 }
 
 /** Coordinator to worker: go on after a pause, with the (possibly grown) table. */
@@ -117,6 +126,9 @@ export interface DoneMessage {
   /** The reporting thread (`threadId`) and the bytes its edge log holds in all (it only grows). */
   readonly thread: number;
   readonly edgeLogBytes: number;
+  /** With `partialOrder`: states of this level expanded with a proper ample set, actions left out. */
+  readonly reducedStates: number;
+  readonly skippedActions: number;
   readonly error: { readonly name: string; readonly message: string; readonly code?: string } | undefined;
 }
 

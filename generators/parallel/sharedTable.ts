@@ -159,6 +159,30 @@ export class SharedFingerprintTable {
     }
   }
 
+  /**
+   * The position `hi:lo` was stored with in an indexed table, or 0 when it is not there or its
+   * claimer has not stored the position yet (so a state being added in this level never reads as
+   * one of an earlier level). Safe while other threads add.
+   */
+  storedPosition(hi: number, lo: number): number {
+    const h = hi === 0 ? ZERO_HI : hi | 0;
+    const l = lo === 0 ? ZERO_LO : lo | 0;
+    const slots = this.slots;
+    let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
+    for (let probes = 0; probes <= this.mask; probes++) {
+      const j = i << 1;
+      const a = Atomics.load(slots, j);
+      if (a === 0) return 0;
+      if (a === h) {
+        let b = Atomics.load(slots, j + 1);
+        while (b === 0) b = Atomics.load(slots, j + 1);
+        if (b === l) return Atomics.load(this.positions!, i);
+      }
+      i = (i + 1) & this.mask;
+    }
+    return 0;
+  }
+
   /** True when `hi:lo` is stored. Safe while other threads add. */
   has(hi: number, lo: number): boolean {
     const h = hi === 0 ? ZERO_HI : hi | 0;

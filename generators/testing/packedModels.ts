@@ -33,6 +33,7 @@ export function packed<S, A>(
     properties: model.properties.map((p) => ({ ...p, check: (words: Int32Array) => p.check(decode(words)) })),
     stateToJson: (words) => model.stateToJson(decode(words)),
     isFinal: (words) => model.isFinal(decode(words)),
+    ample: model.ample === undefined ? undefined : (words, actions) => model.ample!(decode(words), actions),
   };
 }
 

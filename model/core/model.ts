@@ -74,6 +74,15 @@ export interface Model<S, A> {
    * final is a deadlock.
    */
   isFinal(state: S): boolean;
+  /**
+   * For the partial-order reduction (optional): a subset of `actions` (the enabled actions of
+   * `state`, as `actions(state)` gave them, in their order) that is an ample set with C0 (nonempty),
+   * C1 (no action outside it that depends on one inside can run first) and C2 (only actions that
+   * change nothing a property or `isFinal` reads), as `StubbornSets` (partialOrder.ts) picks them;
+   * undefined to expand every action. A pure function of the state. Explorers asked to reduce add
+   * the cycle proviso C3 (generators/partialOrder.ts).
+   */
+  ample?(state: S, actions: readonly A[]): readonly A[] | undefined;
 }
 
 /** Raised on misuse of a model or explorer: `code` names the kind, the message the likely cause. */

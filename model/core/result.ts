@@ -45,6 +45,11 @@ export interface CheckStats {
    * states; absent when it did not run (not asked for, or the run was cut short).
    */
   readonly progressEdges?: number;
+  /**
+   * Present when the partial-order reduction was applied (generators/partialOrder.ts): states
+   * expanded with a proper ample set, and the enabled actions left out at them.
+   */
+  readonly partialOrder?: { readonly reducedStates: number; readonly skippedActions: number };
 }
 
 /** What an explorer returns. */

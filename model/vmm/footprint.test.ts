@@ -32,6 +32,12 @@ function observe(file: string, variant: (typeof VARIANTS)[number]) {
   const L = kit.L;
   const undeclaredReads: string[] = [];
   const undeclaredWrites: string[] = [];
+  const undeclaredGuardReads: string[] = [];
+  // Per word of the state: its field; per kind, per word: 1 when its guard may read it.
+  const fieldOf = Array.from({ length: L.length }, (_, i) => fieldAt(L, i).field);
+  const guardDeclared = ACTION_KINDS.map((kind) =>
+    Uint8Array.from(fieldOf, (f) => (ACTION_TABLE[kind].guardReads.includes(f) ? 1 : 0)),
+  );
   const applied = new Set<string>();
   const seen = new Set<string>();
   let frontier = [encode(L, initialState(ctx))];
@@ -39,6 +45,19 @@ function observe(file: string, variant: (typeof VARIANTS)[number]) {
   while (frontier.length > 0) {
     const next: Int32Array[] = [];
     for (const s of frontier) {
+      // Every guard, enabled or not, on the state wrapped so that each word it reads is recorded.
+      for (let g = 0; g < ACTION_KINDS.length; g++) {
+        const kind = ACTION_KINDS[g]!;
+        const declared = guardDeclared[g]!;
+        const watched = new Proxy(Int32Array.from(s), {
+          get(t, key) {
+            if (isIndex(key) && declared[Number(key)] === 0)
+              undeclaredGuardReads.push(`${kind} guard reads ${fieldOf[Number(key)]}`);
+            return Reflect.get(t, key);
+          },
+        });
+        ACTION_TABLE[kind].enabled(kit, watched, []);
+      }
       for (const code of leanActions(kit, s)) {
         const kind = kit.T.kindName[code] as (typeof ACTION_KINDS)[number];
         const spec = ACTION_TABLE[kind];
@@ -84,10 +103,11 @@ function observe(file: string, variant: (typeof VARIANTS)[number]) {
     applied,
     undeclaredReads: [...new Set(undeclaredReads)],
     undeclaredWrites: [...new Set(undeclaredWrites)],
+    undeclaredGuardReads: [...new Set(undeclaredGuardReads)],
   };
 }
 
-describe("the action table's reads and writes", () => {
+describe("the action table's reads and writes (the guards' and the effects')", () => {
   const applied = new Set<string>();
   it.each(FILES.flatMap((f) => VARIANTS.map((v) => [f, v] as const)))(
     'should cover every read and write of every action on every reachable state of %s under %s',
@@ -96,6 +116,7 @@ describe("the action table's reads and writes", () => {
       expect(r.states).toBeGreaterThan(100);
       expect(r.undeclaredReads).toEqual([]);
       expect(r.undeclaredWrites).toEqual([]);
+      expect(r.undeclaredGuardReads).toEqual([]);
       for (const k of r.applied) applied.add(k);
     },
   );
@@ -121,6 +142,19 @@ describe("the action table's reads and writes", () => {
       expect(observe(FILES[0]!, 'patent').undeclaredWrites).toContain('channel.transfer writes io.done');
     } finally {
       (spec as { writes: readonly LayoutField[] }).writes = saved;
+    }
+  });
+
+  it('should catch an undeclared guard read (the check can fail)', () => {
+    const spec = ACTION_TABLE['channel.transfer'];
+    const saved = spec.guardReads;
+    (spec as { guardReads: readonly LayoutField[] }).guardReads = saved.filter((f) => f !== 'io.done');
+    try {
+      expect(observe(FILES[0]!, 'patent').undeclaredGuardReads).toContain(
+        'channel.transfer guard reads io.done',
+      );
+    } finally {
+      (spec as { guardReads: readonly LayoutField[] }).guardReads = saved;
     }
   });
 });

@@ -8,8 +8,9 @@
  * - the next state is the action's effect on a copy of the state (lean/step.ts);
  * - the JSON view used by traces, ITF, reports, `replay` and tests decodes the packed state
  *   (lean/codec.ts, properties/checkModel.ts);
- * - `reads`/`writes` are checked against the effect on every reachable state of every shipped
- *   scenario under every variant (footprint.test.ts), for reductions that rely on them.
+ * - `reads`/`writes` (the effect's) and `guardReads` (the guard's) are checked against the effect
+ *   and the guard on every reachable state of every shipped scenario under every variant
+ *   (footprint.test.ts), for the partial-order reduction that relies on them (lean/partialOrder.ts).
  *
  * States are one `Int32Array` (lean/layout.ts). A guard pushes the codes (lean/actionTable.ts) of
  * its kind enabled in `s`, in parameter order; an effect mutates `n`, a copy of `s`, reading the
@@ -147,6 +148,13 @@ export interface ActionSpec {
   readonly reads: readonly LayoutField[];
   /** Layout fields the effect may change. */
   readonly writes: readonly LayoutField[];
+  /**
+   * Layout fields the guard may read: whether an action of this kind is enabled, and with which
+   * parameters, depends on nothing else (footprint.test.ts checks it). Kept apart from `reads` (the
+   * effect's) because the partial-order reduction uses them apart: an action that writes a field a
+   * guard reads can enable or disable it (model/vmm/lean/partialOrder.ts).
+   */
+  readonly guardReads: readonly LayoutField[];
   /** The guard: push the codes of this kind enabled in `s`, in parameter order. */
   readonly enabled: (k: LeanKit, s: Int32Array, out: number[]) => void;
   /** The effect of action `code` (of this kind): mutate `n`, a copy of `s`. */
@@ -178,6 +186,27 @@ function allAtDest(k: LeanKit, s: Int32Array): boolean {
 const finishing = (k: LeanKit, s: Int32Array, step: number): boolean =>
   atStep(s, step) || (moving(s) && k.finishing[0] === step && allAtDest(k, s));
 
+/** Fields read by `isDispatched` (none without dispatch; `running` with it). */
+const DISPATCHED: readonly LayoutField[] = ['running'];
+/** Fields read by `frameOf` / `pteOf`. */
+const FRAME_OF: readonly LayoutField[] = [
+  'vm.alive',
+  'vm.size',
+  'vm.fixed',
+  'vm.online',
+  'vm.origin',
+  'vm.hasSt',
+  'vm.pte',
+];
+/** Fields read by `computeHolders` (and so `isFreeFrame`, `lowestFreeFrame` but its `rlSize`). */
+const HOLDERS: readonly LayoutField[] = [...FRAME_OF, 'rl', 'rlVm', 'rlDest', 'trPage', 'trFrom'];
+/** Fields read by `computeTargets`. */
+const TARGETS: readonly LayoutField[] = ['io.status', 'io.mode', 'vm.size'];
+/** Fields read by `atStep`. */
+const AT_STEP: readonly LayoutField[] = ['rl', 'rlStep'];
+/** Fields read by `finishing` (`atStep`, `moving`, `allAtDest`). */
+const FINISHING: readonly LayoutField[] = [...AT_STEP, ...FRAME_OF, 'trPage', 'rlVm', 'rlDest', 'rlSize'];
+
 /** The table of actions, in `ACTION_KINDS` order (the order in which their guards list them). */
 export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'guest.startIo': {
@@ -187,6 +216,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'A guest starts one of its I/O entries: on its channel at once if the VM runs direct, else the VMM intercepts it.',
     reads: ['vm.direct'],
     writes: ['channels', 'io.status', 'io.mode'],
+    guardReads: [...DISPATCHED, 'io.status', 'vm.alive', 'vm.online', 'vm.direct', 'channels'],
     enabled(k, s, out) {
       const L = k.L;
       const MT = L.maxTransfers;
@@ -234,6 +264,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'vm.expected',
     ],
     writes: ['incidents', 'frames', 'vm.interrupts', 'vm.expected', 'access'],
+    guardReads: [...FRAME_OF, ...DISPATCHED, 'access'],
     enabled(k, s, out) {
       const L = k.L;
       for (let i = 0; i < k.accessVm.length; i++) {
@@ -268,6 +299,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'vm.shrink',
     ],
     writes: ['rsStep', 'rsAsked', 'frames', 'vm.online', 'vm.shrink', 'vm.pte', 'vm.paging'],
+    guardReads: [...DISPATCHED, ...TARGETS, 'vm.shrink'],
     enabled(k, s, out) {
       const L = k.L;
       for (let v = 0; v < k.vmCount; v++) {
@@ -307,6 +339,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'The guest puts its grown storage online.',
     reads: ['rsEvent', 'rsStep', 'vm.alive', 'vm.size'],
     writes: ['rsStep', 'rsAsked', 'vm.online'],
+    guardReads: [...DISPATCHED, 'rc', 'rsStep', 'rsAsked', 'rsCursor'],
     enabled(k, s, out) {
       if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_GROW || s[G_RS_ASKED] !== 1) return;
       const cursor = s[G_RS_CURSOR]!;
@@ -325,6 +358,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'The VMM builds the host channel program of an intercepted I/O and pins its pages.',
     reads: ['vm.alive', 'vm.fixed', 'vm.origin', 'vm.hasSt', 'vm.size', 'vm.online', 'vm.pte', 'vm.pins'],
     writes: ['vm.pins', 'io.status', 'io.mode', 'io.hasFrames', 'io.hostFrames'],
+    guardReads: [...FRAME_OF, 'io.status'],
     enabled(k, s, out) {
       const L = k.L;
       const MT = L.maxTransfers;
@@ -357,6 +391,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'The VMM starts the host channel program on its free channel.',
     reads: [],
     writes: ['channels', 'io.status'],
+    guardReads: ['io.status', 'channels'],
     enabled(k, s, out) {
       const L = k.L;
       for (let i = 0; i < k.ioCount; i++) {
@@ -376,6 +411,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'The channel is busy: the VMM unpins and the guest retries.',
     reads: ['vm.pins'],
     writes: ['vm.pins', 'io.status', 'io.mode', 'io.hasFrames', 'io.hostFrames'],
+    guardReads: ['io.status', 'channels'],
     enabled(k, s, out) {
       const L = k.L;
       for (let i = 0; i < k.ioCount; i++) {
@@ -414,6 +450,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'vm.paging',
     ],
     writes: ['frames', 'vm.pte', 'vm.paging'],
+    guardReads: [...HOLDERS, ...DISPATCHED, 'rlSize', 'vm.paging', 'access', 'io.status'],
     enabled(k, s, out) {
       const L = k.L;
       let pageable = false;
@@ -474,6 +511,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'io.hostFrames',
     ],
     writes: ['incidents', 'frames', 'vm.expected', 'io.done'],
+    guardReads: ['suspended', 'channels', 'io.done'],
     enabled(k, s, out) {
       if (s[G_SUSPENDED] === 1) return; // the prior art suspends channel access
       const L = k.L;
@@ -501,6 +539,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'io.before',
       'io.hostFrames',
     ],
+    guardReads: ['channels', 'io.done'],
     enabled(k, s, out) {
       const L = k.L;
       for (let c = 0; c < k.channelCount; c++) {
@@ -527,6 +566,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'io.before',
       'io.hostFrames',
     ],
+    guardReads: ['suspended', 'channels', 'io.done'],
     enabled(k, s, out) {
       if (!k.channelErrors || s[G_SUSPENDED] === 1) return;
       const L = k.L;
@@ -545,6 +585,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'A CPU starts running a VM assigned to it.',
     reads: [],
     writes: ['running'],
+    guardReads: [...DISPATCHED, 'vm.alive', 'vm.cpus'],
     enabled(k, s, out) {
       if (!k.dispatch) return;
       const L = k.L;
@@ -570,6 +611,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'The next request ends a VM: its frames are released.',
     reads: ['nextRequest', 'vm.alive', 'vm.fixed', 'vm.origin', 'vm.size', 'vm.online', 'running'],
     writes: ['nextRequest', 'settled', 'frames', 'vm.alive', 'running'],
+    guardReads: ['nextRequest', 'rc', 'io.status', 'io.mode'],
     enabled(k, s, out) {
       const next = s[G_NEXT_REQUEST]!;
       if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] !== 1) return;
@@ -610,6 +652,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trPage',
       'trFrom',
     ],
+    guardReads: ['nextRequest', 'rc'],
     enabled(k, s, out) {
       const next = s[G_NEXT_REQUEST]!;
       if (s[G_RC] === RC_NONE && next < k.requestCount && k.requestTerminates[next] !== 1)
@@ -640,6 +683,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'A scenario event (time of day, failover) arrives.',
     reads: [],
     writes: ['events'],
+    guardReads: ['events'],
     enabled(k, s, out) {
       for (let e = 0; e < k.eventCount; e++)
         if (s[k.L.events + e] === E_WAITING) out.push(k.T.eventArrive[e]!);
@@ -654,6 +698,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: "Clear the VM's direct-execution bit 431.",
     reads: ['rlVm', 'io.status', 'io.mode'],
     writes: ['rlStep', 'vm.direct', 'io.before'],
+    guardReads: AT_STEP,
     enabled(k, s, out) {
       if (atStep(s, ST_CLEAR_DIRECT)) out.push(k.T.clearDirect);
     },
@@ -675,6 +720,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Build the host segment table mapping the page-fixed area.',
     reads: ['rlVm', 'rlDest', 'rlResident', 'vm.origin', 'vm.size', 'vm.online'],
     writes: ['rlStep', 'vm.fixed', 'vm.hasSt', 'vm.pte'],
+    guardReads: AT_STEP,
     enabled(k, s, out) {
       if (atStep(s, ST_BUILD_SPACE)) out.push(k.T.buildSpace);
     },
@@ -698,6 +744,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Page one page out to reach the resident footprint.',
     reads: ['rlVm', 'rlDest', 'rlResident', 'frames', 'vm.hasSt', 'vm.size', 'vm.pte'],
     writes: ['rlStep', 'frames', 'vm.pte', 'vm.paging'],
+    guardReads: [...AT_STEP, ...FRAME_OF, ...TARGETS, 'rlVm', 'vm.pins'],
     enabled(k, s, out) {
       if (!atStep(s, ST_PAGE_OUT)) return;
       // Direct targets bar a page-out in every variant; pins and host targets except in the fault.
@@ -745,6 +792,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'io.mode',
     ],
     writes: ['incidents', 'rlStep', 'frames', 'vm.pte', 'vm.paging'],
+    guardReads: [...AT_STEP, 'rlVm', 'io.status', 'io.mode'],
     enabled(k, s, out) {
       if (atStep(s, ST_CHECK_INFLIGHT) && !hasIoInFlight(k, s, s[G_RL_VM]!, true, !k.faultForgetDirect))
         out.push(k.T.copyAll);
@@ -776,6 +824,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Programs in flight: move page by page.',
     reads: ['rlVm'],
     writes: ['rlStep'],
+    guardReads: [...AT_STEP, 'rlVm', 'io.status', 'io.mode'],
     enabled(k, s, out) {
       if (atStep(s, ST_CHECK_INFLIGHT) && hasIoInFlight(k, s, s[G_RL_VM]!, true, !k.faultForgetDirect))
         out.push(k.T.startPaging);
@@ -806,6 +855,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'io.mode',
     ],
     writes: ['incidents', 'trPage', 'trFrom', 'frames', 'vm.pte'],
+    guardReads: [...HOLDERS, ...TARGETS, ...AT_STEP, 'rlSize'],
     enabled(k, s, out) {
       if (!moving(s)) return;
       const L = k.L;
@@ -860,6 +910,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'io.mode',
     ],
     writes: ['incidents', 'trPage', 'trFrom', 'frames', 'vm.pte'],
+    guardReads: [...AT_STEP, 'trPage'],
     enabled(k, s, out) {
       if (atStep(s, ST_MOVE_PAGES) && s[G_TR_PAGE]! >= 0) out.push(k.T.remapPage);
     },
@@ -882,6 +933,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Page a paged-out page in straight to its destination frame.',
     reads: ['rlVm', 'rlDest', 'vm.paging'],
     writes: ['frames', 'vm.pte', 'vm.paging'],
+    guardReads: [...HOLDERS, ...AT_STEP, 'rlSize', 'vm.paging'],
     enabled(k, s, out) {
       if (!moving(s)) return;
       const L = k.L;
@@ -921,6 +973,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'vm.expected',
       'vm.paging',
     ],
+    guardReads: FINISHING,
     enabled(k, s, out) {
       if (finishing(k, s, ST_SET_ORIGIN)) out.push(k.T.setOrigin);
     },
@@ -943,6 +996,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Set the page-fixed bit 432 and drop the host segment table.',
     reads: ['rlVm'],
     writes: ['rlStep', 'vm.fixed', 'vm.hasSt', 'vm.pte'],
+    guardReads: FINISHING,
     enabled(k, s, out) {
       if (finishing(k, s, ST_SET_PAGE_FIXED)) out.push(k.T.setPageFixed);
     },
@@ -961,6 +1015,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Restore the direct-execution bit 431 as configured.',
     reads: ['rlVm'],
     writes: ['rlStep', 'vm.direct'],
+    guardReads: FINISHING,
     enabled(k, s, out) {
       if (finishing(k, s, ST_SET_DIRECT)) out.push(k.T.setDirect);
     },
@@ -989,6 +1044,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trFrom',
       'io.before',
     ],
+    guardReads: AT_STEP,
     enabled(k, s, out) {
       if (atStep(s, ST_DISPATCH)) out.push(k.T.relocDispatch);
     },
@@ -1003,6 +1059,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Prior art: suspend all channel access.',
     reads: [],
     writes: ['suspended', 'rlStep'],
+    guardReads: AT_STEP,
     enabled(k, s, out) {
       if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_SUSPEND) out.push(k.T.priorSuspend);
     },
@@ -1040,6 +1097,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'vm.expected',
       'vm.paging',
     ],
+    guardReads: AT_STEP,
     enabled(k, s, out) {
       if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_COPY) out.push(k.T.priorCopy);
     },
@@ -1066,6 +1124,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trPage',
       'trFrom',
     ],
+    guardReads: AT_STEP,
     enabled(k, s, out) {
       if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_RESUME) out.push(k.T.priorResume);
     },
@@ -1097,6 +1156,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trFrom',
       'events',
     ],
+    guardReads: ['rc', 'events'],
     enabled(k, s, out) {
       if (s[G_RC] !== RC_NONE) return; // events that arrive during a reconfiguration wait (7.13)
       for (let e = 0; e < k.eventCount; e++)
@@ -1121,6 +1181,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Ask the next shrinking VM to take storage offline.',
     reads: ['rsEvent'],
     writes: ['rsCursor', 'rsAsked', 'vm.shrink'],
+    guardReads: ['rc', 'rsStep', 'rsAsked', 'rsEvent', 'vm.alive', 'vm.online'],
     enabled(k, s, out) {
       if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_SHRINK || s[G_RS_ASKED] === 1) return;
       const v = nextToShrink(k, s, s[G_RS_EVENT]!);
@@ -1150,6 +1211,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trPage',
       'trFrom',
     ],
+    guardReads: ['rc', 'rsStep', 'rl', 'rsEvent', 'vm.alive', 'vm.origin', 'vm.size'],
     enabled(k, s, out) {
       if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_RELOCATE || s[G_RL] !== RL_NONE) return;
       const v = nextToRelocate(k, s, s[G_RS_EVENT]!);
@@ -1178,6 +1240,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'vm.expected',
       'vm.paging',
     ],
+    guardReads: [...HOLDERS, 'rc', 'rsStep', 'rsAsked', 'rsEvent'],
     enabled(k, s, out) {
       if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_GROW || s[G_RS_ASKED] === 1) return;
       const event = s[G_RS_EVENT]!;
@@ -1236,6 +1299,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'running',
       'events',
     ],
+    guardReads: ['rc', 'rsStep'],
     enabled(k, s, out) {
       if (s[G_RC] === RC_RESIZE && s[G_RS_STEP] === RS_REASSIGN) out.push(k.T.reassignCpus);
     },
