@@ -25,8 +25,8 @@ import { type VmmProperty, vmmProperties } from './invariants.ts';
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
 const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, ioBase } = K;
 const { leanActions } = Enabled;
-const { fingerprintWords } = Fp;
-const { leanNext } = Step;
+const { finishSums, fingerprintWords, laneSums, updateSums } = Fp;
+const { leanNext, writtenOffsets } = Step;
 
 /** The packed model, with the context, the kit and the conversions to and from the JSON view. */
 export interface LeanCheckModel extends Model<Int32Array, number> {
@@ -95,7 +95,34 @@ export function createLeanModel(
         decode(kit.L, state),
       );
     }
-    return leanNext(kit, state, code);
+    return stepped(state, leanNext(kit, state, code), code);
+  };
+  // The fingerprint of a step's result follows from its parent's lane sums and the words the step
+  // may change (lean/fingerprint.ts): `next` computes it, `fingerprint` of that very state takes it
+  // once. Both caches go by identity (states are values: nobody changes one after handing it out).
+  const parentSums = new Int32Array(2);
+  let parentOf: Int32Array | null = null;
+  const childSums = new Int32Array(2);
+  let childOf: Int32Array | null = null;
+  const written = writtenOffsets(kit.L);
+  const kindOf = kit.T.kind;
+  const stepped = (state: Int32Array, n: Int32Array, code: number): Int32Array => {
+    if (state !== parentOf) {
+      laneSums(state, parentSums);
+      parentOf = state;
+    }
+    childSums[0] = parentSums[0]!;
+    childSums[1] = parentSums[1]!;
+    updateSums(state, n, childSums, written[kindOf[code]!]!);
+    childOf = n;
+    return n;
+  };
+  const fingerprint = (state: Int32Array): Fingerprint => {
+    if (state === childOf) {
+      childOf = null;
+      return finishSums(childSums[0]!, childSums[1]!, state.length);
+    }
+    return fingerprintWords(state);
   };
   const check = options.checkEnabled ?? true;
   return {
@@ -108,9 +135,9 @@ export function createLeanModel(
     code: (action) => codes.get(actionKey(action)) ?? -1,
     initialStates: () => [initial],
     actions: check ? enabledCodes : (state) => leanActions(kit, state),
-    next: check ? checkedNext : (state, code) => leanNext(kit, state, code),
+    next: check ? checkedNext : (state, code) => stepped(state, leanNext(kit, state, code), code),
     properties: vmmProperties(kit),
-    fingerprint: (state): Fingerprint => fingerprintWords(state),
+    fingerprint,
     describeAction: (code) => describeAction(ctx, actions[code]!),
     actionKind: (code) => kindNames[code]!,
     actionKinds: ACTION_KINDS,
