@@ -6,7 +6,7 @@
  * table, `action(code)` gives the `Action`). This is what every explorer runs; the JSON view of
  * the same model (checkModel.ts) decodes its states for traces, reports, replay and tests.
  */
-import type { Fingerprint, Json, Model } from '../model/core/model.ts';
+import type { Fingerprint, Json, Model, ScratchStep } from '../model/core/model.ts';
 import { ACTION_KINDS, type Action, describeAction } from '../model/vmm/actions.ts';
 import { buildContext, type VmmContext } from '../model/vmm/context.ts';
 import { initialState } from '../model/vmm/initial.ts';
@@ -14,7 +14,7 @@ import { decode, encode } from '../model/vmm/lean/codec.ts';
 import * as Enabled from '../model/vmm/lean/enabled.ts';
 import * as Fp from '../model/vmm/lean/fingerprint.ts';
 import * as K from '../model/vmm/lean/layout.ts';
-import { createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
+import { allocState, createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Step from '../model/vmm/lean/step.ts';
 import { notEnabledError } from '../model/vmm/notEnabled.ts';
 import type { MachineState } from '../model/vmm/state.ts';
@@ -26,7 +26,7 @@ import { type VmmProperty, vmmProperties } from './invariants.ts';
 const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, ioBase } = K;
 const { leanActions } = Enabled;
 const { finishSums, fingerprintWords, laneSums, updateSums } = Fp;
-const { leanNext, writtenOffsets } = Step;
+const { leanApply, leanNext, writtenOffsets } = Step;
 
 /** The packed model, with the context, the kit and the conversions to and from the JSON view. */
 export interface LeanCheckModel extends Model<Int32Array, number> {
@@ -84,7 +84,8 @@ export function createLeanModel(
     }
     return lastCodes;
   };
-  const checkedNext = (state: Int32Array, code: number): Int32Array => {
+  /** Throw `not-enabled` unless `code` is enabled in `state`. */
+  const checkEnabled = (state: Int32Array, code: number): void => {
     const codes = enabledCodes(state);
     if (!(code >= 0 && code < enabledMark.length && enabledMark[code] === stamp)) {
       const action: Action = actions[code] ?? ({ kind: `code ${code}` } as unknown as Action);
@@ -95,7 +96,28 @@ export function createLeanModel(
         decode(kit.L, state),
       );
     }
+  };
+  const checkedNext = (state: Int32Array, code: number): Int32Array => {
+    checkEnabled(state, code);
     return stepped(state, leanNext(kit, state, code), code);
+  };
+  // `nextScratch` writes here. Whatever is cached by identity is let go of it first, since it is
+  // about to hold another state.
+  const scratch = allocState(kit).fill(0);
+  const L = kit.L;
+  const intoScratch = (state: Int32Array, code: number): Int32Array => {
+    if (L.holdersOf === scratch) L.holdersOf = null;
+    if (L.targetsOf === scratch) L.targetsOf = null;
+    if (last === scratch) last = null;
+    if (parentOf === scratch) parentOf = null;
+    scratch.set(state);
+    leanApply(kit, state, scratch, code);
+    return stepped(state, scratch, code);
+  };
+  const keep = (s: Int32Array): Int32Array => {
+    const n = allocState(kit);
+    n.set(s);
+    return n;
   };
   // The fingerprint of a step's result follows from its parent's lane sums and the words the step
   // may change (lean/fingerprint.ts): `next` computes it, `fingerprint` of that very state takes it
@@ -125,6 +147,19 @@ export function createLeanModel(
     return fingerprintWords(state);
   };
   const check = options.checkEnabled ?? true;
+  const next = check
+    ? checkedNext
+    : (state: Int32Array, code: number) => stepped(state, leanNext(kit, state, code), code);
+  const scratchStep: ScratchStep<Int32Array, number> = {
+    next,
+    into: check
+      ? (state, code) => {
+          checkEnabled(state, code);
+          return intoScratch(state, code);
+        }
+      : intoScratch,
+    keep,
+  };
   return {
     name: `${scenario.name}/${variant}`,
     ctx,
@@ -135,7 +170,8 @@ export function createLeanModel(
     code: (action) => codes.get(actionKey(action)) ?? -1,
     initialStates: () => [initial],
     actions: check ? enabledCodes : (state) => leanActions(kit, state),
-    next: check ? checkedNext : (state, code) => stepped(state, leanNext(kit, state, code), code),
+    next,
+    scratch: scratchStep,
     properties: vmmProperties(kit),
     fingerprint,
     describeAction: (code) => describeAction(ctx, actions[code]!),
