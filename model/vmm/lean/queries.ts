@@ -321,6 +321,29 @@ export function computeTargets(k: LeanKit, s: Int32Array, v: number, host: boole
   return length;
 }
 
+/**
+ * Make the per-VM, per-page target counts of `s` current, for `targetCount` and `targetsEnd`: the
+ * same counts `computeTargets` copies out, read in place.
+ */
+export function ensureTargets(k: LeanKit, s: Int32Array): void {
+  computeAllTargets(k, s);
+}
+
+/** Transfers of in-flight host and/or direct programs that target `page` of `v` (after `ensureTargets`). */
+export function targetCount(L: LeanLayout, v: number, page: number, host: boolean, direct: boolean): number {
+  const x = v * L.dataPages + page;
+  return (host ? L.hostTargets[x]! : 0) + (direct ? L.directTargets[x]! : 0);
+}
+
+/** The length `computeTargets` returns, without filling `L.targets` (after `ensureTargets`). */
+export function targetsEnd(k: LeanKit, s: Int32Array, v: number, host: boolean, direct: boolean): number {
+  const L = k.L;
+  let length = s[vmBase(L, v) + VM_SIZE]!;
+  if (host && L.hostReach[v]! > length) length = L.hostReach[v]!;
+  if (direct && L.directReach[v]! > length) length = L.directReach[v]!;
+  return length;
+}
+
 /** True when a channel program of `v` is in flight, counting host and/or direct programs. */
 export function hasIoInFlight(k: LeanKit, s: Int32Array, v: number, host: boolean, direct: boolean): boolean {
   for (let i = 0; i < k.ioCount; i++) {
