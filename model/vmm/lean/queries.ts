@@ -242,7 +242,16 @@ export function computeHolders(k: LeanKit, s: Int32Array): void {
     const b = vmBase(L, v);
     if (s[b + VM_ALIVE] === 0) continue;
     const size = s[b + VM_SIZE]!;
-    for (let page = 0; page < size; page++) addHolder(L, frameOf(L, s, b, page), v, page);
+    // `frameOf` of each page, with its tests taken out of the loop.
+    if (s[b + VM_FIXED] === 1) {
+      const origin = s[b + VM_ORIGIN]!;
+      const limit = Math.min(size, s[b + VM_ONLINE]!);
+      for (let page = 0; page < limit; page++) addHolder(L, origin + page, v, page);
+    } else if (s[b + VM_HAS_ST] === 1) {
+      const limit = Math.min(size, L.maxPages);
+      const pte = b + L.pte;
+      for (let page = 0; page < limit; page++) addHolder(L, s[pte + page]!, v, page);
+    }
     if (relocVm === v) {
       const page = s[G_TR_PAGE]!;
       addHolder(L, s[G_TR_FROM]!, v, page);
