@@ -47,4 +47,35 @@ describe("the lean model's incremental fingerprint", () => {
     const errors = { ...scenario, bounds: { ...scenario.bounds, channelErrors: true } };
     expect(checkSteps(errors, 'patent', 1500)).toBeGreaterThan(1000);
   });
+
+  it("should give next's states through the scratch step, also stepping from the scratch itself", () => {
+    const model = createLeanModel(loadScenarioFile(`${DIR}fig6-relocation.json`), 'patent');
+    const scratch = model.scratch!;
+    expect(scratch.next).toBe(model.next);
+    const queue = [...model.initialStates()];
+    const seen = new Set(queue.map((q) => model.fingerprint(q).join(':')));
+    let checked = 0;
+    for (let i = 0; i < queue.length && i < 300; i++) {
+      const p = queue[i]!;
+      for (const a of model.actions(p)) {
+        const child = model.next(p, a);
+        expect([...scratch.into(p, a)]).toEqual([...child]);
+        const key = model.fingerprint(child).join(':');
+        if (!seen.has(key)) {
+          seen.add(key);
+          queue.push(scratch.keep(child));
+        }
+        for (const c of model.actions(child)) {
+          // The scratch holds `child` again, and steps from itself.
+          const from = scratch.into(p, a);
+          const grandchild = model.next(child, c);
+          const stepped = scratch.into(from, c);
+          expect([...stepped]).toEqual([...grandchild]);
+          expect(model.fingerprint(stepped)).toEqual(fingerprintWords(grandchild));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
 });

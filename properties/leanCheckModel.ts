@@ -102,11 +102,13 @@ export function createLeanModel(
     checkEnabled(state, code);
     return stepped(state, leanNext(kit, state, code), code);
   };
-  // `nextScratch` writes here. Whatever is cached by identity is let go of it first, since it is
-  // about to hold another state.
+  // `scratch.into` writes here. Whatever is cached by identity is let go of it first, since it is
+  // about to hold another state; stepping from the scratch itself takes `next` (an effect reads the
+  // state before the step while it writes the new one).
   const scratch = allocState(kit).fill(0);
   const L = kit.L;
   const intoScratch = (state: Int32Array, code: number): Int32Array => {
+    if (state === scratch) return stepped(state, leanNext(kit, state, code), code);
     if (L.holdersOf === scratch) L.holdersOf = null;
     if (L.targetsOf === scratch) L.targetsOf = null;
     if (last === scratch) last = null;
