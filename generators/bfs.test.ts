@@ -13,6 +13,39 @@ import {
 import { actionNames, counts, stateView } from './testing/views.ts';
 
 describe('checkBfs', () => {
+  it("should step through the model's scratch step while it stands for `next`, and keep only new states", () => {
+    const base = counter(5);
+    const kept: number[] = [];
+    let into = 0;
+    const model: Model<number, 'counter.inc'> = {
+      ...base,
+      scratch: {
+        next: base.next,
+        into: (state, action) => {
+          into++;
+          return base.next(state, action);
+        },
+        keep: (state) => {
+          kept.push(state);
+          return state;
+        },
+      },
+    };
+    expect(counts(checkBfs(model))).toEqual({ generated: 6, distinct: 5, maxDepth: 4 });
+    expect(into).toBe(5);
+    expect(kept).toEqual([1, 2, 3, 4]);
+  });
+
+  it('should not use a scratch step that stands for another `next` (a wrapper replaced it)', () => {
+    const base = counter(5);
+    const model: Model<number, 'counter.inc'> = {
+      ...base,
+      next: (state) => (state + 2) % 5,
+      scratch: { next: base.next, into: () => 0, keep: (state) => state },
+    };
+    expect(counts(checkBfs(model))).toEqual({ generated: 6, distinct: 5, maxDepth: 4 });
+  });
+
   it('should find a shortest counterexample: skips, with one step first when the bug is odd', () => {
     const model = ringWithBug(40, 7);
     const result = checkBfs(model);

@@ -118,6 +118,9 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   const reductions = noReductions();
   /** With reduction and no graph: the fingerprints of the next level, for the cycle proviso. */
   const nextLevel = por !== false && graph === undefined ? new FingerprintSet() : undefined;
+  // The model's scratch step, while it stands for `next` (a wrapper replacing `next` turns it off).
+  const scratch =
+    model.scratch !== undefined && model.scratch.next === model.next ? model.scratch : undefined;
   const start = now();
   let generated = 0;
   let distinct = 0;
@@ -238,7 +241,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
       const nextDepth = depth + 1;
       for (let a = 0; a < actionCount; a++) {
         const action = actions[a]!;
-        const next = model.next(state, action);
+        const next = scratch === undefined ? model.next(state, action) : scratch.into(state, action);
         generated++;
         const spent = budget.tick();
         if (spent !== undefined) {
@@ -263,9 +266,10 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         }
         const nextIndex = distinct++;
         parents?.append(index, fullIndex(enabled, actions, a));
-        queue.push(next);
+        const stored = scratch === undefined ? next : scratch.keep(next);
+        queue.push(stored);
         deepest = nextDepth;
-        if (recorder.scan(next) && recorder.commit(traceTo(nextIndex, fingerprint, nextDepth))) {
+        if (recorder.scan(stored) && recorder.commit(traceTo(nextIndex, fingerprint, nextDepth))) {
           cutShort = true;
           break search;
         }

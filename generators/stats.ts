@@ -15,11 +15,20 @@ export class ActionCoverage {
     for (const kind of declaredKinds) this.slotOf(kind);
   }
 
+  /** The kind last recorded and its slot: successors of a state come grouped by kind. */
+  private lastKind: string | undefined = undefined;
+  private lastSlot = 0;
+
   /** Count one firing of `kind`. */
   record(kind: string): void {
-    const slot = this.slots.get(kind);
-    if (slot === undefined) this.counts[this.slotOf(kind)]!++;
-    else this.counts[slot]!++;
+    if (kind === this.lastKind) {
+      this.counts[this.lastSlot]!++;
+      return;
+    }
+    const slot = this.slots.get(kind) ?? this.slotOf(kind);
+    this.lastKind = kind;
+    this.lastSlot = slot;
+    this.counts[slot]!++;
   }
 
   /** Count `n` firings of `kind` (merging counts kept elsewhere, e.g. by worker threads). */

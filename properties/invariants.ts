@@ -61,7 +61,7 @@ const {
   ioBase,
   vmBase,
 } = K;
-const { computeHolders, computeTargets, frameOf, hasActiveRelocation, pteOf } = Q;
+const { computeHolders, ensureTargets, frameOf, hasActiveRelocation, pteOf, targetCount, targetsEnd } = Q;
 
 /** Why a property fails: filled by a check at report time. */
 interface Why {
@@ -194,8 +194,8 @@ const noChannelTouchesMovedPage: Check = (k, s, why) => {
   if (!hasActiveRelocation(s) || s[G_TR_PAGE]! < 0) return true;
   const v = s[G_RL_VM]!;
   const page = s[G_TR_PAGE]!;
-  computeTargets(k, s, v, true, true);
-  if (k.L.targets[page] === 0) return true;
+  ensureTargets(k, s);
+  if (targetCount(k.L, v, page, true, true) === 0) return true;
   const to = s[G_RL_DEST]! + page;
   return (
     why !== null &&
@@ -323,13 +323,13 @@ const pinnedPagesStayResident: Check = (k, s, why) => {
   for (let v = 0; v < k.vmCount; v++) {
     const b = vmBase(L, v);
     if (s[b + VM_ALIVE] === 0 || s[b + VM_FIXED] === 1) continue;
-    computeTargets(k, s, v, true, true);
+    ensureTargets(k, s);
     const size = s[b + VM_SIZE]!;
     for (let page = 0; page < size; page++) {
       if (pteOf(L, s, b, page) >= 0 || (relocVm === v && transitPage === page)) continue;
       if (s[b + L.paging + page] === 0) continue;
       const pins = s[b + L.pins + page]!;
-      const targets = L.targets[page]!;
+      const targets = targetCount(L, v, page, true, true);
       if (pins > 0 || targets > 0) {
         return (
           why !== null &&
@@ -352,9 +352,10 @@ const offlineStorageIsQuiet: Check = (k, s, why) => {
     const b = vmBase(L, v);
     if (s[b + VM_ALIVE] === 0) continue;
     const online = s[b + VM_ONLINE]!;
-    const n = computeTargets(k, s, v, true, true);
+    ensureTargets(k, s);
+    const n = targetsEnd(k, s, v, true, true);
     for (let page = online; page < n; page++) {
-      if (L.targets[page]! > 0) {
+      if (targetCount(L, v, page, true, true) > 0) {
         return (
           why !== null &&
           said(why, `${vmName(k, v)} page ${page} is offline but an in-flight channel program targets it`, {
@@ -471,10 +472,11 @@ const pinsAreExact: Check = (k, s, why) => {
     const b = vmBase(L, v);
     if (s[b + VM_ALIVE] === 0) continue;
     const size = s[b + VM_SIZE]!;
-    const n = Math.max(size, computeTargets(k, s, v, true, false));
+    ensureTargets(k, s);
+    const n = targetsEnd(k, s, v, true, false);
     for (let page = 0; page < n; page++) {
       const pins = page < size ? s[b + L.pins + page]! : 0;
-      const want = L.targets[page]!;
+      const want = targetCount(L, v, page, true, false);
       if (pins !== want) {
         return (
           why !== null &&

@@ -6,7 +6,7 @@
  * table, `action(code)` gives the `Action`). This is what every explorer runs; the JSON view of
  * the same model (checkModel.ts) decodes its states for traces, reports, replay and tests.
  */
-import type { Fingerprint, Json, Model } from '../model/core/model.ts';
+import type { Fingerprint, Json, Model, ScratchStep } from '../model/core/model.ts';
 import type { PartialOrderFaults } from '../model/core/partialOrder.ts';
 import { ACTION_KINDS, type Action, describeAction } from '../model/vmm/actions.ts';
 import { buildContext, type VmmContext } from '../model/vmm/context.ts';
@@ -16,7 +16,7 @@ import * as Enabled from '../model/vmm/lean/enabled.ts';
 import * as Fp from '../model/vmm/lean/fingerprint.ts';
 import * as K from '../model/vmm/lean/layout.ts';
 import { leanAmple } from '../model/vmm/lean/partialOrder.ts';
-import { createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
+import { allocState, createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Step from '../model/vmm/lean/step.ts';
 import { notEnabledError } from '../model/vmm/notEnabled.ts';
 import type { MachineState } from '../model/vmm/state.ts';
@@ -28,8 +28,8 @@ import { PROPERTY_READS } from './visibility.ts';
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
 const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, ioBase } = K;
 const { leanActions } = Enabled;
-const { fingerprintWords } = Fp;
-const { leanNext } = Step;
+const { finishSums, fingerprintWords, laneSums, updateSums } = Fp;
+const { leanApply, leanNext, writtenOffsets } = Step;
 
 /** The packed model, with the context, the kit and the conversions to and from the JSON view. */
 export interface LeanCheckModel extends Model<Int32Array, number> {
@@ -80,8 +80,9 @@ export function createLeanModel(
   let stamp = 0;
   const enabledCodes = (state: Int32Array): number[] => {
     if (state !== last) {
-      // Frozen: handed out as is (no copy), so no caller can change what the check compares with.
-      lastCodes = Object.freeze(leanActions(kit, state)) as number[];
+      // Handed out as is, typed `readonly` (no copy, and not frozen: `Object.freeze` costs more than
+      // all the guards of a state); the check reads `enabledMark`, which no caller can reach.
+      lastCodes = leanActions(kit, state);
       last = state;
       if (stamp === 0x7fffffff) {
         enabledMark.fill(0);
@@ -92,7 +93,8 @@ export function createLeanModel(
     }
     return lastCodes;
   };
-  const checkedNext = (state: Int32Array, code: number): Int32Array => {
+  /** Throw `not-enabled` unless `code` is enabled in `state`. */
+  const checkEnabled = (state: Int32Array, code: number): void => {
     const codes = enabledCodes(state);
     if (!(code >= 0 && code < enabledMark.length && enabledMark[code] === stamp)) {
       const action: Action = actions[code] ?? ({ kind: `code ${code}` } as unknown as Action);
@@ -103,9 +105,72 @@ export function createLeanModel(
         decode(kit.L, state),
       );
     }
-    return leanNext(kit, state, code);
+  };
+  const checkedNext = (state: Int32Array, code: number): Int32Array => {
+    checkEnabled(state, code);
+    return stepped(state, leanNext(kit, state, code), code);
+  };
+  // `scratch.into` writes here. Whatever is cached by identity is let go of it first, since it is
+  // about to hold another state; stepping from the scratch itself takes `next` (an effect reads the
+  // state before the step while it writes the new one).
+  const scratch = allocState(kit).fill(0);
+  const L = kit.L;
+  const intoScratch = (state: Int32Array, code: number): Int32Array => {
+    if (state === scratch) return stepped(state, leanNext(kit, state, code), code);
+    if (L.holdersOf === scratch) L.holdersOf = null;
+    if (L.targetsOf === scratch) L.targetsOf = null;
+    if (last === scratch) last = null;
+    if (parentOf === scratch) parentOf = null;
+    scratch.set(state);
+    leanApply(kit, state, scratch, code);
+    return stepped(state, scratch, code);
+  };
+  const keep = (s: Int32Array): Int32Array => {
+    const n = allocState(kit);
+    n.set(s);
+    return n;
+  };
+  // The fingerprint of a step's result follows from its parent's lane sums and the words the step
+  // may change (lean/fingerprint.ts): `next` computes it, `fingerprint` of that very state takes it
+  // once. Both caches go by identity (states are values: nobody changes one after handing it out).
+  const parentSums = new Int32Array(2);
+  let parentOf: Int32Array | null = null;
+  const childSums = new Int32Array(2);
+  let childOf: Int32Array | null = null;
+  const written = writtenOffsets(kit.L);
+  const kindOf = kit.T.kind;
+  const stepped = (state: Int32Array, n: Int32Array, code: number): Int32Array => {
+    if (state !== parentOf) {
+      laneSums(state, parentSums);
+      parentOf = state;
+    }
+    childSums[0] = parentSums[0]!;
+    childSums[1] = parentSums[1]!;
+    updateSums(state, n, childSums, written[kindOf[code]!]!);
+    childOf = n;
+    return n;
+  };
+  const fingerprint = (state: Int32Array): Fingerprint => {
+    if (state === childOf) {
+      childOf = null;
+      return finishSums(childSums[0]!, childSums[1]!, state.length);
+    }
+    return fingerprintWords(state);
   };
   const check = options.checkEnabled ?? true;
+  const next = check
+    ? checkedNext
+    : (state: Int32Array, code: number) => stepped(state, leanNext(kit, state, code), code);
+  const scratchStep: ScratchStep<Int32Array, number> = {
+    next,
+    into: check
+      ? (state, code) => {
+          checkEnabled(state, code);
+          return intoScratch(state, code);
+        }
+      : intoScratch,
+    keep,
+  };
   return {
     name: `${scenario.name}/${variant}`,
     ctx,
@@ -116,9 +181,10 @@ export function createLeanModel(
     code: (action) => codes.get(actionKey(action)) ?? -1,
     initialStates: () => [initial],
     actions: check ? enabledCodes : (state) => leanActions(kit, state),
-    next: check ? checkedNext : (state, code) => leanNext(kit, state, code),
+    next,
+    scratch: scratchStep,
     properties: vmmProperties(kit),
-    fingerprint: (state): Fingerprint => fingerprintWords(state),
+    fingerprint,
     describeAction: (code) => describeAction(ctx, actions[code]!),
     actionKind: (code) => kindNames[code]!,
     actionKinds: ACTION_KINDS,

@@ -165,6 +165,9 @@ export class LevelExpander {
     const maxStates = this.settings.maxStates;
     const edges = this.edges;
     const positions = edges === undefined ? undefined : new Int32Array(segment.positions!);
+    // The model's scratch step, while it stands for `next`: `append` copies what is kept.
+    const scratch =
+      model.scratch !== undefined && model.scratch.next === model.next ? model.scratch : undefined;
     for (let s = first; s < first + count; s++) {
       // A fresh array per state: models may cache derived data by state identity.
       const state = new Int32Array(W);
@@ -191,7 +194,7 @@ export class LevelExpander {
       }
       for (let a = 0; a < actionCount; a++) {
         const action = actions[a]!;
-        const next = model.next(state, action);
+        const next = scratch === undefined ? model.next(state, action) : scratch.into(state, action);
         this.generated++;
         const kind = model.actionKind(action);
         const code = this.kindCode.get(kind);

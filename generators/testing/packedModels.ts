@@ -29,6 +29,7 @@ export function packed<S, A>(
     initialStates: () => model.initialStates().map(encode),
     actions: (words) => model.actions(decode(words)),
     next: (words, action) => encode(model.next(decode(words), action)),
+    scratch: undefined,
     fingerprint: (words) => model.fingerprint(decode(words)),
     properties: model.properties.map((p) => ({ ...p, check: (words: Int32Array) => p.check(decode(words)) })),
     stateToJson: (words) => model.stateToJson(decode(words)),

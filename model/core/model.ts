@@ -55,6 +55,11 @@ export interface Model<S, A> {
   actions(state: S): readonly A[];
   /** The state after `action`; `state` is left untouched. */
   next(state: S, action: A): S;
+  /**
+   * Optional fast path of `next` for explorers (see `ScratchStep`); explorers use it only while
+   * `scratch.next === next`, so a wrapper that replaces `next` turns it off.
+   */
+  readonly scratch?: ScratchStep<S, A>;
   /** Properties checked on every reached state, `always` and `sometimes`. */
   readonly properties: readonly Property<S>[];
   /** Canonical 64-bit fingerprint of `state`. */
@@ -83,6 +88,20 @@ export interface Model<S, A> {
    * the cycle proviso C3 (generators/partialOrder.ts).
    */
   ample?(state: S, actions: readonly A[]): readonly A[] | undefined;
+}
+
+/**
+ * `next` into a scratch state, with the same results: `into` writes the state after `action` into
+ * a scratch state the model owns and reuses, valid until the next `into` call. An explorer
+ * fingerprints it and, for the successors it stores, takes a state of its own with `keep`. Most
+ * successors are states seen before, and cost no allocation this way.
+ */
+export interface ScratchStep<S, A> {
+  /** The model's `next` this stands for. */
+  next(state: S, action: A): S;
+  into(state: S, action: A): S;
+  /** A state of its own equal to `scratch`, the last result of `into`. */
+  keep(scratch: S): S;
 }
 
 /** Raised on misuse of a model or explorer: `code` names the kind, the message the likely cause. */

@@ -242,7 +242,16 @@ export function computeHolders(k: LeanKit, s: Int32Array): void {
     const b = vmBase(L, v);
     if (s[b + VM_ALIVE] === 0) continue;
     const size = s[b + VM_SIZE]!;
-    for (let page = 0; page < size; page++) addHolder(L, frameOf(L, s, b, page), v, page);
+    // `frameOf` of each page, with its tests taken out of the loop.
+    if (s[b + VM_FIXED] === 1) {
+      const origin = s[b + VM_ORIGIN]!;
+      const limit = Math.min(size, s[b + VM_ONLINE]!);
+      for (let page = 0; page < limit; page++) addHolder(L, origin + page, v, page);
+    } else if (s[b + VM_HAS_ST] === 1) {
+      const limit = Math.min(size, L.maxPages);
+      const pte = b + L.pte;
+      for (let page = 0; page < limit; page++) addHolder(L, s[pte + page]!, v, page);
+    }
     if (relocVm === v) {
       const page = s[G_TR_PAGE]!;
       addHolder(L, s[G_TR_FROM]!, v, page);
@@ -316,6 +325,29 @@ export function computeTargets(k: LeanKit, s: Int32Array, v: number, host: boole
   for (let page = 0; page < DP; page++) {
     t[page] = (host ? L.hostTargets[base + page]! : 0) + (direct ? L.directTargets[base + page]! : 0);
   }
+  if (host && L.hostReach[v]! > length) length = L.hostReach[v]!;
+  if (direct && L.directReach[v]! > length) length = L.directReach[v]!;
+  return length;
+}
+
+/**
+ * Make the per-VM, per-page target counts of `s` current, for `targetCount` and `targetsEnd`: the
+ * same counts `computeTargets` copies out, read in place.
+ */
+export function ensureTargets(k: LeanKit, s: Int32Array): void {
+  computeAllTargets(k, s);
+}
+
+/** Transfers of in-flight host and/or direct programs that target `page` of `v` (after `ensureTargets`). */
+export function targetCount(L: LeanLayout, v: number, page: number, host: boolean, direct: boolean): number {
+  const x = v * L.dataPages + page;
+  return (host ? L.hostTargets[x]! : 0) + (direct ? L.directTargets[x]! : 0);
+}
+
+/** The length `computeTargets` returns, without filling `L.targets` (after `ensureTargets`). */
+export function targetsEnd(k: LeanKit, s: Int32Array, v: number, host: boolean, direct: boolean): number {
+  const L = k.L;
+  let length = s[vmBase(L, v) + VM_SIZE]!;
   if (host && L.hostReach[v]! > length) length = L.hostReach[v]!;
   if (direct && L.directReach[v]! > length) length = L.directReach[v]!;
   return length;

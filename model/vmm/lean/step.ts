@@ -4,6 +4,7 @@
  */
 import { ACTION_KINDS } from '../actions.ts';
 import { ACTION_TABLE, type ActionSpec } from '../machine.ts';
+import { fieldAt, type LeanLayout } from './layout.ts';
 import type { IncidentFact, LeanKit } from './queries.ts';
 import * as Q from './queries.ts';
 
@@ -18,6 +19,19 @@ export function leanNext(k: LeanKit, s: Int32Array, code: number): Int32Array {
   n.set(s);
   EFFECTS[k.T.kind[code]!]!(k, s, n, code);
   return n;
+}
+
+/**
+ * Per numeric kind, the offsets of every word of layout `L` in a field the kind's effect may change
+ * (its table entry's `writes`): where a step's result can differ from its parent, for the
+ * incremental fingerprint (lean/fingerprint.ts `updateSums`).
+ */
+export function writtenOffsets(L: LeanLayout): readonly Int32Array[] {
+  const fields = Array.from({ length: L.length }, (_, offset) => fieldAt(L, offset).field);
+  return ACTION_KINDS.map((kind) => {
+    const writes = ACTION_TABLE[kind].writes;
+    return Int32Array.from(fields.flatMap((field, offset) => (writes.includes(field) ? [offset] : [])));
+  });
 }
 
 /**

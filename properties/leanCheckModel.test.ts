@@ -1,0 +1,81 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fingerprintWords } from '../model/vmm/lean/fingerprint.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { VARIANTS } from '../scenario/variants.ts';
+import { createLeanModel } from './leanCheckModel.ts';
+
+const DIR = new URL('../scenarios/', import.meta.url).pathname;
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+/** Steps checked: every enabled action of the first `limit` states reached breadth-first. */
+function checkSteps(scenario: Scenario, variant: (typeof VARIANTS)[number], limit: number): number {
+  const model = createLeanModel(scenario, variant);
+  const seen = new Set<string>();
+  const queue = [...model.initialStates()];
+  for (const s of queue) seen.add(model.fingerprint(s).join(':'));
+  let steps = 0;
+  for (let i = 0; i < queue.length && i < limit; i++) {
+    for (const code of model.actions(queue[i]!)) {
+      const n = model.next(queue[i]!, code);
+      const fp = model.fingerprint(n);
+      expect(fp, `${model.actionKind(code)} from state ${i}`).toEqual(fingerprintWords(n));
+      steps++;
+      const key = fp.join(':');
+      if (!seen.has(key)) {
+        seen.add(key);
+        queue.push(n);
+      }
+    }
+  }
+  return steps;
+}
+
+describe("the lean model's incremental fingerprint", () => {
+  it.each(FILES.flatMap((f) => VARIANTS.map((v) => [f, v] as const)))(
+    'should equal the full fingerprint on every step of %s under %s',
+    (file, variant) => {
+      expect(checkSteps(loadScenarioFile(`${DIR}${file}`), variant, 1500)).toBeGreaterThan(1000);
+    },
+  );
+
+  it.each(FILES)('should equal it with channel errors on (%s)', (file) => {
+    const scenario = loadScenarioFile(`${DIR}${file}`);
+    const errors = { ...scenario, bounds: { ...scenario.bounds, channelErrors: true } };
+    expect(checkSteps(errors, 'patent', 1500)).toBeGreaterThan(1000);
+  });
+
+  it("should give next's states through the scratch step, also stepping from the scratch itself", () => {
+    const model = createLeanModel(loadScenarioFile(`${DIR}fig6-relocation.json`), 'patent');
+    const scratch = model.scratch!;
+    expect(scratch.next).toBe(model.next);
+    const queue = [...model.initialStates()];
+    const seen = new Set(queue.map((q) => model.fingerprint(q).join(':')));
+    let checked = 0;
+    for (let i = 0; i < queue.length && i < 300; i++) {
+      const p = queue[i]!;
+      for (const a of model.actions(p)) {
+        const child = model.next(p, a);
+        expect([...scratch.into(p, a)]).toEqual([...child]);
+        const key = model.fingerprint(child).join(':');
+        if (!seen.has(key)) {
+          seen.add(key);
+          queue.push(scratch.keep(child));
+        }
+        for (const c of model.actions(child)) {
+          // The scratch holds `child` again, and steps from itself.
+          const from = scratch.into(p, a);
+          const grandchild = model.next(child, c);
+          const stepped = scratch.into(from, c);
+          expect([...stepped]).toEqual([...grandchild]);
+          expect(model.fingerprint(stepped)).toEqual(fingerprintWords(grandchild));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
