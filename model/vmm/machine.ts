@@ -106,6 +106,7 @@ const {
   computeTargets,
   frameOf,
   hasIoInFlight,
+  hasIoStarted,
   isDispatched,
   isFreeFrame,
   lowestFreeFrame,
@@ -567,14 +568,16 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'vm.terminate': {
     step: 'request',
     params: ['vm'],
-    summary: 'The next request ends a VM: its frames are released.',
+    summary:
+      'The next request ends a VM once no start-I/O of it is under way (requested or in flight): its frames are released.',
     reads: ['nextRequest', 'vm.alive', 'vm.fixed', 'vm.origin', 'vm.size', 'vm.online', 'running'],
     writes: ['nextRequest', 'settled', 'frames', 'vm.alive', 'running'],
     enabled(k, s, out) {
       const next = s[G_NEXT_REQUEST]!;
       if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] !== 1) return;
       const vm = k.requestVm[next]!;
-      if (!hasIoInFlight(k, s, vm, true, true)) out.push(k.T.terminate[vm]!);
+      // Waits for programs in flight and for intercepted starts not yet handled (5070).
+      if (!hasIoStarted(k, s, vm)) out.push(k.T.terminate[vm]!);
     },
     effect(k, _s, n, code) {
       const L = k.L;

@@ -20,15 +20,6 @@ const intercepted = (s: Scenario, name: string) => !vmOf(s, name).direct;
 /** The gaps, each with the shape that shows it. */
 export const KNOWN_GAPS: readonly KnownGap[] = [
   {
-    name: 'terminate-half-started-io',
-    description:
-      'vm.terminate waits only for programs in flight: an intercepted start-I/O requested before it (5070 not yet done) stays requested forever (deadlock)',
-    matches: (s) =>
-      s.reconfigurations.some(
-        (r) => r.kind === 'terminate' && intercepted(s, r.vm) && s.io.some((io) => io.vm === r.vm),
-      ),
-  },
-  {
     name: 'shrink-half-started-io',
     description:
       'an intercepted start-I/O requested before 7010 takes its page offline can never be translated nor refused (deadlock; SPEC 7.6 wants an addressing exception)',
