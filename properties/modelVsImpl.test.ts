@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkBfs, traceArbitrary } from '../generators/index.ts';
 import { createMachine, type Machine } from '../impl/index.ts';
 import type { Action } from '../model/vmm/actions.ts';
+import { SPEC_SCENARIOS } from '../model/vmm/testing/specScenarios.ts';
 import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
 import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { createCheckModel } from './checkModel.ts';
 import {
@@ -341,5 +343,60 @@ describe('the guest read path', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('where the model was made to follow SPEC (issue 10), the machine agrees', () => {
+  const replay = (s: Scenario, actions: Action[]) => {
+    const model = createCheckModel(s, 'patent');
+    const trace = followActions(model, actions);
+    expect(trace.steps.map((x) => x.action)).toEqual(actions);
+    return replayOnImpl(model.ctx, trace);
+  };
+
+  it('should refuse a relocation into a frame another VM paged in (request.refuse is DoesNotFitError)', () => {
+    const result = replay(SPEC_SCENARIOS.relocateIntoPagedIn(), [
+      { kind: 'vmm.pageIn', vm: 1, page: 1 },
+      { kind: 'request.refuse', request: 0 },
+      { kind: 'guest.cpuAccess', access: 0 },
+    ]);
+    expect(result.mismatch?.error.message ?? null).toBeNull();
+    expect(result.difference).toBeNull();
+    expect(result.compared).toBeGreaterThan(0);
+  });
+
+  it('should begin it when no page-in came first, and then keep the destination from page-ins', () => {
+    const model = createCheckModel(SPEC_SCENARIOS.relocateIntoPagedIn(), 'patent');
+    const begun = followActions(model, [{ kind: 'request.begin', request: 0 }]);
+    expect(model.actions(begun.steps.at(-1)!.state).map((a) => a.kind)).not.toContain('vmm.pageIn');
+    const result = replay(SPEC_SCENARIOS.relocateIntoPagedIn(), [
+      { kind: 'request.begin', request: 0 },
+      { kind: 'reloc.clearDirect' },
+      { kind: 'reloc.buildSpace' },
+      { kind: 'reloc.copyAll' },
+      { kind: 'reloc.setOrigin' },
+      { kind: 'reloc.setPageFixed' },
+      { kind: 'reloc.setDirect' },
+      { kind: 'reloc.dispatch' },
+      { kind: 'vmm.pageIn', vm: 1, page: 1 },
+    ]);
+    expect(result.mismatch?.error.message ?? null).toBeNull();
+    expect(result.difference).toBeNull();
+  });
+
+  it('should end a VM only after the intercepted start it requested ran (vm.terminate waits)', () => {
+    const model = createCheckModel(SPEC_SCENARIOS.terminateAfterStart(), 'patent');
+    const trace = followActions(model, [{ kind: 'guest.startIo', io: 0 }]);
+    expect(model.actions(trace.steps.at(-1)!.state).map((a) => a.kind)).not.toContain('vm.terminate');
+    const result = replay(SPEC_SCENARIOS.terminateAfterStart(), [
+      { kind: 'guest.startIo', io: 0 },
+      { kind: 'vmm.translateIo', io: 0 },
+      { kind: 'vmm.startHostProgram', io: 0 },
+      { kind: 'channel.transfer', channel: 0 },
+      { kind: 'channel.end', channel: 0 },
+      { kind: 'vm.terminate', vm: 0 },
+    ]);
+    expect(result.mismatch?.error.message ?? null).toBeNull();
+    expect(result.difference).toBeNull();
   });
 });

@@ -20,6 +20,8 @@
  *   with `reloc.setOrigin`). After an implementation `reloc.copyAll` the model's further moves do
  *   nothing here (the implementation is ahead).
  * - `reloc.dispatch` of a conversion to pageable is the implementation's `reloc.finishPageable`.
+ * - `request.refuse` (the destination holds another VM's page) is `relocate` / `toPageFixed`, which
+ *   must throw `DoesNotFitError`.
  * - `event.arrive` is `signalEvent` (the resize starts, or queues behind the running
  *   reconfiguration); `resize.begin` does nothing here. `guest.offline` / `guest.online` are
  *   steps of the implementation's resize.
@@ -63,6 +65,7 @@ import {
   AddressingException,
   ChannelBusyError,
   createMachine,
+  DoesNotFitError,
   type IoCompletion,
   type Machine,
   MachineError,
@@ -595,6 +598,24 @@ export class ModelImplAdapter {
           else machine.terminate(r.vm);
         });
         return;
+      }
+      case 'request.refuse': {
+        // The model refuses a destination another VM's page-in took: the machine must refuse too.
+        const r = ctx.scenario.reconfigurations[a.request]!;
+        try {
+          if (r.kind === 'relocate') machine.relocate(r.vm, r.to);
+          else if (r.kind === 'toPageFixed') machine.toPageFixed(r.vm, r.to);
+        } catch (error) {
+          if (error instanceof DoesNotFitError) return;
+          throw new ModelImplMismatch(
+            'impl-refused',
+            `request.refuse: the machine refused otherwise: ${String(error)}`,
+          );
+        }
+        throw new ModelImplMismatch(
+          'impl-accepted',
+          `request.refuse: the model refuses ${r.kind} ${r.vm}, a frame of its destination being taken; the machine began it`,
+        );
       }
       case 'event.arrive': {
         const trigger = ctx.scenario.events[a.event]!.trigger;

@@ -25,6 +25,7 @@ export type Action =
   // Requests and events
   | { readonly kind: 'vm.terminate'; readonly vm: number }
   | { readonly kind: 'request.begin'; readonly request: number }
+  | { readonly kind: 'request.refuse'; readonly request: number } // destination not free: refused
   | { readonly kind: 'event.arrive'; readonly event: number }
   // Relocation (Fig. 5)
   | { readonly kind: 'reloc.clearDirect' } // 5000
@@ -66,6 +67,7 @@ export const ACTION_KINDS = [
   'cpu.dispatch',
   'vm.terminate',
   'request.begin',
+  'request.refuse',
   'event.arrive',
   'reloc.clearDirect',
   'reloc.buildSpace',
@@ -136,6 +138,11 @@ export function describeAction(ctx: VmmContext, action: Action): string {
       const where =
         'to' in r ? ` to frame ${r.to}` : 'resident' in r ? ` keeping ${r.resident} resident` : '';
       return `request.begin: ${r.kind} ${vm(r.vm)}${where}`;
+    })
+    .with({ kind: 'request.refuse' }, (a) => {
+      const r = ctx.requests[a.request]!;
+      const to = 'to' in r ? r.to : -1;
+      return `request.refuse: ${r.kind} ${vm(r.vm)} to frame ${to} refused, a frame there holds another VM's page`;
     })
     .with({ kind: 'event.arrive' }, (a) => {
       const e = ctx.events[a.event]!;

@@ -165,6 +165,24 @@ function destinationReady(k: LeanKit, v: number, to: number): boolean {
   return k.faultOverlapCopy ? to >= k.vmmFrames && (k.L.hMask[to]! & ~(1 << v)) === 0 : isFreeFrame(k, to);
 }
 
+/**
+ * True when the next request `next` relocates a VM (or makes it page-fixed) into frames another
+ * live VM holds a page in: a page-in since the scenario began may have taken one. The VMM refuses
+ * such a request (`request.refuse`), as the implementation does (`DoesNotFitError`); frames of the
+ * VM itself may lie there (overlap).
+ */
+function destinationTaken(k: LeanKit, s: Int32Array, next: number): boolean {
+  const req = k.ctx.requests[next]!;
+  if (req.kind !== 'relocate' && req.kind !== 'toPageFixed') return false;
+  const size = s[vmBase(k.L, req.vm) + VM_SIZE]!;
+  computeHolders(k, s);
+  const others = ~(1 << req.vm);
+  for (let f = req.to; f < req.to + size; f++) {
+    if (f >= k.frameCount || (k.L.hMask[f]! & others) !== 0) return true;
+  }
+  return false;
+}
+
 /** Every page of the relocating VM below the moving limit is at its destination frame. */
 function allAtDest(k: LeanKit, s: Int32Array): boolean {
   const L = k.L;
@@ -409,8 +427,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trFrom',
       'vm.alive',
       'vm.fixed',
+      'vm.origin',
       'vm.hasSt',
       'vm.size',
+      'vm.online',
       'vm.pte',
       'vm.paging',
     ],
@@ -615,8 +635,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     ],
     enabled(k, s, out) {
       const next = s[G_NEXT_REQUEST]!;
-      if (s[G_RC] === RC_NONE && next < k.requestCount && k.requestTerminates[next] !== 1)
-        out.push(k.T.requestBegin[next]!);
+      if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] === 1) return;
+      if (!destinationTaken(k, s, next)) out.push(k.T.requestBegin[next]!);
     },
     effect(k, s, n, code) {
       const req = k.ctx.requests[k.T.arg[code]!]!;
@@ -635,6 +655,22 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
         patentRelocation(n, P_TO_PAGE_FIXED, req.vm, req.to, -1, size);
         if (s[b + VM_FIXED] === 0) n[G_RL_STEP] = ST_MOVE_PAGES; // already pageable: straight to the moves
       }
+    },
+  },
+  'request.refuse': {
+    step: 'request',
+    params: ['request'],
+    summary:
+      "The VMM refuses the next relocation or conversion: a frame of its destination holds another VM's page.",
+    reads: ['nextRequest'],
+    writes: ['nextRequest'],
+    enabled(k, s, out) {
+      const next = s[G_NEXT_REQUEST]!;
+      if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] === 1) return;
+      if (destinationTaken(k, s, next)) out.push(k.T.requestRefuse[next]!);
+    },
+    effect(_k, _s, n) {
+      n[G_NEXT_REQUEST]!++;
     },
   },
   'event.arrive': {

@@ -4,42 +4,33 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../cli/run.ts';
-import { parseScenario } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-
-/** A scenario from its parts, with one CPU, one channel, no dispatch and 4 KiB pages unless given. */
-function scenario(parts: Record<string, unknown>): Scenario {
-  return parseScenario({
-    name: 'spec-rule',
-    channels: 1,
-    cpus: 1,
-    bounds: { channelErrors: false, dispatch: false },
-    ...parts,
-    storage: { vmmFrames: 1, pageSize: 4096, pagesPerSegment: 2, ...(parts.storage as object) },
-  });
-}
-
-const shared = { mode: 'shared', cpus: [0] } as const;
+import { SPEC_SCENARIOS as S } from './testing/specScenarios.ts';
 
 /** The exhaustive check of `s` under patent (invariants and progress). */
 function check(s: Scenario) {
   return runCheck(s, { variant: 'patent', strategy: 'bfs' }).result;
 }
 
-/** The first violation's property and message, or null. */
-function violation(s: Scenario): string | null {
-  const d = check(s).discoveries[0];
-  return d ? `${d.violation.invariant}: ${d.violation.message}` : null;
-}
-
 describe('SPEC 7.11 progress: terminate and an intercepted start-I/O requested before it', () => {
   it('should let the VMM handle the start before the VM ends, so nothing is stuck (was: deadlock)', () => {
-    const s = scenario({
-      storage: { frames: 2 },
-      vms: [{ name: 'VM-1', size: 1, cpus: shared, origin: 1, pageFixed: true, direct: false }],
-      io: [{ vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 0, length: 1 }] }],
-      reconfigurations: [{ kind: 'terminate', vm: 'VM-1' }],
-    });
-    expect(violation(s)).toBeNull();
+    const result = check(S.terminateAfterStart());
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['vm.terminate']).toBeGreaterThan(0);
+  });
+});
+
+describe("SPEC 7.4 isolation: a relocation's destination another VM's page-in took", () => {
+  it('should refuse the relocation (as the machine does) instead of copying over that page (was: framesAreIsolated)', () => {
+    const result = check(S.relocateIntoPagedIn());
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['request.refuse']).toBeGreaterThan(0);
+    expect(result.stats.actionCoverage['request.begin']).toBeGreaterThan(0);
+  });
+
+  it('should refuse a conversion to page-fixed there too (was: deadlock)', () => {
+    const result = check(S.toPageFixedIntoPagedIn());
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['request.refuse']).toBeGreaterThan(0);
   });
 });

@@ -33,17 +33,6 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
       ),
   },
   {
-    name: 'page-in-into-destination',
-    description:
-      "request.begin does not check that a relocation's destination is still free: another VM's page-in may have taken a frame there, and 5085 then copies over it (framesAreIsolated)",
-    matches: (s) =>
-      s.reconfigurations.some((r) => {
-        if (r.kind !== 'relocate' && r.kind !== 'toPageFixed') return false;
-        const size = vmOf(s, r.vm).size;
-        return s.vms.some((vm) => vm.name !== r.vm && !vm.pageFixed && vm.frames!.includes(null)) && size > 0;
-      }),
-  },
-  {
     name: 'page-fixed-no-spare-frame',
     description:
       'a conversion to page-fixed whose pages sit in its destination in another order (a page-in of its own may land there) with no free frame to break the cycle deadlocks at 5085',

@@ -36,6 +36,7 @@ export interface ActionTable {
   readonly dispatch: Int32Array;
   readonly terminate: Int32Array;
   readonly requestBegin: Int32Array;
+  readonly requestRefuse: Int32Array;
   readonly eventArrive: Int32Array;
   readonly clearDirect: number;
   readonly buildSpace: number;
@@ -90,6 +91,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     dispatch: each(cpus * V, (i) => ({ kind: 'cpu.dispatch', cpu: Math.floor(i / V), vm: i % V })),
     terminate: each(V, (vm) => ({ kind: 'vm.terminate', vm })),
     requestBegin: each(ctx.requests.length, (request) => ({ kind: 'request.begin', request })),
+    requestRefuse: each(ctx.requests.length, (request) => ({ kind: 'request.refuse', request })),
     eventArrive: each(ctx.events.length, (event) => ({ kind: 'event.arrive', event })),
     clearDirect: add({ kind: 'reloc.clearDirect' }),
     buildSpace: add({ kind: 'reloc.buildSpace' }),
@@ -145,6 +147,7 @@ function parameters(a: Action): [number, number] {
     case 'cpu.dispatch':
       return [a.cpu, a.vm];
     case 'request.begin':
+    case 'request.refuse':
       return [a.request, 0];
     case 'event.arrive':
     case 'resize.begin':

@@ -1,0 +1,55 @@
+/**
+ * Small scenarios for SPEC rules the model once got wrong (the sweep's known model gaps, issue
+ * 10), shared by the model's rule tests (`specRules.test.ts`) and the model-vs-implementation tests.
+ */
+import { parseScenario } from '../../../scenario/load.ts';
+import type { Scenario } from '../../../scenario/schema.ts';
+
+/** A scenario from its parts, with one CPU, one channel, no dispatch and 4 KiB pages unless given. */
+export function specScenario(name: string, parts: Record<string, unknown>): Scenario {
+  return parseScenario({
+    name,
+    channels: 1,
+    cpus: 1,
+    bounds: { channelErrors: false, dispatch: false },
+    ...parts,
+    storage: { vmmFrames: 1, pageSize: 4096, pagesPerSegment: 2, ...(parts.storage as object) },
+  });
+}
+
+const shared = { mode: 'shared', cpus: [0] } as const;
+const pageable = (frames: (number | null)[]) => ({ pageFixed: false, direct: false, frames });
+
+/** The scenarios, by the rule they show. */
+export const SPEC_SCENARIOS = {
+  /** An intercepted start-I/O requested, then the VM terminated (SPEC 7.11). */
+  terminateAfterStart: () =>
+    specScenario('terminate-after-start', {
+      storage: { frames: 2 },
+      vms: [{ name: 'VM-1', size: 1, cpus: shared, origin: 1, pageFixed: true, direct: false }],
+      io: [{ vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 0, length: 1 }] }],
+      reconfigurations: [{ kind: 'terminate', vm: 'VM-1' }],
+    }),
+  /** VM-2's page-in may take frame 1, VM-1's relocation destination (SPEC 7.4). */
+  relocateIntoPagedIn: () =>
+    specScenario('relocate-into-paged-in', {
+      storage: { frames: 4 },
+      vms: [
+        { name: 'VM-1', size: 1, cpus: shared, origin: 2, pageFixed: true, direct: true },
+        { name: 'VM-2', size: 2, cpus: shared, ...pageable([3, null]) },
+      ],
+      cpuAccess: [{ vm: 'VM-2', op: 'write', page: 1 }],
+      reconfigurations: [{ kind: 'relocate', vm: 'VM-1', to: 1 }],
+    }),
+  /** The same with a conversion to page-fixed. */
+  toPageFixedIntoPagedIn: () =>
+    specScenario('to-page-fixed-into-paged-in', {
+      storage: { frames: 4 },
+      vms: [
+        { name: 'VM-1', size: 1, cpus: shared, ...pageable([2]) },
+        { name: 'VM-2', size: 2, cpus: shared, ...pageable([3, null]) },
+      ],
+      cpuAccess: [{ vm: 'VM-2', op: 'write', page: 1 }],
+      reconfigurations: [{ kind: 'toPageFixed', vm: 'VM-1', to: 1 }],
+    }),
+} as const;
