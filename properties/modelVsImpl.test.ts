@@ -399,4 +399,29 @@ describe('where the model was made to follow SPEC (issue 10), the machine agrees
     expect(result.mismatch?.error.message ?? null).toBeNull();
     expect(result.difference).toBeNull();
   });
+
+  it.each([
+    [3, [{ kind: 'reloc.pageInToDest', page: 1 }]],
+    [4, [{ kind: 'reloc.copyPage', page: 1 }, { kind: 'reloc.remapPage' }]],
+  ] as const)(
+    "should break a conversion's cycle of pages with %i frames as the machine does, and agree once page-fixed",
+    (frames, lastMove) => {
+      const result = replay(SPEC_SCENARIOS.toPageFixedCycle(frames), [
+        { kind: 'vmm.pageIn', vm: 0, page: 1 },
+        { kind: 'guest.cpuAccess', access: 0 },
+        { kind: 'request.begin', request: 0 },
+        { kind: 'reloc.breakCycle' },
+        { kind: 'reloc.copyPage', page: 0 },
+        { kind: 'reloc.remapPage' },
+        ...lastMove,
+        { kind: 'reloc.setOrigin' },
+        { kind: 'reloc.setPageFixed' },
+        { kind: 'reloc.setDirect' },
+        { kind: 'reloc.dispatch' },
+      ]);
+      expect(result.mismatch?.error.message ?? null).toBeNull();
+      expect(result.difference).toBeNull();
+      expect(result.findings).toEqual([]);
+    },
+  );
 });

@@ -36,6 +36,7 @@ export type Action =
   | { readonly kind: 'reloc.copyPage'; readonly page: number } // 5085: copy
   | { readonly kind: 'reloc.remapPage' } // 5085: switch the PT entry
   | { readonly kind: 'reloc.pageInToDest'; readonly page: number } // [0031]
+  | { readonly kind: 'reloc.breakCycle' } // 5085: move a page out of another's way
   | { readonly kind: 'reloc.setOrigin' } // 5090-5100
   | { readonly kind: 'reloc.setPageFixed' } // 5110
   | { readonly kind: 'reloc.setDirect' } // 5120
@@ -77,6 +78,7 @@ export const ACTION_KINDS = [
   'reloc.copyPage',
   'reloc.remapPage',
   'reloc.pageInToDest',
+  'reloc.breakCycle',
   'reloc.setOrigin',
   'reloc.setPageFixed',
   'reloc.setDirect',
@@ -169,6 +171,11 @@ export function describeAction(ctx: VmmContext, action: Action): string {
     .with(
       { kind: 'reloc.pageInToDest' },
       (a) => `reloc.pageInToDest: page in page ${a.page} at its destination`,
+    )
+    .with(
+      { kind: 'reloc.breakCycle' },
+      () =>
+        "reloc.breakCycle: every page left waits for a frame another of the VM's pages holds; move that one to a free frame, or page it out (5085)",
     )
     .with({ kind: 'reloc.setOrigin' }, () => 'reloc.setOrigin: set origin/end to the destination (5090-5100)')
     .with({ kind: 'reloc.setPageFixed' }, () => 'reloc.setPageFixed: set bit 432 (5110)')

@@ -12,7 +12,7 @@ import { leanActions } from './lean/enabled.ts';
 import { fieldAt, type LayoutField } from './lean/layout.ts';
 import { createKit } from './lean/queries.ts';
 import { leanApply } from './lean/step.ts';
-import { SPEC_SCENARIOS } from './testing/specScenarios.ts';
+import { allSpecScenarios } from './testing/specScenarios.ts';
 
 const DIR = new URL('../../scenarios/', import.meta.url).pathname;
 const FILES = readdirSync(DIR)
@@ -102,10 +102,10 @@ describe("the action table's reads and writes", () => {
     },
   );
 
-  it.each(Object.keys(SPEC_SCENARIOS).flatMap((name) => VARIANTS.map((v) => [name, v] as const)))(
+  it.each(allSpecScenarios().flatMap((s) => VARIANTS.map((v) => [s.name, v, s] as const)))(
     'should cover every read and write of every action on every reachable state of the SPEC rule scenario %s under %s',
-    (name, variant) => {
-      const r = observe(SPEC_SCENARIOS[name as keyof typeof SPEC_SCENARIOS](), variant);
+    (_name, variant, scenario) => {
+      const r = observe(scenario, variant);
       expect(r.states).toBeGreaterThan(5);
       expect(r.undeclaredReads).toEqual([]);
       expect(r.undeclaredWrites).toEqual([]);

@@ -183,6 +183,32 @@ function destinationTaken(k: LeanKit, s: Int32Array, next: number): boolean {
   return false;
 }
 
+/**
+ * At 5085 with nothing in transit: the page whose destination frame another page of the VM holds,
+ * when every page left to move waits for such a frame (a cycle, possible when converting a
+ * pageable VM whose pages sit in its destination in another order) and no in-flight transfer
+ * targets any of them; -1 otherwise. Lowest such page first.
+ */
+function cycleBlocked(k: LeanKit, s: Int32Array): number {
+  const L = k.L;
+  const v = s[G_RL_VM]!;
+  const b = vmBase(L, v);
+  const dest = s[G_RL_DEST]!;
+  const limit = Math.min(s[b + VM_ONLINE]!, s[G_RL_SIZE]!);
+  computeHolders(k, s);
+  if (!k.faultMoveTargeted) computeTargets(k, s, v, true, !k.faultForgetDirect);
+  let blocked = -1;
+  for (let page = 0; page < limit; page++) {
+    const from = pteOf(L, s, b, page);
+    if (from === dest + page) continue;
+    if (from < 0 && s[b + L.paging + page] === 0) continue;
+    if (!k.faultMoveTargeted && L.targets[page]! > 0) return -1; // it moves once the transfer ends
+    if (destinationReady(k, v, dest + page)) return -1; // it can move now
+    if (blocked < 0 && L.hMask[dest + page] === 1 << v) blocked = page;
+  }
+  return blocked;
+}
+
 /** Every page of the relocating VM below the moving limit is at its destination frame. */
 function allAtDest(k: LeanKit, s: Int32Array): boolean {
   const L = k.L;
@@ -942,6 +968,53 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       n[L.frames + to] = n[b + L.paging + page]!;
       n[b + L.paging + page] = 0;
       n[b + L.pte + page] = to;
+    },
+  },
+  'reloc.breakCycle': {
+    step: '5085 (cycle)',
+    params: [],
+    summary:
+      "Every page left waits for a frame another of the VM's pages holds: move that page to the lowest free frame, or page it out when none is free.",
+    reads: [
+      'rl',
+      'rlVm',
+      'rlDest',
+      'rlSize',
+      'trPage',
+      'trFrom',
+      'frames',
+      'vm.alive',
+      'vm.fixed',
+      'vm.origin',
+      'vm.hasSt',
+      'vm.size',
+      'vm.online',
+      'vm.pte',
+      'vm.paging',
+      'io.status',
+      'io.mode',
+    ],
+    writes: ['frames', 'vm.pte', 'vm.paging'],
+    enabled(k, s, out) {
+      if (moving(s) && cycleBlocked(k, s) >= 0) out.push(k.T.breakCycle);
+    },
+    effect(k, s, n) {
+      const L = k.L;
+      const v = s[G_RL_VM]!;
+      const b = vmBase(L, v);
+      const frame = s[G_RL_DEST]! + cycleBlocked(k, s);
+      let occupant = 0;
+      while (pteOf(L, s, b, occupant) !== frame) occupant++;
+      computeHolders(k, s);
+      const free = lowestFreeFrame(k, s);
+      if (free >= 0) {
+        n[L.frames + free] = s[L.frames + frame]!;
+        n[b + L.pte + occupant] = free;
+      } else {
+        n[b + L.paging + occupant] = s[L.frames + frame]!;
+        n[b + L.pte + occupant] = -1;
+      }
+      n[L.frames + frame] = 0;
     },
   },
   'reloc.setOrigin': {

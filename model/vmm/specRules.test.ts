@@ -34,3 +34,14 @@ describe("SPEC 7.4 isolation: a relocation's destination another VM's page-in to
     expect(result.stats.actionCoverage['request.refuse']).toBeGreaterThan(0);
   });
 });
+
+describe('SPEC 7.11 progress: a conversion to page-fixed whose pages sit in its destination in another order', () => {
+  it.each([3, 4] as const)(
+    'should break the cycle (a free frame, else a page-out) and finish, with %i frames (was: deadlock at 5085)',
+    (frames) => {
+      const result = check(S.toPageFixedCycle(frames));
+      expect(result.discoveries).toEqual([]);
+      expect(result.stats.actionCoverage['reloc.breakCycle']).toBeGreaterThan(0);
+    },
+  );
+});

@@ -32,27 +32,6 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
         ),
       ),
   },
-  {
-    name: 'page-fixed-no-spare-frame',
-    description:
-      'a conversion to page-fixed whose pages sit in its destination in another order (a page-in of its own may land there) with no free frame to break the cycle deadlocks at 5085',
-    matches: (s) =>
-      s.reconfigurations.some((r) => {
-        if (r.kind !== 'toPageFixed') return false;
-        const held = s.vms.reduce(
-          (n, vm) =>
-            n +
-            (vm.name === r.vm
-              ? vm.size
-              : vm.pageFixed
-                ? vm.size
-                : vm.frames!.filter((f) => f !== null).length),
-          0,
-        );
-        const pagedOut = s.vms.some((vm) => vm.name === r.vm && !vm.pageFixed && vm.frames!.includes(null));
-        return pagedOut || held >= s.storage.frames - s.storage.vmmFrames;
-      }),
-  },
 ];
 
 /** The first known gap `s` has the shape of, or undefined. */

@@ -46,6 +46,7 @@ export interface ActionTable {
   readonly copyPage: Int32Array;
   readonly remapPage: number;
   readonly pageInToDest: Int32Array;
+  readonly breakCycle: number;
   readonly setOrigin: number;
   readonly setPageFixed: number;
   readonly setDirect: number;
@@ -101,6 +102,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     copyPage: each(maxPages, (page) => ({ kind: 'reloc.copyPage', page })),
     remapPage: add({ kind: 'reloc.remapPage' }),
     pageInToDest: each(maxPages, (page) => ({ kind: 'reloc.pageInToDest', page })),
+    breakCycle: add({ kind: 'reloc.breakCycle' }),
     setOrigin: add({ kind: 'reloc.setOrigin' }),
     setPageFixed: add({ kind: 'reloc.setPageFixed' }),
     setDirect: add({ kind: 'reloc.setDirect' }),

@@ -52,4 +52,27 @@ export const SPEC_SCENARIOS = {
       cpuAccess: [{ vm: 'VM-2', op: 'write', page: 1 }],
       reconfigurations: [{ kind: 'toPageFixed', vm: 'VM-1', to: 1 }],
     }),
+  /**
+   * VM-1's page 1 is paged in to frame 1, page 0's destination; page 0 sits in frame 2, page 1's:
+   * a cycle, with no free frame (`frames` 3) or frame 3 free (`frames` 4) to break it (SPEC 7.11).
+   */
+  toPageFixedCycle: (frames: 3 | 4) =>
+    specScenario(`to-page-fixed-cycle-${frames}`, {
+      storage: { frames },
+      vms: [{ name: 'VM-1', size: 2, cpus: shared, ...pageable([2, null]) }],
+      cpuAccess: [{ vm: 'VM-1', op: 'write', page: 1 }],
+      reconfigurations: [{ kind: 'toPageFixed', vm: 'VM-1', to: 1 }],
+    }),
 } as const;
+
+/** Every scenario above, once each (the cycle with and without a free frame). */
+export function allSpecScenarios(): Scenario[] {
+  const S = SPEC_SCENARIOS;
+  return [
+    S.terminateAfterStart(),
+    S.relocateIntoPagedIn(),
+    S.toPageFixedIntoPagedIn(),
+    S.toPageFixedCycle(3),
+    S.toPageFixedCycle(4),
+  ];
+}
