@@ -424,4 +424,33 @@ describe('where the model was made to follow SPEC (issue 10), the machine agrees
       expect(result.findings).toEqual([]);
     },
   );
+
+  it.each([
+    ['requested before 7010', [{ kind: 'guest.startIo', io: 0 }], [{ kind: 'vmm.refuseIo', io: 0 }]],
+    ['attempted after 7010', [], [{ kind: 'guest.startIo', io: 0 }]],
+  ] as const)(
+    'should refuse a start-I/O into storage the guest took offline, %s, with an addressing exception',
+    (_when, first, refuse) => {
+      const result = replay(SPEC_SCENARIOS.shrinkUnderStart(), [
+        ...first,
+        { kind: 'event.arrive', event: 0 },
+        { kind: 'resize.begin', event: 0 },
+        { kind: 'resize.askShrink', vm: 0 },
+        { kind: 'guest.offline', vm: 0 },
+        ...refuse,
+        { kind: 'resize.relocate', vm: 0 },
+        { kind: 'reloc.clearDirect' },
+        { kind: 'reloc.buildSpace' },
+        { kind: 'reloc.copyAll' },
+        { kind: 'reloc.setOrigin' },
+        { kind: 'reloc.setPageFixed' },
+        { kind: 'reloc.setDirect' },
+        { kind: 'reloc.dispatch' },
+        { kind: 'resize.reassignCpus' },
+      ]);
+      expect(result.mismatch?.error.message ?? null).toBeNull();
+      expect(result.difference).toBeNull();
+      expect(result.compared).toBeGreaterThan(5);
+    },
+  );
 });

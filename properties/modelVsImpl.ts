@@ -7,6 +7,9 @@
  * **Granularity.** The adapter maps each model action to zero, one or several implementation
  * steps (table in `impl/README.md`):
  *
+ * - A start the model refuses with an addressing exception (`guest.startIo` into storage offline or
+ *   past end, `vmm.refuseIo` of an intercepted start whose storage went offline since) is
+ *   `machine.startIo`, which must throw `AddressingException`.
  * - `guest.startIo` of a VM with bit 431 = 1 is `machine.startIo` (a direct program). With 431 = 0
  *   the model splits the intercepted start into `guest.startIo`, `vmm.pageIn`*, `vmm.translateIo`
  *   and `vmm.startHostProgram` / `vmm.startRefused`; the implementation does it all in
@@ -117,10 +120,11 @@ export interface ChannelProjection {
 
 /**
  * Per scenario I/O entry, as its guest sees it: not started (`idle`), in flight (`running`), or
- * ended with an I/O interrupt, normally (`done`) or with an error (`failed`). The machine's side
+ * ended with an I/O interrupt, normally (`done`) or with an error (`failed`), or refused at its start
+ * with an addressing exception (`refused`: storage offline or past end). The machine's side
  * comes from the interrupts it delivered (`Machine.onIoInterrupt`), not from its tables.
  */
-export type IoProjection = 'idle' | 'running' | 'done' | 'failed';
+export type IoProjection = 'idle' | 'running' | 'done' | 'failed' | 'refused';
 
 /** The observable projection of a state. JSON-safe; compare with `toEqual`. */
 export interface Projection {
@@ -285,7 +289,7 @@ export class ModelImplAdapter {
   /** I/O interrupts the machine delivered, in order, not yet matched to a model step. */
   private readonly interrupts: IoCompletion[] = [];
   /** Per scenario I/O entry, how its last interrupt ended it. */
-  private readonly ended = new Map<number, 'done' | 'failed'>();
+  private readonly ended = new Map<number, 'done' | 'failed' | 'refused'>();
   /** Per scenario I/O entry, how the machine started it. */
   private readonly ioMode = new Map<number, 'direct' | 'intercepted'>();
   private transit = false;
@@ -539,7 +543,11 @@ export class ModelImplAdapter {
     switch (a.kind) {
       case 'guest.startIo':
         if (after.io[a.io]!.status === 'running') this.guarded(a, () => this.startIo(a.io, 'direct'));
+        else if (after.io[a.io]!.status === 'refused') this.refusedStart(a, a.io);
         return; // intercepted: the implementation starts it at vmm.startHostProgram
+      case 'vmm.refuseIo':
+        this.refusedStart(a, a.io);
+        return;
       case 'vmm.translateIo':
         return;
       case 'vmm.startHostProgram':
@@ -760,6 +768,31 @@ export class ModelImplAdapter {
       );
     this.programToIo.set(handle.program, io);
     this.ioMode.set(io, handle.mode);
+  }
+
+  /** A start the model refuses with an addressing exception: the machine's `startIo` must throw one. */
+  private refusedStart(a: Action, io: number): void {
+    try {
+      this.startIo(
+        io,
+        this.ctx.scenario.vms.find((v) => v.name === this.ctx.scenario.io[io]!.vm)!.direct
+          ? 'direct'
+          : 'intercepted',
+      );
+    } catch (error) {
+      if (error instanceof AddressingException) {
+        this.ended.set(io, 'refused');
+        return;
+      }
+      throw new ModelImplMismatch(
+        'impl-refused',
+        `${a.kind} io${io}: the machine refused otherwise: ${String(error)}`,
+      );
+    }
+    throw new ModelImplMismatch(
+      'impl-accepted',
+      `${a.kind} io${io}: the model refuses it with an addressing exception, the machine started it`,
+    );
   }
 
   private cpuAccess(before: MachineState, index: number, after: MachineState): void {

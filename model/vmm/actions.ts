@@ -15,6 +15,7 @@ export type Action =
   | { readonly kind: 'vmm.translateIo'; readonly io: number } // 5070: build the host channel program, pin
   | { readonly kind: 'vmm.startHostProgram'; readonly io: number } // 5080
   | { readonly kind: 'vmm.startRefused'; readonly io: number } // 5083: busy, unpin, retry
+  | { readonly kind: 'vmm.refuseIo'; readonly io: number } // addressing exception: storage offline since
   | { readonly kind: 'vmm.pageIn'; readonly vm: number; readonly page: number } // page fault
   // Channels
   | { readonly kind: 'channel.transfer'; readonly channel: number }
@@ -61,6 +62,7 @@ export const ACTION_KINDS = [
   'vmm.translateIo',
   'vmm.startHostProgram',
   'vmm.startRefused',
+  'vmm.refuseIo',
   'vmm.pageIn',
   'channel.transfer',
   'channel.end',
@@ -125,6 +127,10 @@ export function describeAction(ctx: VmmContext, action: Action): string {
     .with(
       { kind: 'vmm.startRefused' },
       (a) => `vmm.startRefused io${a.io}: channel busy, unpin and retry (5083)`,
+    )
+    .with(
+      { kind: 'vmm.refuseIo' },
+      (a) => `vmm.refuseIo io${a.io}: it names storage now offline, addressing exception (5070)`,
     )
     .with({ kind: 'vmm.pageIn' }, (a) => `vmm.pageIn: page fault, page in ${vm(a.vm)} page ${a.page}`)
     .with({ kind: 'channel.transfer' }, (a) => `channel.transfer: channel ${a.channel} moves one page`)

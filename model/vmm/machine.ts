@@ -84,6 +84,7 @@ const {
   S_DONE,
   S_FAILED,
   S_IDLE,
+  S_REFUSED,
   S_REQUESTED,
   S_RUNNING,
   S_TRANSLATED,
@@ -93,6 +94,7 @@ const {
   VM_END,
   VM_FIXED,
   VM_HAS_ST,
+  VM_INTERRUPTS,
   VM_ONLINE,
   VM_ORIGIN,
   VM_SHRINK,
@@ -219,6 +221,14 @@ function allAtDest(k: LeanKit, s: Int32Array): boolean {
   return true;
 }
 
+/** True when I/O entry `i` names a page its VM does not have online (offline, or past its size and `end`). */
+function outsideOnline(k: LeanKit, s: Int32Array, i: number): boolean {
+  const online = s[vmBase(k.L, k.ioVm[i]!) + VM_ONLINE]!;
+  const MT = k.L.maxTransfers;
+  for (let x = 0; x < k.ioLength[i]!; x++) if (k.ioPage[i * MT + x]! >= online) return true;
+  return false;
+}
+
 /** A finishing step 5090-5120 is enabled at its own step, or as the first of the variant's order once every page moved. */
 const finishing = (k: LeanKit, s: Int32Array, step: number): boolean =>
   atStep(s, step) || (moving(s) && k.finishing[0] === step && allAtDest(k, s));
@@ -226,12 +236,12 @@ const finishing = (k: LeanKit, s: Int32Array, step: number): boolean =>
 /** The table of actions, in `ACTION_KINDS` order (the order in which their guards list them). */
 export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'guest.startIo': {
-    step: 'start-I/O: direct, or intercepted (5050)',
+    step: 'start-I/O: direct, or intercepted (5050); addressing exception [4320]',
     params: ['io'],
     summary:
-      'A guest starts one of its I/O entries: on its channel at once if the VM runs direct, else the VMM intercepts it.',
-    reads: ['vm.direct'],
-    writes: ['channels', 'io.status', 'io.mode'],
+      'A guest starts one of its I/O entries: refused with an addressing exception if it names storage offline or past end, else on its channel at once if the VM runs direct, else the VMM intercepts it.',
+    reads: ['vm.direct', 'vm.online', 'vm.interrupts'],
+    writes: ['channels', 'io.status', 'io.mode', 'vm.interrupts'],
     enabled(k, s, out) {
       const L = k.L;
       const MT = L.maxTransfers;
@@ -240,19 +250,20 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
         const v = k.ioVm[i]!;
         const b = vmBase(L, v);
         if (s[b + VM_ALIVE] === 0 || !isDispatched(k, s, v)) continue;
-        const online = s[b + VM_ONLINE]!;
-        let ok = true;
-        for (let x = 0; x < k.ioLength[i]!; x++) if (k.ioPage[i * MT + x]! >= online) ok = false;
-        if (!ok) continue;
-        if (s[b + VM_DIRECT] === 1 && s[L.channels + k.ioChannel[i]!]! >= 0) continue;
+        // A start into storage offline or past end is attempted too, and refused (SPEC 3, 7.6).
+        if (!outsideOnline(k, s, i) && s[b + VM_DIRECT] === 1 && s[L.channels + k.ioChannel[i]!]! >= 0)
+          continue;
         out.push(k.T.startIo[i]!);
       }
     },
-    effect(k, _s, n, code) {
+    effect(k, s, n, code) {
       const L = k.L;
       const io = k.T.arg[code]!;
       const ib = ioBase(L, io);
-      if (n[vmBase(L, k.ioVm[io]!) + VM_DIRECT] === 1) {
+      if (outsideOnline(k, s, io)) {
+        n[ib + IO_STATUS] = S_REFUSED;
+        n[vmBase(L, k.ioVm[io]!) + VM_INTERRUPTS]!++;
+      } else if (n[vmBase(L, k.ioVm[io]!) + VM_DIRECT] === 1) {
         n[ib + IO_STATUS] = S_RUNNING;
         n[ib + IO_MODE] = M_DIRECT;
         n[L.channels + k.ioChannel[io]!] = io;
@@ -438,6 +449,25 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       n[ib + IO_STATUS] = S_REQUESTED;
       n[ib + IO_MODE] = M_NONE;
       clearHostFrames(k, n, ib);
+    },
+  },
+  'vmm.refuseIo': {
+    step: '5070 (addressing exception)',
+    params: ['io'],
+    summary:
+      'An intercepted start names storage the guest took offline since it was requested: the VMM refuses it with an addressing exception.',
+    reads: ['vm.online', 'vm.interrupts'],
+    writes: ['io.status', 'vm.interrupts'],
+    enabled(k, s, out) {
+      const L = k.L;
+      for (let i = 0; i < k.ioCount; i++) {
+        if (s[ioBase(L, i) + IO_STATUS] === S_REQUESTED && outsideOnline(k, s, i)) out.push(k.T.refuseIo[i]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const io = k.T.arg[code]!;
+      n[ioBase(k.L, io) + IO_STATUS] = S_REFUSED;
+      n[vmBase(k.L, k.ioVm[io]!) + VM_INTERRUPTS]!++;
     },
   },
   'vmm.pageIn': {

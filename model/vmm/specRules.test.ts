@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../cli/run.ts';
+import { createCheckModel } from '../../properties/checkModel.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { reachableStates } from './testing/drive.ts';
 import { SPEC_SCENARIOS as S } from './testing/specScenarios.ts';
 
 /** The exhaustive check of `s` under patent (invariants and progress). */
@@ -44,4 +46,22 @@ describe('SPEC 7.11 progress: a conversion to page-fixed whose pages sit in its 
       expect(result.stats.actionCoverage['reloc.breakCycle']).toBeGreaterThan(0);
     },
   );
+});
+
+describe('SPEC 3, 7.6 bounds: a start-I/O into storage the guest took offline', () => {
+  it('should be refused with an addressing exception, requested before 7010 or attempted after it (was: deadlock)', () => {
+    const result = check(S.shrinkUnderStart());
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['vmm.refuseIo']).toBeGreaterThan(0);
+    const model = createCheckModel(S.shrinkUnderStart(), 'patent');
+    const states = reachableStates(model);
+    const refused = states.filter((s) => s.io[0]!.status === 'refused');
+    expect(refused.length).toBeGreaterThan(0);
+    // Only once page 1 is offline (the refusal of a start requested before 7010 comes after it).
+    for (const s of refused) expect(s.vms[0]!.online).toBe(1);
+    for (const s of refused) expect(s.vms[0]!.programInterrupts).toBe(1);
+    // And a start into online storage is never refused.
+    const started = states.filter((s) => s.io[0]!.status === 'done');
+    expect(started.length).toBeGreaterThan(0);
+  });
 });

@@ -27,6 +27,7 @@ export interface ActionTable {
   readonly translateIo: Int32Array;
   readonly startHostProgram: Int32Array;
   readonly startRefused: Int32Array;
+  readonly refuseIo: Int32Array;
   /** `pageIn[vm * maxPages + page]`. */
   readonly pageIn: Int32Array;
   readonly transfer: Int32Array;
@@ -81,6 +82,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     translateIo: each(ctx.io.length, (io) => ({ kind: 'vmm.translateIo', io })),
     startHostProgram: each(ctx.io.length, (io) => ({ kind: 'vmm.startHostProgram', io })),
     startRefused: each(ctx.io.length, (io) => ({ kind: 'vmm.startRefused', io })),
+    refuseIo: each(ctx.io.length, (io) => ({ kind: 'vmm.refuseIo', io })),
     pageIn: each(V * maxPages, (i) => ({
       kind: 'vmm.pageIn',
       vm: Math.floor(i / maxPages),
@@ -130,6 +132,7 @@ function parameters(a: Action): [number, number] {
     case 'vmm.translateIo':
     case 'vmm.startHostProgram':
     case 'vmm.startRefused':
+    case 'vmm.refuseIo':
       return [a.io, 0];
     case 'guest.cpuAccess':
       return [a.access, 0];

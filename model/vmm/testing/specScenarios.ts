@@ -53,6 +53,25 @@ export const SPEC_SCENARIOS = {
       reconfigurations: [{ kind: 'toPageFixed', vm: 'VM-1', to: 1 }],
     }),
   /**
+   * An event shrinks VM-1 (intercepted, 2 pages at frame 1) to 1 page at frame 2; VM-1 writes its
+   * page 1, which 7010 takes offline: a start requested before 7010 and one attempted after it
+   * are refused with an addressing exception (SPEC 3, 7.6).
+   */
+  shrinkUnderStart: () =>
+    specScenario('shrink-under-start', {
+      storage: { frames: 3 },
+      vms: [{ name: 'VM-1', size: 2, cpus: shared, origin: 1, pageFixed: true, direct: false }],
+      io: [{ vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 1, length: 1 }] }],
+      events: [
+        {
+          trigger: { kind: 'timeOfDay', at: '22:00' },
+          table: {
+            'VM-1': { before: { size: 2, cpus: shared }, after: { size: 1, origin: 2, cpus: shared } },
+          },
+        },
+      ],
+    }),
+  /**
    * VM-1's page 1 is paged in to frame 1, page 0's destination; page 0 sits in frame 2, page 1's:
    * a cycle, with no free frame (`frames` 3) or frame 3 free (`frames` 4) to break it (SPEC 7.11).
    */
@@ -70,6 +89,7 @@ export function allSpecScenarios(): Scenario[] {
   const S = SPEC_SCENARIOS;
   return [
     S.terminateAfterStart(),
+    S.shrinkUnderStart(),
     S.relocateIntoPagedIn(),
     S.toPageFixedIntoPagedIn(),
     S.toPageFixedCycle(3),
