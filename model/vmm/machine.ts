@@ -244,7 +244,6 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     writes: ['channels', 'io.status', 'io.mode', 'vm.interrupts'],
     enabled(k, s, out) {
       const L = k.L;
-      const MT = L.maxTransfers;
       for (let i = 0; i < k.ioCount; i++) {
         if (s[ioBase(L, i) + IO_STATUS] !== S_IDLE) continue;
         const v = k.ioVm[i]!;
