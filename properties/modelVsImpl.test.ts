@@ -453,4 +453,17 @@ describe('where the model was made to follow SPEC (issue 10), the machine agrees
       expect(result.compared).toBeGreaterThan(5);
     },
   );
+
+  it.each([true, false])(
+    'should refuse start-I/O past end with an addressing exception, page-fixed (direct: %s) and pageable',
+    (direct) => {
+      const result = replay(SPEC_SCENARIOS.ioPastEnd(direct), [
+        { kind: 'guest.startIo', io: 0 },
+        { kind: 'guest.startIo', io: 1 },
+      ]);
+      expect(result.mismatch?.error.message ?? null).toBeNull();
+      expect(result.difference).toBeNull();
+      expect(result.compared).toBe(3);
+    },
+  );
 });

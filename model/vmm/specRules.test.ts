@@ -65,3 +65,18 @@ describe('SPEC 3, 7.6 bounds: a start-I/O into storage the guest took offline', 
     expect(started.length).toBeGreaterThan(0);
   });
 });
+
+describe('SPEC 3, 7.6 bounds: a start-I/O past end', () => {
+  it.each([true, false])(
+    'should be refused with an addressing exception (direct: %s), never run',
+    (direct) => {
+      const model = createCheckModel(S.ioPastEnd(direct), 'patent');
+      const states = reachableStates(model);
+      expect(check(S.ioPastEnd(direct)).discoveries).toEqual([]);
+      expect(states.some((s) => s.io.every((io) => io.status === 'refused'))).toBe(true);
+      for (const s of states) for (const io of s.io) expect(['idle', 'refused']).toContain(io.status);
+      const last = states.find((s) => s.io.every((io) => io.status === 'refused'))!;
+      expect(last.vms.map((vm) => vm.programInterrupts)).toEqual([1, 1]);
+    },
+  );
+});

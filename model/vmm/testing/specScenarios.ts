@@ -72,6 +72,22 @@ export const SPEC_SCENARIOS = {
       ],
     }),
   /**
+   * VM-1 (page-fixed at frame 1, direct or not) and VM-2 (pageable) each start I/O one page past
+   * their size: refused with an addressing exception (SPEC 3, 7.6).
+   */
+  ioPastEnd: (direct: boolean) =>
+    specScenario(`io-past-end-${direct ? 'direct' : 'intercepted'}`, {
+      storage: { frames: 4 },
+      vms: [
+        { name: 'VM-1', size: 1, cpus: shared, origin: 1, pageFixed: true, direct },
+        { name: 'VM-2', size: 1, cpus: shared, ...pageable([3]) },
+      ],
+      io: [
+        { vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 0, length: 2 }] },
+        { vm: 'VM-2', channel: 0, program: [{ op: 'read', page: 1, length: 1 }] },
+      ],
+    }),
+  /**
    * VM-1's page 1 is paged in to frame 1, page 0's destination; page 0 sits in frame 2, page 1's:
    * a cycle, with no free frame (`frames` 3) or frame 3 free (`frames` 4) to break it (SPEC 7.11).
    */
@@ -90,6 +106,8 @@ export function allSpecScenarios(): Scenario[] {
   return [
     S.terminateAfterStart(),
     S.shrinkUnderStart(),
+    S.ioPastEnd(true),
+    S.ioPastEnd(false),
     S.relocateIntoPagedIn(),
     S.toPageFixedIntoPagedIn(),
     S.toPageFixedCycle(3),
