@@ -131,14 +131,14 @@ const PINNED: [string, Variant, 'ok' | 'violation', number, Record<string, numbe
     },
   ],
   ['fig8-resize', 'fault-dedicated-cpu-shared', 'violation', 3772, { cpusAndSizesFollowTable: 17 }],
-  ['pageable-conversion', 'patent', 'ok', 966, {}],
-  ['pageable-conversion', 'prior-art', 'ok', 966, {}],
+  ['pageable-conversion', 'patent', 'ok', 926, {}],
+  ['pageable-conversion', 'prior-art', 'ok', 926, {}],
   [
     'pageable-conversion',
     'fault-move-targeted-page',
     'violation',
-    1882,
-    { noChannelTouchesMovedPage: 9, noStaleWrite: 10, contentIsPreserved: 10, noFrameLeaked: 11 },
+    1632,
+    { noChannelTouchesMovedPage: 10, noStaleWrite: 12, contentIsPreserved: 12, noFrameLeaked: 13 },
   ],
   [
     'pageable-conversion',
@@ -151,7 +151,7 @@ const PINNED: [string, Variant, 'ok' | 'violation', number, Record<string, numbe
     'pageable-conversion',
     'fault-direct-before-fixed',
     'violation',
-    988,
+    948,
     {
       modeIsConsistent: 12,
       noStaleWrite: 14,
@@ -164,14 +164,14 @@ const PINNED: [string, Variant, 'ok' | 'violation', number, Record<string, numbe
     'pageable-conversion',
     'fault-overlap-copy',
     'violation',
-    1515,
+    1475,
     { framesAreIsolated: 8, contentIsPreserved: 8, noStaleWrite: 9 },
   ],
   [
     'pageable-conversion',
     'fault-page-out-pinned',
     'violation',
-    1544,
+    1504,
     {
       pinnedPagesStayResident: 6,
       noStaleWrite: 8,
@@ -180,9 +180,9 @@ const PINNED: [string, Variant, 'ok' | 'violation', number, Record<string, numbe
       noFrameLeaked: 8,
     },
   ],
-  ['pageable-conversion', 'fault-limit-off-by-one', 'ok', 966, {}],
-  ['pageable-conversion', 'fault-offline-under-io', 'ok', 966, {}],
-  ['pageable-conversion', 'fault-dedicated-cpu-shared', 'ok', 966, {}],
+  ['pageable-conversion', 'fault-limit-off-by-one', 'ok', 926, {}],
+  ['pageable-conversion', 'fault-offline-under-io', 'ok', 926, {}],
+  ['pageable-conversion', 'fault-dedicated-cpu-shared', 'ok', 926, {}],
 ];
 
 /** Each exploration runs once per file, shared by every test below (BFS, every violation). */

@@ -200,18 +200,34 @@ describe('known differences between the model and the machine', () => {
     expect(result.mismatch?.error.message).toMatch(/being taken offline/);
   });
 
-  it('should show the machine waiting for direct I/O before a conversion to pageable ends, where the model ends it ([0030])', () => {
-    const { result } = replayActions('pageable-conversion', [
+  it('should wait, as the machine does, for direct I/O started before 5000 before a conversion to pageable ends ([0030])', () => {
+    const upToEnd: Action[] = [
       { kind: 'guest.startIo', io: 0 },
       { kind: 'request.begin', request: 0 },
       { kind: 'reloc.clearDirect' },
       { kind: 'reloc.buildSpace' },
       { kind: 'reloc.pageOut', page: 1 },
       { kind: 'reloc.pageOut', page: 2 },
+    ];
+    const model = createCheckModel(load('pageable-conversion'), 'patent');
+    let state = followActions(model, upToEnd).steps.at(-1)!.state;
+    expect(model.actions(state).map((a) => a.kind)).not.toContain('reloc.dispatch');
+    const channel: Action[] = [];
+    for (;;) {
+      const a = model.actions(state).find((x) => x.kind === 'channel.transfer' || x.kind === 'channel.end');
+      if (a === undefined) break;
+      channel.push(a);
+      state = model.next(state, a);
+    }
+    expect(channel.at(-1)?.kind).toBe('channel.end');
+    expect(model.actions(state).map((a) => a.kind)).toContain('reloc.dispatch');
+    const { result } = replayActions('pageable-conversion', [
+      ...upToEnd,
+      ...channel,
       { kind: 'reloc.dispatch' },
     ]);
-    expect(result.mismatch?.step).toBe(7);
-    expect(result.mismatch?.error.code).toBe('impl-waits');
+    expect(result.mismatch?.error.message ?? null).toBeNull();
+    expect(result.difference).toBeNull();
   });
 
   it('should show the model ending a conversion to pageable above its footprint after a page-in, where the machine pages out again (claims 8-9)', () => {

@@ -1278,15 +1278,13 @@ export function replayOnImpl(
  * - 5020-5030 pages out the lowest eligible page first;
  * - 5085 moves pages away from the direction of travel first: highest first when moving up,
  *   else lowest first;
- * - a conversion to pageable ends ([0030]) only once no program started directly before 5000 is
- *   in flight (the machine clears origin/end there; the model keeps them, so it may end earlier);
  * - a conversion to pageable ends within its footprint: after its last page-out (5030) the model
  *   may page a page in and still end; the machine pages out again first. So no page-in between
  *   the model's last page-out and the end of the conversion;
  * - a guest asked to shrink (7000) starts no I/O into the part it will take offline (the machine
  *   refuses it with an addressing exception; the model lets it start and makes 7010 wait).
  *
- * The last three are real differences of behaviour, each pinned by a test in `modelVsImpl.test.ts`;
+ * The last two are real differences of behaviour, each pinned by a test in `modelVsImpl.test.ts`;
  * the first two only pick one of the model's options. Every action kept is enabled in the model,
  * so paths of this model are paths of the model.
  */
@@ -1332,14 +1330,6 @@ export function implementationChoices(
             (entry, i) =>
               entry.vm === reloc.vm &&
               (state.io[i]!.status === 'requested' || state.io[i]!.status === 'translated'),
-          )
-        );
-      case 'reloc.dispatch':
-        return !(
-          reloc?.dest === null &&
-          ctx.io.some(
-            (entry, i) =>
-              entry.vm === reloc.vm && state.io[i]!.status === 'running' && state.io[i]!.mode === 'direct',
           )
         );
       case 'vmm.pageIn':

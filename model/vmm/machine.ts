@@ -32,6 +32,7 @@ const {
   G_RC,
   G_RL,
   G_RL_DEST,
+  G_RL_PURPOSE,
   G_RL_RESIDENT,
   G_RL_SIZE,
   G_RL_STEP,
@@ -1114,7 +1115,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'reloc.dispatch': {
     step: '5130-5160',
     params: [],
-    summary: 'End the relocation; dispatch the VM again.',
+    summary:
+      'End the relocation; dispatch the VM again (a conversion to pageable waits for the direct programs started before 5000).',
     reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'rlVm', 'vm.alive', 'vm.origin', 'vm.size'],
     writes: [
       'rc',
@@ -1131,7 +1133,14 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'io.before',
     ],
     enabled(k, s, out) {
-      if (atStep(s, ST_DISPATCH)) out.push(k.T.relocDispatch);
+      if (!atStep(s, ST_DISPATCH)) return;
+      // A conversion to pageable ends ([0030]) once no program started directly before 5000 (which
+      // relocates with origin/end) is in flight, as the implementation waits (not under the fault
+      // that forgets them).
+      const v = s[G_RL_VM]!;
+      if (s[G_RL_PURPOSE] === P_TO_PAGEABLE && !k.faultForgetDirect && hasIoInFlight(k, s, v, false, true))
+        return;
+      out.push(k.T.relocDispatch);
     },
     effect(k, _s, n) {
       for (let i = 0; i < k.ioCount; i++) n[ioBase(k.L, i) + IO_BEFORE] = 0;
