@@ -341,8 +341,10 @@ describe('the vmcheck command line, in-process', () => {
       '7.10',
       '7.12',
       '7.13',
+      '7.4', // noFrameLeaked (issue 10)
       '7.11',
     ]);
+    expect(out.invariants.map((p: { name: string }) => p.name)).toContain('noFrameLeaked');
   });
 
   it('should summarise one scenario against every variant, with a progress bar on a terminal', async () => {

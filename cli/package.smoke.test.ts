@@ -187,7 +187,7 @@ console.log(JSON.stringify([result.status, result.stats.distinctStates, result.m
 `;
       writeFileSync(join(project, 'parallel.mjs'), script);
       const { stdout } = await run(process.execPath, ['parallel.mjs'], { cwd: project });
-      expect(JSON.parse(stdout)).toEqual(['ok', 2644, 2]);
+      expect(JSON.parse(stdout)).toEqual(['ok', 3676, 2]);
     },
     5 * MINUTE,
   );

@@ -57,6 +57,29 @@ describe('the invariants of SPEC section 7', () => {
     );
   });
 
+  it('should catch a frame left behind by a VM that is gone (no frame leaked)', () => {
+    const bad = produce(initial6, (d) => {
+      d.vms[2]!.alive = false; // terminated, but frames 5-6 not released
+    });
+    expect(verdict(fig6, bad, 'noFrameLeaked')?.message).toBe(
+      'frame 5 that no live page maps holds VM-3.p0.v0',
+    );
+    expect(verdict(fig6, bad, 'framesAreIsolated')).toBeUndefined();
+  });
+
+  it("should catch guest data in the VMM's storage, and accept storage grown but not yet online (no frame leaked)", () => {
+    const bad = produce(initial6, (d) => {
+      d.frames[0] = 'VM-1.p0.v0';
+    });
+    expect(verdict(fig6, bad, 'noFrameLeaked')?.message).toBe(
+      "frame 0 in the VMM's storage holds VM-1.p0.v0",
+    );
+    const grown = produce(initial6, (d) => {
+      d.vms[0]!.online = 1; // page 1 offline (as between 7030 and 7040): frame 2 is still VM-1's
+    });
+    expect(verdict(fig6, grown, 'noFrameLeaked')).toBeUndefined();
+  });
+
   it('should catch lost content (7.5)', () => {
     const bad = produce(initial6, (d) => {
       d.frames[4] = 'VM-2.p1.v7';

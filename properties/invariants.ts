@@ -233,6 +233,41 @@ const framesAreIsolated: Check = (k, s, why) => {
   return true;
 };
 
+/**
+ * No frame is leaked (issue 10; with 7.4): every frame is free (no data, no live page), the VMM's
+ * (no guest data), or a live VM's: holding a live page, or inside a page-fixed area (its storage
+ * grown at 7030 is not online until 7040). A frame with data that no live VM has, outside the
+ * VMM's storage or in it, was left behind: not released by a terminate, an offline, a page-out or a
+ * move, or written by a channel after it was given back. (Two pages in one frame is `framesAreIsolated`'s.)
+ */
+const noFrameLeaked: Check = (k, s, why) => {
+  computeHolders(k, s);
+  const L = k.L;
+  for (let f = 0; f < k.frameCount; f++) {
+    const code = s[L.frames + f]!;
+    if (code === 0) continue;
+    if (f >= k.vmmFrames && (L.hCount[f]! > 0 || inPageFixedArea(k, s, f))) continue;
+    if (why === null) return false;
+    const where = f < k.vmmFrames ? "in the VMM's storage" : 'that no live page maps';
+    return said(why, `frame ${f} ${where} holds ${datumOf(k, code) ?? 'data'}`, {
+      frame: f,
+      data: datumOf(k, code) ?? String(code),
+    });
+  }
+  return true;
+};
+
+/** True when frame `f` lies in a live page-fixed VM's area origin..origin+size-1. */
+function inPageFixedArea(k: LeanKit, s: Int32Array, f: number): boolean {
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(k.L, v);
+    if (s[b + VM_ALIVE] === 0 || s[b + VM_FIXED] === 0) continue;
+    const origin = s[b + VM_ORIGIN]!;
+    if (f >= origin && f < origin + s[b + VM_SIZE]!) return true;
+  }
+  return false;
+}
+
 /** 7.5: what a guest sees at every online address is the last thing written there. */
 const contentIsPreserved: Check = (k, s, why) => {
   const L = k.L;
@@ -621,6 +656,14 @@ export const INVARIANTS: readonly Invariant[] = [
     specRef: '7.13',
     description: 'Events wait for the reconfiguration under way; nothing runs interleaved with it.',
     check: oneReconfigurationAtATime,
+    incidents: 0,
+  },
+  {
+    name: 'noFrameLeaked',
+    specRef: '7.4',
+    description:
+      "Every frame is free, the VMM's without guest data, or holds live pages: none is left behind.",
+    check: noFrameLeaked,
     incidents: 0,
   },
 ];

@@ -26,7 +26,7 @@ import { type VmmProperty, vmmProperties } from './invariants.ts';
 import { PROPERTY_READS } from './visibility.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
-const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, ioBase } = K;
+const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, S_REFUSED, ioBase } = K;
 const { leanActions } = Enabled;
 const { finishSums, fingerprintWords, laneSums, updateSums } = Fp;
 const { leanApply, leanNext, writtenOffsets } = Step;
@@ -202,7 +202,7 @@ export function leanIsFinal(kit: LeanKit, s: Int32Array): boolean {
   for (let e = 0; e < kit.eventCount; e++) if (s[L.events + e] !== E_DONE) return false;
   for (let i = 0; i < kit.ioCount; i++) {
     const st = s[ioBase(L, i) + IO_STATUS];
-    if (st !== S_IDLE && st !== S_DONE && st !== S_FAILED) return false;
+    if (st !== S_IDLE && st !== S_DONE && st !== S_FAILED && st !== S_REFUSED) return false;
   }
   return true;
 }

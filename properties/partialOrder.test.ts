@@ -145,15 +145,17 @@ describe('partial-order reduction on the VMM model', { timeout: 120_000 }, () =>
   );
 
   it('should miss violations with C2 and the enabling sets left out (the equal-verdict check can fail)', () => {
+    // fig8-resize under fault-offline-under-io: the unsound sets never reach the state where a
+    // page's content is lost (the full model finds contentIsPreserved broken).
     const scenario = shipped.find((s) => s.name === 'fig8-resize')!;
-    const { full, reduced } = bothWays(scenario, 'fault-forget-direct-io', {
+    const { full, reduced } = bothWays(scenario, 'fault-offline-under-io', {
       ignoreVisibility: true,
       ignoreEnabling: true,
     });
-    expect(verdict(full).violated.length).toBeGreaterThan(0);
+    expect(verdict(full).violated).toContain('contentIsPreserved');
     expect(reduced.stats.partialOrder!.reducedStates).toBeGreaterThan(0);
     expect(verdict(reduced)).not.toEqual(verdict(full));
-    expect(verdict(reduced).violated).toEqual([]);
+    expect(verdict(reduced).violated).not.toContain('contentIsPreserved');
   });
 
   it.each(shipped.map((s) => [s.name, s] as const))(

@@ -82,7 +82,11 @@ describe('loading a scenario', () => {
     const issues = issuesOf(s);
     expect(issues).toContain('io[0].vm: unknown VM VM-9 (known: VM-1, VM-2, VM-3)');
     expect(issues).toContain('io[1].channel: channel 3 does not exist (1 channels)');
-    expect(issues).toContain("io[1].program[0]: pages 0..4 are past VM-2's size (2 pages)");
+    expect(issues).toContain(
+      "io[1].program[0]: pages 0..4 reach more than one page past VM-2's size (2 pages)",
+    );
+    s.io[1].program[0].length = 3; // one page past: allowed, refused with an addressing exception
+    expect(issuesOf(s).filter((x) => x.startsWith('io[1].program'))).toEqual([]);
   });
 
   it('should refuse a misspelt field instead of ignoring it', () => {

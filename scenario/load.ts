@@ -155,10 +155,11 @@ export function consistencyIssues(s: Scenario): ScenarioIssue[] {
     if (v === undefined) return;
     const size = s.vms[v]!.size;
     io.program.forEach((t, k) => {
-      if (t.page + t.length > size) {
+      // One page past the size is allowed, to exercise the limit check (refused, SPEC 3, 7.6).
+      if (t.page + t.length > size + 1) {
         add(
           `io[${i}].program[${k}]`,
-          `pages ${t.page}..${t.page + t.length - 1} are past ${io.vm}'s size (${size} pages)`,
+          `pages ${t.page}..${t.page + t.length - 1} reach more than one page past ${io.vm}'s size (${size} pages)`,
         );
       }
     });

@@ -56,6 +56,7 @@ export const vmSchema = z.strictObject({
 export const transferSchema = z.strictObject({
   /** `write`: device -> storage (the channel writes storage); `read`: storage -> device. */
   op: z.enum(['write', 'read']),
+  /** Guest absolute page; the transfer may reach one page past the guest's size, to exercise the limit check. */
   page: count,
   length: positive,
 });

@@ -15,6 +15,7 @@ export type Action =
   | { readonly kind: 'vmm.translateIo'; readonly io: number } // 5070: build the host channel program, pin
   | { readonly kind: 'vmm.startHostProgram'; readonly io: number } // 5080
   | { readonly kind: 'vmm.startRefused'; readonly io: number } // 5083: busy, unpin, retry
+  | { readonly kind: 'vmm.refuseIo'; readonly io: number } // addressing exception: storage offline since
   | { readonly kind: 'vmm.pageIn'; readonly vm: number; readonly page: number } // page fault
   // Channels
   | { readonly kind: 'channel.transfer'; readonly channel: number }
@@ -25,6 +26,7 @@ export type Action =
   // Requests and events
   | { readonly kind: 'vm.terminate'; readonly vm: number }
   | { readonly kind: 'request.begin'; readonly request: number }
+  | { readonly kind: 'request.refuse'; readonly request: number } // destination not free: refused
   | { readonly kind: 'event.arrive'; readonly event: number }
   // Relocation (Fig. 5)
   | { readonly kind: 'reloc.clearDirect' } // 5000
@@ -35,6 +37,7 @@ export type Action =
   | { readonly kind: 'reloc.copyPage'; readonly page: number } // 5085: copy
   | { readonly kind: 'reloc.remapPage' } // 5085: switch the PT entry
   | { readonly kind: 'reloc.pageInToDest'; readonly page: number } // [0031]
+  | { readonly kind: 'reloc.breakCycle' } // 5085: move a page out of another's way
   | { readonly kind: 'reloc.setOrigin' } // 5090-5100
   | { readonly kind: 'reloc.setPageFixed' } // 5110
   | { readonly kind: 'reloc.setDirect' } // 5120
@@ -59,6 +62,7 @@ export const ACTION_KINDS = [
   'vmm.translateIo',
   'vmm.startHostProgram',
   'vmm.startRefused',
+  'vmm.refuseIo',
   'vmm.pageIn',
   'channel.transfer',
   'channel.end',
@@ -66,6 +70,7 @@ export const ACTION_KINDS = [
   'cpu.dispatch',
   'vm.terminate',
   'request.begin',
+  'request.refuse',
   'event.arrive',
   'reloc.clearDirect',
   'reloc.buildSpace',
@@ -75,6 +80,7 @@ export const ACTION_KINDS = [
   'reloc.copyPage',
   'reloc.remapPage',
   'reloc.pageInToDest',
+  'reloc.breakCycle',
   'reloc.setOrigin',
   'reloc.setPageFixed',
   'reloc.setDirect',
@@ -122,6 +128,10 @@ export function describeAction(ctx: VmmContext, action: Action): string {
       { kind: 'vmm.startRefused' },
       (a) => `vmm.startRefused io${a.io}: channel busy, unpin and retry (5083)`,
     )
+    .with(
+      { kind: 'vmm.refuseIo' },
+      (a) => `vmm.refuseIo io${a.io}: it names storage now offline, addressing exception (5070)`,
+    )
     .with({ kind: 'vmm.pageIn' }, (a) => `vmm.pageIn: page fault, page in ${vm(a.vm)} page ${a.page}`)
     .with({ kind: 'channel.transfer' }, (a) => `channel.transfer: channel ${a.channel} moves one page`)
     .with({ kind: 'channel.end' }, (a) => `channel.end: channel ${a.channel} ends normally, I/O interrupt`)
@@ -136,6 +146,11 @@ export function describeAction(ctx: VmmContext, action: Action): string {
       const where =
         'to' in r ? ` to frame ${r.to}` : 'resident' in r ? ` keeping ${r.resident} resident` : '';
       return `request.begin: ${r.kind} ${vm(r.vm)}${where}`;
+    })
+    .with({ kind: 'request.refuse' }, (a) => {
+      const r = ctx.requests[a.request]!;
+      const to = 'to' in r ? r.to : -1;
+      return `request.refuse: ${r.kind} ${vm(r.vm)} to frame ${to} refused, a frame there holds another VM's page`;
     })
     .with({ kind: 'event.arrive' }, (a) => {
       const e = ctx.events[a.event]!;
@@ -162,6 +177,11 @@ export function describeAction(ctx: VmmContext, action: Action): string {
     .with(
       { kind: 'reloc.pageInToDest' },
       (a) => `reloc.pageInToDest: page in page ${a.page} at its destination`,
+    )
+    .with(
+      { kind: 'reloc.breakCycle' },
+      () =>
+        "reloc.breakCycle: every page left waits for a frame another of the VM's pages holds; move that one to a free frame, or page it out (5085)",
     )
     .with({ kind: 'reloc.setOrigin' }, () => 'reloc.setOrigin: set origin/end to the destination (5090-5100)')
     .with({ kind: 'reloc.setPageFixed' }, () => 'reloc.setPageFixed: set bit 432 (5110)')

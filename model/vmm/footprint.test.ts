@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../scenario/load.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import { VARIANTS } from '../../scenario/variants.ts';
 import { ACTION_KINDS } from './actions.ts';
 import { buildContext } from './context.ts';
@@ -11,6 +12,7 @@ import { leanActions } from './lean/enabled.ts';
 import { fieldAt, type LayoutField } from './lean/layout.ts';
 import { createKit } from './lean/queries.ts';
 import { leanApply } from './lean/step.ts';
+import { allSpecScenarios } from './testing/specScenarios.ts';
 
 const DIR = new URL('../../scenarios/', import.meta.url).pathname;
 const FILES = readdirSync(DIR)
@@ -25,8 +27,8 @@ const isIndex = (key: string | symbol): key is string => typeof key === 'string'
  * counts only before the effect wrote it). Returns per kind the fields read, and the fields written
  * that the table does not declare.
  */
-function observe(file: string, variant: (typeof VARIANTS)[number]) {
-  const scenario = loadScenarioFile(`${DIR}${file}`);
+function observe(file: string | Scenario, variant: (typeof VARIANTS)[number]) {
+  const scenario = typeof file === 'string' ? loadScenarioFile(`${DIR}${file}`) : file;
   const ctx = buildContext(scenario, variant);
   const kit = createKit(ctx);
   const L = kit.L;
@@ -121,7 +123,18 @@ describe("the action table's reads and writes (the guards' and the effects')", (
     },
   );
 
-  it('should have applied every action kind but channel.error and cpu.dispatch (off in the shipped scenarios)', () => {
+  it.each(allSpecScenarios().flatMap((s) => VARIANTS.map((v) => [s.name, v, s] as const)))(
+    'should cover every read and write of every action on every reachable state of the SPEC rule scenario %s under %s',
+    (_name, variant, scenario) => {
+      const r = observe(scenario, variant);
+      expect(r.states).toBeGreaterThan(3);
+      expect(r.undeclaredReads).toEqual([]);
+      expect(r.undeclaredWrites).toEqual([]);
+      for (const k of r.applied) applied.add(k);
+    },
+  );
+
+  it('should have applied every action kind but channel.error and cpu.dispatch (off in the shipped and SPEC rule scenarios)', () => {
     expect(ACTION_KINDS.filter((k) => !applied.has(k))).toEqual(
       ACTION_KINDS.filter((k) => k === 'channel.error' || k === 'cpu.dispatch').filter(
         (k) => !applied.has(k),

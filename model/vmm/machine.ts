@@ -33,6 +33,7 @@ const {
   G_RC,
   G_RL,
   G_RL_DEST,
+  G_RL_PURPOSE,
   G_RL_RESIDENT,
   G_RL_SIZE,
   G_RL_STEP,
@@ -85,6 +86,7 @@ const {
   S_DONE,
   S_FAILED,
   S_IDLE,
+  S_REFUSED,
   S_REQUESTED,
   S_RUNNING,
   S_TRANSLATED,
@@ -94,6 +96,7 @@ const {
   VM_END,
   VM_FIXED,
   VM_HAS_ST,
+  VM_INTERRUPTS,
   VM_ONLINE,
   VM_ORIGIN,
   VM_SHRINK,
@@ -107,6 +110,7 @@ const {
   computeTargets,
   frameOf,
   hasIoInFlight,
+  hasIoStarted,
   isDispatched,
   isFreeFrame,
   lowestFreeFrame,
@@ -172,6 +176,50 @@ function destinationReady(k: LeanKit, v: number, to: number): boolean {
   return k.faultOverlapCopy ? to >= k.vmmFrames && (k.L.hMask[to]! & ~(1 << v)) === 0 : isFreeFrame(k, to);
 }
 
+/**
+ * True when the next request `next` relocates a VM (or makes it page-fixed) into frames another
+ * live VM holds a page in: a page-in since the scenario began may have taken one. The VMM refuses
+ * such a request (`request.refuse`), as the implementation does (`DoesNotFitError`); frames of the
+ * VM itself may lie there (overlap).
+ */
+function destinationTaken(k: LeanKit, s: Int32Array, next: number): boolean {
+  const req = k.ctx.requests[next]!;
+  if (req.kind !== 'relocate' && req.kind !== 'toPageFixed') return false;
+  const size = s[vmBase(k.L, req.vm) + VM_SIZE]!;
+  computeHolders(k, s);
+  const others = ~(1 << req.vm);
+  for (let f = req.to; f < req.to + size; f++) {
+    if (f >= k.frameCount || (k.L.hMask[f]! & others) !== 0) return true;
+  }
+  return false;
+}
+
+/**
+ * At 5085 with nothing in transit: the page whose destination frame another page of the VM holds,
+ * when every page left to move waits for such a frame (a cycle, possible when converting a
+ * pageable VM whose pages sit in its destination in another order) and no in-flight transfer
+ * targets any of them; -1 otherwise. Lowest such page first.
+ */
+function cycleBlocked(k: LeanKit, s: Int32Array): number {
+  const L = k.L;
+  const v = s[G_RL_VM]!;
+  const b = vmBase(L, v);
+  const dest = s[G_RL_DEST]!;
+  const limit = Math.min(s[b + VM_ONLINE]!, s[G_RL_SIZE]!);
+  computeHolders(k, s);
+  if (!k.faultMoveTargeted) computeTargets(k, s, v, true, !k.faultForgetDirect);
+  let blocked = -1;
+  for (let page = 0; page < limit; page++) {
+    const from = pteOf(L, s, b, page);
+    if (from === dest + page) continue;
+    if (from < 0 && s[b + L.paging + page] === 0) continue;
+    if (!k.faultMoveTargeted && L.targets[page]! > 0) return -1; // it moves once the transfer ends
+    if (destinationReady(k, v, dest + page)) return -1; // it can move now
+    if (blocked < 0 && L.hMask[dest + page] === 1 << v) blocked = page;
+  }
+  return blocked;
+}
+
 /** Every page of the relocating VM below the moving limit is at its destination frame. */
 function allAtDest(k: LeanKit, s: Int32Array): boolean {
   const L = k.L;
@@ -180,6 +228,14 @@ function allAtDest(k: LeanKit, s: Int32Array): boolean {
   const limit = Math.min(s[b + VM_ONLINE]!, s[G_RL_SIZE]!);
   for (let page = 0; page < limit; page++) if (pteOf(L, s, b, page) !== dest + page) return false;
   return true;
+}
+
+/** True when I/O entry `i` names a page its VM does not have online (offline, or past its size and `end`). */
+function outsideOnline(k: LeanKit, s: Int32Array, i: number): boolean {
+  const online = s[vmBase(k.L, k.ioVm[i]!) + VM_ONLINE]!;
+  const MT = k.L.maxTransfers;
+  for (let x = 0; x < k.ioLength[i]!; x++) if (k.ioPage[i * MT + x]! >= online) return true;
+  return false;
 }
 
 /** A finishing step 5090-5120 is enabled at its own step, or as the first of the variant's order once every page moved. */
@@ -210,34 +266,34 @@ const FINISHING: readonly LayoutField[] = [...AT_STEP, ...FRAME_OF, 'trPage', 'r
 /** The table of actions, in `ACTION_KINDS` order (the order in which their guards list them). */
 export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'guest.startIo': {
-    step: 'start-I/O: direct, or intercepted (5050)',
+    step: 'start-I/O: direct, or intercepted (5050); addressing exception [4320]',
     params: ['io'],
     summary:
-      'A guest starts one of its I/O entries: on its channel at once if the VM runs direct, else the VMM intercepts it.',
-    reads: ['vm.direct'],
-    writes: ['channels', 'io.status', 'io.mode'],
+      'A guest starts one of its I/O entries: refused with an addressing exception if it names storage offline or past end, else on its channel at once if the VM runs direct, else the VMM intercepts it.',
+    reads: ['vm.direct', 'vm.online', 'vm.interrupts'],
+    writes: ['channels', 'io.status', 'io.mode', 'vm.interrupts'],
     guardReads: [...DISPATCHED, 'io.status', 'vm.alive', 'vm.online', 'vm.direct', 'channels'],
     enabled(k, s, out) {
       const L = k.L;
-      const MT = L.maxTransfers;
       for (let i = 0; i < k.ioCount; i++) {
         if (s[ioBase(L, i) + IO_STATUS] !== S_IDLE) continue;
         const v = k.ioVm[i]!;
         const b = vmBase(L, v);
         if (s[b + VM_ALIVE] === 0 || !isDispatched(k, s, v)) continue;
-        const online = s[b + VM_ONLINE]!;
-        let ok = true;
-        for (let x = 0; x < k.ioLength[i]!; x++) if (k.ioPage[i * MT + x]! >= online) ok = false;
-        if (!ok) continue;
-        if (s[b + VM_DIRECT] === 1 && s[L.channels + k.ioChannel[i]!]! >= 0) continue;
+        // A start into storage offline or past end is attempted too, and refused (SPEC 3, 7.6).
+        if (!outsideOnline(k, s, i) && s[b + VM_DIRECT] === 1 && s[L.channels + k.ioChannel[i]!]! >= 0)
+          continue;
         out.push(k.T.startIo[i]!);
       }
     },
-    effect(k, _s, n, code) {
+    effect(k, s, n, code) {
       const L = k.L;
       const io = k.T.arg[code]!;
       const ib = ioBase(L, io);
-      if (n[vmBase(L, k.ioVm[io]!) + VM_DIRECT] === 1) {
+      if (outsideOnline(k, s, io)) {
+        n[ib + IO_STATUS] = S_REFUSED;
+        n[vmBase(L, k.ioVm[io]!) + VM_INTERRUPTS]!++;
+      } else if (n[vmBase(L, k.ioVm[io]!) + VM_DIRECT] === 1) {
         n[ib + IO_STATUS] = S_RUNNING;
         n[ib + IO_MODE] = M_DIRECT;
         n[L.channels + k.ioChannel[io]!] = io;
@@ -431,6 +487,26 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       clearHostFrames(k, n, ib);
     },
   },
+  'vmm.refuseIo': {
+    step: '5070 (addressing exception)',
+    params: ['io'],
+    summary:
+      'An intercepted start names storage the guest took offline since it was requested: the VMM refuses it with an addressing exception.',
+    reads: ['vm.online', 'vm.interrupts'],
+    writes: ['io.status', 'vm.interrupts'],
+    guardReads: ['io.status', 'vm.online'],
+    enabled(k, s, out) {
+      const L = k.L;
+      for (let i = 0; i < k.ioCount; i++) {
+        if (s[ioBase(L, i) + IO_STATUS] === S_REQUESTED && outsideOnline(k, s, i)) out.push(k.T.refuseIo[i]!);
+      }
+    },
+    effect(k, _s, n, code) {
+      const io = k.T.arg[code]!;
+      n[ioBase(k.L, io) + IO_STATUS] = S_REFUSED;
+      n[vmBase(k.L, k.ioVm[io]!) + VM_INTERRUPTS]!++;
+    },
+  },
   'vmm.pageIn': {
     step: 'page fault',
     params: ['vm', 'page'],
@@ -444,8 +520,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trFrom',
       'vm.alive',
       'vm.fixed',
+      'vm.origin',
       'vm.hasSt',
       'vm.size',
+      'vm.online',
       'vm.pte',
       'vm.paging',
     ],
@@ -608,7 +686,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'vm.terminate': {
     step: 'request',
     params: ['vm'],
-    summary: 'The next request ends a VM: its frames are released.',
+    summary:
+      'The next request ends a VM once no start-I/O of it is under way (requested or in flight): its frames are released.',
     reads: ['nextRequest', 'vm.alive', 'vm.fixed', 'vm.origin', 'vm.size', 'vm.online', 'running'],
     writes: ['nextRequest', 'settled', 'frames', 'vm.alive', 'running'],
     guardReads: ['nextRequest', 'rc', 'io.status', 'io.mode'],
@@ -616,7 +695,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       const next = s[G_NEXT_REQUEST]!;
       if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] !== 1) return;
       const vm = k.requestVm[next]!;
-      if (!hasIoInFlight(k, s, vm, true, true)) out.push(k.T.terminate[vm]!);
+      // Waits for programs in flight and for intercepted starts not yet handled (5070).
+      if (!hasIoStarted(k, s, vm)) out.push(k.T.terminate[vm]!);
     },
     effect(k, _s, n, code) {
       const L = k.L;
@@ -652,11 +732,11 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trPage',
       'trFrom',
     ],
-    guardReads: ['nextRequest', 'rc'],
+    guardReads: ['nextRequest', 'rc', ...HOLDERS],
     enabled(k, s, out) {
       const next = s[G_NEXT_REQUEST]!;
-      if (s[G_RC] === RC_NONE && next < k.requestCount && k.requestTerminates[next] !== 1)
-        out.push(k.T.requestBegin[next]!);
+      if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] === 1) return;
+      if (!destinationTaken(k, s, next)) out.push(k.T.requestBegin[next]!);
     },
     effect(k, s, n, code) {
       const req = k.ctx.requests[k.T.arg[code]!]!;
@@ -675,6 +755,23 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
         patentRelocation(n, P_TO_PAGE_FIXED, req.vm, req.to, -1, size);
         if (s[b + VM_FIXED] === 0) n[G_RL_STEP] = ST_MOVE_PAGES; // already pageable: straight to the moves
       }
+    },
+  },
+  'request.refuse': {
+    step: 'request',
+    params: ['request'],
+    summary:
+      "The VMM refuses the next relocation or conversion: a frame of its destination holds another VM's page.",
+    reads: ['nextRequest'],
+    writes: ['nextRequest'],
+    guardReads: ['nextRequest', 'rc', ...HOLDERS],
+    enabled(k, s, out) {
+      const next = s[G_NEXT_REQUEST]!;
+      if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] === 1) return;
+      if (destinationTaken(k, s, next)) out.push(k.T.requestRefuse[next]!);
+    },
+    effect(_k, _s, n) {
+      n[G_NEXT_REQUEST]!++;
     },
   },
   'event.arrive': {
@@ -957,6 +1054,54 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       n[b + L.pte + page] = to;
     },
   },
+  'reloc.breakCycle': {
+    step: '5085 (cycle)',
+    params: [],
+    summary:
+      "Every page left waits for a frame another of the VM's pages holds: move that page to the lowest free frame, or page it out when none is free.",
+    reads: [
+      'rl',
+      'rlVm',
+      'rlDest',
+      'rlSize',
+      'trPage',
+      'trFrom',
+      'frames',
+      'vm.alive',
+      'vm.fixed',
+      'vm.origin',
+      'vm.hasSt',
+      'vm.size',
+      'vm.online',
+      'vm.pte',
+      'vm.paging',
+      'io.status',
+      'io.mode',
+    ],
+    writes: ['frames', 'vm.pte', 'vm.paging'],
+    guardReads: [...HOLDERS, ...TARGETS, ...AT_STEP, 'rlSize', 'vm.paging'],
+    enabled(k, s, out) {
+      if (moving(s) && cycleBlocked(k, s) >= 0) out.push(k.T.breakCycle);
+    },
+    effect(k, s, n) {
+      const L = k.L;
+      const v = s[G_RL_VM]!;
+      const b = vmBase(L, v);
+      const frame = s[G_RL_DEST]! + cycleBlocked(k, s);
+      let occupant = 0;
+      while (pteOf(L, s, b, occupant) !== frame) occupant++;
+      computeHolders(k, s);
+      const free = lowestFreeFrame(k, s);
+      if (free >= 0) {
+        n[L.frames + free] = s[L.frames + frame]!;
+        n[b + L.pte + occupant] = free;
+      } else {
+        n[b + L.paging + occupant] = s[L.frames + frame]!;
+        n[b + L.pte + occupant] = -1;
+      }
+      n[L.frames + frame] = 0;
+    },
+  },
   'reloc.setOrigin': {
     step: '5090-5100',
     params: [],
@@ -1028,7 +1173,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'reloc.dispatch': {
     step: '5130-5160',
     params: [],
-    summary: 'End the relocation; dispatch the VM again.',
+    summary:
+      'End the relocation; dispatch the VM again (a conversion to pageable waits for the direct programs started before 5000).',
     reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'rlVm', 'vm.alive', 'vm.origin', 'vm.size'],
     writes: [
       'rc',
@@ -1044,9 +1190,16 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trFrom',
       'io.before',
     ],
-    guardReads: AT_STEP,
+    guardReads: [...AT_STEP, 'rlVm', 'rlPurpose', 'io.status', 'io.mode'],
     enabled(k, s, out) {
-      if (atStep(s, ST_DISPATCH)) out.push(k.T.relocDispatch);
+      if (!atStep(s, ST_DISPATCH)) return;
+      // A conversion to pageable ends ([0030]) once no program started directly before 5000 (which
+      // relocates with origin/end) is in flight, as the implementation waits (not under the fault
+      // that forgets them).
+      const v = s[G_RL_VM]!;
+      if (s[G_RL_PURPOSE] === P_TO_PAGEABLE && !k.faultForgetDirect && hasIoInFlight(k, s, v, false, true))
+        return;
+      out.push(k.T.relocDispatch);
     },
     effect(k, _s, n) {
       for (let i = 0; i < k.ioCount; i++) n[ioBase(k.L, i) + IO_BEFORE] = 0;

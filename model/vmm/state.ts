@@ -55,7 +55,8 @@ export interface VmState {
 }
 
 /** Progress of one guest I/O entry of the scenario. */
-export type IoStatus = 'idle' | 'requested' | 'translated' | 'running' | 'done' | 'failed';
+/** `refused`: the start named storage past `end` or offline, refused with an addressing exception (SPEC 3, 7.6). */
+export type IoStatus = 'idle' | 'requested' | 'translated' | 'running' | 'done' | 'failed' | 'refused';
 
 /** A guest I/O entry: its status and, once translated or started, how its pages are addressed. */
 export interface IoState {

@@ -27,6 +27,7 @@ export interface ActionTable {
   readonly translateIo: Int32Array;
   readonly startHostProgram: Int32Array;
   readonly startRefused: Int32Array;
+  readonly refuseIo: Int32Array;
   /** `pageIn[vm * maxPages + page]`. */
   readonly pageIn: Int32Array;
   readonly transfer: Int32Array;
@@ -36,6 +37,7 @@ export interface ActionTable {
   readonly dispatch: Int32Array;
   readonly terminate: Int32Array;
   readonly requestBegin: Int32Array;
+  readonly requestRefuse: Int32Array;
   readonly eventArrive: Int32Array;
   readonly clearDirect: number;
   readonly buildSpace: number;
@@ -45,6 +47,7 @@ export interface ActionTable {
   readonly copyPage: Int32Array;
   readonly remapPage: number;
   readonly pageInToDest: Int32Array;
+  readonly breakCycle: number;
   readonly setOrigin: number;
   readonly setPageFixed: number;
   readonly setDirect: number;
@@ -79,6 +82,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     translateIo: each(ctx.io.length, (io) => ({ kind: 'vmm.translateIo', io })),
     startHostProgram: each(ctx.io.length, (io) => ({ kind: 'vmm.startHostProgram', io })),
     startRefused: each(ctx.io.length, (io) => ({ kind: 'vmm.startRefused', io })),
+    refuseIo: each(ctx.io.length, (io) => ({ kind: 'vmm.refuseIo', io })),
     pageIn: each(V * maxPages, (i) => ({
       kind: 'vmm.pageIn',
       vm: Math.floor(i / maxPages),
@@ -90,6 +94,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     dispatch: each(cpus * V, (i) => ({ kind: 'cpu.dispatch', cpu: Math.floor(i / V), vm: i % V })),
     terminate: each(V, (vm) => ({ kind: 'vm.terminate', vm })),
     requestBegin: each(ctx.requests.length, (request) => ({ kind: 'request.begin', request })),
+    requestRefuse: each(ctx.requests.length, (request) => ({ kind: 'request.refuse', request })),
     eventArrive: each(ctx.events.length, (event) => ({ kind: 'event.arrive', event })),
     clearDirect: add({ kind: 'reloc.clearDirect' }),
     buildSpace: add({ kind: 'reloc.buildSpace' }),
@@ -99,6 +104,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     copyPage: each(maxPages, (page) => ({ kind: 'reloc.copyPage', page })),
     remapPage: add({ kind: 'reloc.remapPage' }),
     pageInToDest: each(maxPages, (page) => ({ kind: 'reloc.pageInToDest', page })),
+    breakCycle: add({ kind: 'reloc.breakCycle' }),
     setOrigin: add({ kind: 'reloc.setOrigin' }),
     setPageFixed: add({ kind: 'reloc.setPageFixed' }),
     setDirect: add({ kind: 'reloc.setDirect' }),
@@ -126,6 +132,7 @@ function parameters(a: Action): [number, number] {
     case 'vmm.translateIo':
     case 'vmm.startHostProgram':
     case 'vmm.startRefused':
+    case 'vmm.refuseIo':
       return [a.io, 0];
     case 'guest.cpuAccess':
       return [a.access, 0];
@@ -145,6 +152,7 @@ function parameters(a: Action): [number, number] {
     case 'cpu.dispatch':
       return [a.cpu, a.vm];
     case 'request.begin':
+    case 'request.refuse':
       return [a.request, 0];
     case 'event.arrive':
     case 'resize.begin':

@@ -178,6 +178,7 @@ export const IO_STATUSES: readonly IoStatus[] = [
   'running',
   'done',
   'failed',
+  'refused',
 ];
 export const S_IDLE = IO_STATUSES.indexOf('idle');
 export const S_REQUESTED = IO_STATUSES.indexOf('requested');
@@ -185,6 +186,7 @@ export const S_TRANSLATED = IO_STATUSES.indexOf('translated');
 export const S_RUNNING = IO_STATUSES.indexOf('running');
 export const S_DONE = IO_STATUSES.indexOf('done');
 export const S_FAILED = IO_STATUSES.indexOf('failed');
+export const S_REFUSED = IO_STATUSES.indexOf('refused');
 export const IO_MODES = [null, 'direct', 'host'] as const;
 export const M_NONE = IO_MODES.indexOf(null);
 export const M_DIRECT = IO_MODES.indexOf('direct');

@@ -365,6 +365,20 @@ export function hasIoInFlight(k: LeanKit, s: Int32Array, v: number, host: boolea
   return false;
 }
 
+/**
+ * True when a start-I/O of `v` is under way: intercepted and not yet handled (5070 not done), or
+ * a program in flight. `vm.terminate` waits for these (the VMM finishes handling an intercepted
+ * start before it ends the VM; a program in flight ends first).
+ */
+export function hasIoStarted(k: LeanKit, s: Int32Array, v: number): boolean {
+  for (let i = 0; i < k.ioCount; i++) {
+    if (k.ioVm[i] !== v) continue;
+    const st = s[ioBase(k.L, i) + IO_STATUS];
+    if (st === S_REQUESTED || st === S_RUNNING || st === S_TRANSLATED) return true;
+  }
+  return false;
+}
+
 /** True when `v` runs on some CPU (always when dispatch is not modelled). */
 export function isDispatched(k: LeanKit, s: Int32Array, v: number): boolean {
   if (!k.dispatch) return true;

@@ -1,0 +1,82 @@
+/**
+ * SPEC rules the model once got wrong (the sweep's known model gaps, issue 10): each test checks a
+ * small scenario exhaustively under `patent` and fails when the model breaks the rule again.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../cli/run.ts';
+import { createCheckModel } from '../../properties/checkModel.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { reachableStates } from './testing/drive.ts';
+import { SPEC_SCENARIOS as S } from './testing/specScenarios.ts';
+
+/** The exhaustive check of `s` under patent (invariants and progress). */
+function check(s: Scenario) {
+  return runCheck(s, { variant: 'patent', strategy: 'bfs' }).result;
+}
+
+describe('SPEC 7.11 progress: terminate and an intercepted start-I/O requested before it', () => {
+  it('should let the VMM handle the start before the VM ends, so nothing is stuck (was: deadlock)', () => {
+    const result = check(S.terminateAfterStart());
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['vm.terminate']).toBeGreaterThan(0);
+  });
+});
+
+describe("SPEC 7.4 isolation: a relocation's destination another VM's page-in took", () => {
+  it('should refuse the relocation (as the machine does) instead of copying over that page (was: framesAreIsolated)', () => {
+    const result = check(S.relocateIntoPagedIn());
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['request.refuse']).toBeGreaterThan(0);
+    expect(result.stats.actionCoverage['request.begin']).toBeGreaterThan(0);
+  });
+
+  it('should refuse a conversion to page-fixed there too (was: deadlock)', () => {
+    const result = check(S.toPageFixedIntoPagedIn());
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['request.refuse']).toBeGreaterThan(0);
+  });
+});
+
+describe('SPEC 7.11 progress: a conversion to page-fixed whose pages sit in its destination in another order', () => {
+  it.each([3, 4] as const)(
+    'should break the cycle (a free frame, else a page-out) and finish, with %i frames (was: deadlock at 5085)',
+    (frames) => {
+      const result = check(S.toPageFixedCycle(frames));
+      expect(result.discoveries).toEqual([]);
+      expect(result.stats.actionCoverage['reloc.breakCycle']).toBeGreaterThan(0);
+    },
+  );
+});
+
+describe('SPEC 3, 7.6 bounds: a start-I/O into storage the guest took offline', () => {
+  it('should be refused with an addressing exception, requested before 7010 or attempted after it (was: deadlock)', () => {
+    const result = check(S.shrinkUnderStart());
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['vmm.refuseIo']).toBeGreaterThan(0);
+    const model = createCheckModel(S.shrinkUnderStart(), 'patent');
+    const states = reachableStates(model);
+    const refused = states.filter((s) => s.io[0]!.status === 'refused');
+    expect(refused.length).toBeGreaterThan(0);
+    // Only once page 1 is offline (the refusal of a start requested before 7010 comes after it).
+    for (const s of refused) expect(s.vms[0]!.online).toBe(1);
+    for (const s of refused) expect(s.vms[0]!.programInterrupts).toBe(1);
+    // And a start into online storage is never refused.
+    const started = states.filter((s) => s.io[0]!.status === 'done');
+    expect(started.length).toBeGreaterThan(0);
+  });
+});
+
+describe('SPEC 3, 7.6 bounds: a start-I/O past end', () => {
+  it.each([true, false])(
+    'should be refused with an addressing exception (direct: %s), never run',
+    (direct) => {
+      const model = createCheckModel(S.ioPastEnd(direct), 'patent');
+      const states = reachableStates(model);
+      expect(check(S.ioPastEnd(direct)).discoveries).toEqual([]);
+      expect(states.some((s) => s.io.every((io) => io.status === 'refused'))).toBe(true);
+      for (const s of states) for (const io of s.io) expect(['idle', 'refused']).toContain(io.status);
+      const last = states.find((s) => s.io.every((io) => io.status === 'refused'))!;
+      expect(last.vms.map((vm) => vm.programInterrupts)).toEqual([1, 1]);
+    },
+  );
+});
