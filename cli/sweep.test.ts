@@ -16,6 +16,7 @@ const vmcheck = (...args: string[]) => {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0' },
+    timeout: 100_000, // a hung child fails the test (killed) instead of hanging the run
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
