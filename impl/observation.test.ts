@@ -1,0 +1,130 @@
+/**
+ * Observing the machine as a user does: I/O interrupts and their listeners, waiting for idle
+ * channels on the event-loop scheduler (and its turn-taking), and `inspect` across pages.
+ */
+import { describe, expect, it } from 'vitest';
+import type { IoCompletion } from './channel.ts';
+import { createMachine } from './machine.ts';
+import { EventLoopScheduler } from './scheduler.ts';
+import {
+  drain,
+  filled,
+  manualMachine,
+  namedScenario,
+  pattern,
+  scenarioOf,
+  stepToEnd,
+  within,
+} from './testSupport.ts';
+
+const PS = 64;
+
+/** Two page-fixed VMs (A direct at 1..3, B intercepted at 4..5) and two channels; 64-byte pages. */
+const twoChannels = () =>
+  scenarioOf({
+    name: 'two-channels',
+    storage: { frames: 8, vmmFrames: 1, pageSize: PS, pagesPerSegment: 2 },
+    channels: 2,
+    cpus: 1,
+    vms: [
+      { name: 'A', size: 3, origin: 1, pageFixed: true, direct: true, cpus: { mode: 'shared', cpus: [0] } },
+      { name: 'B', size: 2, origin: 4, pageFixed: true, direct: false, cpus: { mode: 'shared', cpus: [0] } },
+    ],
+  });
+
+describe('I/O interrupts on the event-loop scheduler', () => {
+  it.each([
+    [undefined, ['A', 'B']],
+    [1, ['A', 'B']],
+    [0, ['A', 'B']],
+    [8, ['B', 'A']],
+  ])(
+    'with %s units per turn should end the programs in turn order %j and then be idle',
+    async (units, order) => {
+      const scheduler = new EventLoopScheduler(units === undefined ? {} : { unitsPerTurn: units });
+      const machine = createMachine(twoChannels(), { scheduler });
+      machine.device(1).write(0, pattern(3 * PS, 5));
+      const ended: string[] = [];
+      machine.onIoInterrupt((c) => ended.push(c.vm));
+      // B's program has three pieces; A's one: A ends first when each channel runs one unit a turn.
+      const b = machine.startIo('B', 1, [
+        { op: 'write', address: 0, length: 2 * PS },
+        { op: 'read', address: 0, length: 1 },
+      ]);
+      const a = machine.startIo('A', 0, [{ op: 'read', address: 0, length: 1 }]);
+      expect(machine.channelStatus().map((c) => c.busy)).toEqual([true, true]);
+      await within(machine.whenIdle(), 'idle channels');
+      expect(machine.channelStatus().map((c) => c.busy)).toEqual([false, false]);
+      expect(ended).toEqual(order);
+      expect((await a.done).status).toBe('ok');
+      expect((await b.done).bytesTransferred).toBe(2 * PS + 1);
+      expect(machine.read('B', 0, 2 * PS)).toEqual(pattern(3 * PS, 5).subarray(0, 2 * PS));
+    },
+  );
+
+  it('should stop calling a listener once it is removed, and raise no interrupt for a halted program', () => {
+    const { machine, scheduler } = manualMachine(twoChannels());
+    const first: IoCompletion[] = [];
+    const second: IoCompletion[] = [];
+    const stop = machine.onIoInterrupt((c) => first.push(c));
+    machine.onIoInterrupt((c) => second.push(c));
+    machine.startIo('A', 0, [{ op: 'read', address: 0, length: 1 }]);
+    drain(machine, scheduler);
+    stop();
+    machine.startIo('A', 0, [{ op: 'read', address: 0, length: 1 }]);
+    drain(machine, scheduler);
+    machine.startIo('B', 1, [{ op: 'read', address: 0, length: 1 }]);
+    machine.terminate('B');
+    expect(scheduler.ready()).toEqual([]);
+    expect(first.map((c) => [c.vm, c.program])).toEqual([['A', 1]]);
+    expect(second.map((c) => [c.vm, c.program])).toEqual([
+      ['A', 1],
+      ['A', 2],
+    ]);
+  });
+});
+
+describe('inspect', () => {
+  it('should read across pages from any offset of a page-fixed VM', () => {
+    const { machine } = manualMachine(twoChannels());
+    const data = pattern(3 * PS, 7);
+    machine.write('A', 0, data);
+    expect(machine.inspect('A', 5, 2 * PS)).toEqual(data.subarray(5, 5 + 2 * PS));
+    expect(machine.inspect('A', PS - 1, 2)).toEqual(data.subarray(PS - 1, PS + 1));
+    expect(machine.inspect('A', 0, 0)).toEqual(new Uint8Array(0));
+  });
+
+  it('should read paged-out pages from the paging store and untouched ones as zeros, without paging in', () => {
+    const { machine, scheduler } = manualMachine(namedScenario('pageable-conversion'));
+    const ps = 4096;
+    const data = pattern(3 * ps, 9);
+    machine.write('VM-1', 0, data);
+    stepToEnd(machine.toPageable('VM-1', 1), scheduler);
+    expect(machine.pageTable('VM-1')).toEqual([null, null, 3]);
+    expect(machine.inspect('VM-1', 7, 3 * ps - 7)).toEqual(data.subarray(7));
+    expect(machine.inspect('VM-1', ps + 3, 2)).toEqual(data.subarray(ps + 3, ps + 5));
+    expect(machine.pageTable('VM-1')).toEqual([null, null, 3]);
+    // A page never written and never paged out reads as zeros.
+    const { machine: fresh } = manualMachine(
+      scenarioOf({
+        name: 'fresh',
+        storage: { frames: 4, vmmFrames: 1, pageSize: PS, pagesPerSegment: 2 },
+        channels: 1,
+        cpus: 1,
+        vms: [
+          {
+            name: 'P',
+            size: 2,
+            pageFixed: false,
+            direct: false,
+            frames: [2, null],
+            cpus: { mode: 'shared', cpus: [0] },
+          },
+        ],
+      }),
+    );
+    fresh.write('P', 0, filled(PS, 3));
+    expect(fresh.inspect('P', PS - 2, 4)).toEqual(Uint8Array.of(3, 3, 0, 0));
+    expect(fresh.pageTable('P')).toEqual([2, null]);
+  });
+});

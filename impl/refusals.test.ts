@@ -1,0 +1,334 @@
+/**
+ * Refusals as a user sees them: for each bad request, the error class, its `code`, its whole
+ * message and its `details`, and that the machine is unchanged. errors.test.ts checks the kinds;
+ * this file pins the texts and the boundaries (the first value refused and the last accepted).
+ */
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../scenario/load.ts';
+import { ManualClock } from './clock.ts';
+import { MachineError } from './errors.ts';
+import { createMachine, type Machine } from './machine.ts';
+import { manualMachine, namedScenario, scenarioOf } from './testSupport.ts';
+
+/** What a user reads of the error `call` throws (class name, code, message, details). */
+function refusal(call: () => unknown): { name: string; code: string; message: string; details: unknown } {
+  try {
+    call();
+  } catch (error) {
+    if (!(error instanceof MachineError)) throw error;
+    return { name: error.name, code: error.code, message: error.message, details: { ...error.details } };
+  }
+  throw new Error('the call was not refused');
+}
+
+/** `call` refused as `expected`, leaving the machine's snapshot and bytes as they were. */
+function expectRefused(
+  machine: Machine,
+  call: (m: Machine) => unknown,
+  expected: ReturnType<typeof refusal>,
+) {
+  const before = machine.snapshot();
+  const bytes = machine.storage.bytes.slice();
+  expect(refusal(() => call(machine))).toEqual(expected);
+  expect(machine.snapshot()).toEqual(before);
+  expect(Buffer.compare(machine.storage.bytes, bytes)).toBe(0);
+}
+
+const W = (address: number, length: number) => ({ op: 'write' as const, address, length });
+
+const fig6 = () => manualMachine(namedScenario('fig6-relocation')).machine;
+const fig8 = (clock?: ManualClock) => manualMachine(namedScenario('fig8-resize'), 'patent', clock).machine;
+
+describe('channel numbers', () => {
+  const unknown = (channel: number) => ({
+    name: 'UnknownChannelError',
+    code: 'unknown-channel',
+    message: `channel ${channel} does not exist (1 channels: 0..0)`,
+    details: { channel, count: 1 },
+  });
+  it.each([-1, 1, 0.5])('should refuse channel %s for start-I/O, device and injected errors', (channel) => {
+    const m = fig6();
+    expectRefused(m, (x) => x.startIo('VM-1', channel, [W(0, 1)]), unknown(channel));
+    expectRefused(m, (x) => x.device(channel), unknown(channel));
+    expectRefused(m, (x) => x.injectChannelError(channel), unknown(channel));
+  });
+  it('should accept the last channel', () => {
+    const m = fig6();
+    expect(m.device(0).capacity).toBe(0);
+    expect(m.startIo('VM-1', 0, [W(0, 1)]).channel).toBe(0);
+  });
+});
+
+describe('channel programs', () => {
+  it.each([
+    ['an empty program', [], undefined, 'a channel program needs at least one transfer', {}],
+    [
+      'a negative device offset',
+      [W(0, 1)],
+      -1,
+      'device offset -1 must be a non-negative integer',
+      { deviceOffset: -1 },
+    ],
+    [
+      'a fractional device offset',
+      [W(0, 1)],
+      1.5,
+      'device offset 1.5 must be a non-negative integer',
+      { deviceOffset: 1.5 },
+    ],
+    [
+      'an unknown op',
+      [W(0, 1), { op: 'erase', address: 0, length: 1 }],
+      undefined,
+      "transfer 1: op must be 'write' or 'read'",
+      { transfer: 1 },
+    ],
+    [
+      'a zero length',
+      [W(0, 1), W(0, 0)],
+      undefined,
+      'transfer 1: length 0 must be a positive integer',
+      { transfer: 1 },
+    ],
+    [
+      'a fractional length',
+      [{ op: 'read', address: 0, length: 0.5 }],
+      undefined,
+      'transfer 0: length 0.5 must be a positive integer',
+      { transfer: 0 },
+    ],
+  ])('should refuse %s', (_, transfers, deviceOffset, message, details) => {
+    const m = fig6();
+    const program = deviceOffset === undefined ? transfers : { transfers, deviceOffset };
+    // biome-ignore lint/suspicious/noExplicitAny: bad input on purpose
+    expectRefused(m, (x) => x.startIo('VM-1', 0, program as any), {
+      name: 'InvalidRequestError',
+      code: 'invalid-request',
+      message,
+      details,
+    });
+  });
+
+  it('should accept device offset 0 and a read', () => {
+    const m = fig6();
+    const io = m.startIo('VM-1', 0, { transfers: [{ op: 'read', address: 0, length: 1 }], deviceOffset: 0 });
+    expect(io.mode).toBe('direct');
+  });
+
+  it('should refuse storage past the guest with the page and area named', () => {
+    expectRefused(fig6(), (x) => x.startIo('VM-1', 0, [W(2 * 4096 - 1, 2)]), {
+      name: 'AddressingException',
+      code: 'addressing',
+      message: 'addressing exception for VM-1 at guest address 8192: host frame 3 is past end 2 (area 1..2)',
+      details: { vm: 'VM-1', address: 8192, reason: 'past-end' },
+    });
+  });
+
+  it('should refuse a bad address with both values named', () => {
+    expectRefused(fig6(), (x) => x.read('VM-1', -1, 1), {
+      name: 'AddressingException',
+      code: 'addressing',
+      message:
+        'addressing exception for VM-1 at guest address -1: address -1 / length 1 must be non-negative integers',
+      details: { vm: 'VM-1', address: -1, reason: 'bad-address' },
+    });
+  });
+});
+
+describe('VM names', () => {
+  it('should name the live VMs when a terminated one is used as a guest', () => {
+    const m = fig6();
+    m.terminate('VM-3');
+    expectRefused(m, (x) => x.read('VM-3', 0, 1), {
+      name: 'UnknownVmError',
+      code: 'unknown-vm',
+      message: 'unknown VM "VM-3" (known: VM-1, VM-2)',
+      details: { vm: 'VM-3', known: ['VM-1', 'VM-2'] },
+    });
+  });
+  it('should refuse inspect of a terminated VM, naming every VM', () => {
+    const m = fig6();
+    m.terminate('VM-3');
+    expectRefused(m, (x) => x.inspect('VM-3', 0, 1), {
+      name: 'UnknownVmError',
+      code: 'unknown-vm',
+      message: 'unknown VM "VM-3" (known: VM-1, VM-2, VM-3)',
+      details: { vm: 'VM-3', known: ['VM-1', 'VM-2', 'VM-3'] },
+    });
+    expect(m.vm('VM-3').state).toBe('terminated');
+  });
+  it('should refuse observation of a VM that never existed', () => {
+    expectRefused(fig6(), (x) => x.vm('VM-9'), {
+      name: 'UnknownVmError',
+      code: 'unknown-vm',
+      message: 'unknown VM "VM-9" (known: VM-1, VM-2, VM-3)',
+      details: { vm: 'VM-9', known: ['VM-1', 'VM-2', 'VM-3'] },
+    });
+  });
+});
+
+describe('one reconfiguration at a time (SPEC 7.13)', () => {
+  const running = 'relocate VM-2 to frame 4';
+  it.each([
+    ['relocate VM-1', (m: Machine) => m.relocate('VM-1', 5)],
+    ['toPageable VM-1', (m: Machine) => m.toPageable('VM-1', 1)],
+    ['toPageFixed VM-1', (m: Machine) => m.toPageFixed('VM-1', 5)],
+    ['terminate VM-1', (m: Machine) => m.terminate('VM-1')],
+  ])('should refuse %s while a relocation runs, naming both', (requested, call) => {
+    const m = fig6();
+    m.terminate('VM-3');
+    m.relocate('VM-2', 4);
+    expectRefused(m, call, {
+      name: 'ReconfigurationInProgressError',
+      code: 'reconfiguration-in-progress',
+      message: `${requested} refused: ${running} is still running (one reconfiguration at a time, SPEC 7.13)`,
+      details: { requested, active: running },
+    });
+  });
+});
+
+describe('CPUs', () => {
+  const noCpu = (cpu: number) => ({
+    name: 'InvalidRequestError',
+    code: 'invalid-request',
+    message: `CPU ${cpu} does not exist (2 CPUs)`,
+    details: { cpu },
+  });
+  it.each([-1, 2, 0.5])('should refuse to dispatch on CPU %s', (cpu) => {
+    expectRefused(fig8(), (x) => x.dispatch(cpu), noCpu(cpu));
+    expectRefused(fig8(), (x) => x.dispatch(cpu, 'VM-1'), noCpu(cpu));
+  });
+  it('should dispatch on the last CPU', () => {
+    expect(fig8().dispatch(1, 'VM-2')).toBe('VM-2');
+  });
+  it('should refuse to dispatch a VM on a CPU it is not assigned', () => {
+    const m = fig8();
+    m.assignCpus('VM-1', { mode: 'shared', cpus: [0] });
+    expectRefused(m, (x) => x.dispatch(1, 'VM-1'), {
+      name: 'InvalidRequestError',
+      code: 'invalid-request',
+      message: 'VM-1 is not assigned CPU 1',
+      details: { vm: 'VM-1', cpu: 1 },
+    });
+  });
+  it('should refuse an inconsistent assignment with every problem listed', () => {
+    expectRefused(fig8(), (x) => x.assignCpus('VM-1', { mode: 'dedicated', cpus: [0, 0, 2] }), {
+      name: 'InvalidRequestError',
+      code: 'invalid-request',
+      message:
+        'CPU assignment refused: VM-1: CPU 2 does not exist (2 CPUs); VM-1 lists a CPU twice; ' +
+        'CPU 0 is dedicated to VM-1 but also assigned to VM-2; CPU 0 is dedicated to VM-1 but also assigned to VM-3; ' +
+        'CPU 0 is dedicated to VM-1 but also assigned to VM-2; CPU 0 is dedicated to VM-1 but also assigned to VM-3',
+      details: {
+        problems: [
+          'VM-1: CPU 2 does not exist (2 CPUs)',
+          'VM-1 lists a CPU twice',
+          'CPU 0 is dedicated to VM-1 but also assigned to VM-2',
+          'CPU 0 is dedicated to VM-1 but also assigned to VM-3',
+          'CPU 0 is dedicated to VM-1 but also assigned to VM-2',
+          'CPU 0 is dedicated to VM-1 but also assigned to VM-3',
+        ],
+      },
+    });
+  });
+  it('should refuse an empty assignment and a negative or fractional CPU', () => {
+    expect(refusal(() => fig8().assignCpus('VM-3', { mode: 'shared', cpus: [] })).details).toEqual({
+      problems: ['VM-3 would have no CPU'],
+    });
+    expect(refusal(() => fig8().assignCpus('VM-3', { mode: 'shared', cpus: [-1, 0.5] })).details).toEqual({
+      problems: ['VM-3: CPU -1 does not exist (2 CPUs)', 'VM-3: CPU 0.5 does not exist (2 CPUs)'],
+    });
+  });
+});
+
+describe('events', () => {
+  it.each([
+    ['fig8-resize', { kind: 'failover', partner: 'CPC-B' }, 'time 22:00'],
+    ['fig8-resize', { kind: 'timeOfDay', at: '21:00' }, 'time 22:00'],
+    ['fig1-failover', { kind: 'failover', partner: 'CPC-Z' }, 'failover CPC-B'],
+    ['fig1-failover', { kind: 'timeOfDay', at: '22:00' }, 'failover CPC-B'],
+    ['fig6-relocation', { kind: 'timeOfDay', at: '22:00' }, ''],
+  ] as const)('should refuse in %s an event %j matching none, naming those known', (name, trigger, known) => {
+    const { machine } = manualMachine(namedScenario(name));
+    expectRefused(machine, (x) => x.signalEvent(trigger), {
+      name: 'UnknownEventError',
+      code: 'unknown-event',
+      message: `no event of this scenario matches ${JSON.stringify(trigger)} (known: ${known || 'none'})`,
+      details: { known: known === '' ? [] : [known] },
+    });
+  });
+
+  it('should match a time of day by its value and refuse the same event twice', () => {
+    const m = fig8();
+    const r = m.signalEvent({ kind: 'timeOfDay', at: '22:00' });
+    expect(r.description).toBe('resize on time of day 22:00');
+    expectRefused(m, (x) => x.signalEvent({ kind: 'timeOfDay', at: '22:00' }), {
+      name: 'InvalidRequestError',
+      code: 'invalid-request',
+      message: 'event 0 has already been handled',
+      details: { event: 0 },
+    });
+  });
+
+  it('should name a failover resize by its partner', () => {
+    const { machine } = manualMachine(namedScenario('fig1-failover'));
+    expect(machine.signalEvent({ kind: 'failover', partner: 'CPC-B' }).description).toBe(
+      'resize on failover of CPC-B',
+    );
+  });
+
+  it('should refuse a time of day that is not HH:MM', () => {
+    expectRefused(fig8(), (x) => x.signalEvent({ kind: 'timeOfDay', at: '24:00' }), {
+      name: 'InvalidRequestError',
+      code: 'invalid-request',
+      message: 'time of day "24:00" is not HH:MM',
+      details: { text: '24:00' },
+    });
+  });
+
+  it('should fire a time-of-day event once, when the clock passes it, not at the time the machine starts', () => {
+    const clock = new ManualClock('22:00');
+    const m = fig8(clock);
+    expect(m.pollClock()).toEqual([]);
+    clock.advance(1439);
+    expect(m.pollClock()).toEqual([]);
+    clock.advance(1);
+    const started = m.pollClock();
+    expect(started.map((r) => r.description)).toEqual(['resize on time of day 22:00']);
+    clock.advance(1440 - 1);
+    expect(m.pollClock()).toEqual([]);
+    clock.advance(1);
+    expect(m.pollClock()).toEqual([]);
+  });
+
+  it('should not fire on the clock an event already signalled', () => {
+    const clock = new ManualClock('21:00');
+    const m = fig8(clock);
+    m.signalEvent({ kind: 'timeOfDay', at: '22:00' });
+    clock.set('23:00');
+    expect(m.pollClock()).toEqual([]);
+  });
+});
+
+describe('scenarios', () => {
+  it('should refuse an inconsistent scenario object given to createMachine directly', () => {
+    const s = namedScenario('fig6-relocation');
+    const bad = { ...s, vms: s.vms.map((v) => (v.name === 'VM-2' ? { ...v, origin: 2 } : v)) };
+    expect(() => createMachine(bad)).toThrow(ScenarioError);
+    expect(() => createMachine(bad)).toThrow(
+      /^fig6-relocation: vms\[1\]\.origin: area frames 2..3 overlaps VM-1 at frame 2$/,
+    );
+  });
+  it('should refuse a scheduler given to a second machine', () => {
+    const { scheduler } = manualMachine(namedScenario('fig6-relocation'));
+    expect(refusal(() => createMachine(namedScenario('fig6-relocation'), { scheduler }))).toEqual({
+      name: 'InvalidRequestError',
+      code: 'invalid-request',
+      message: 'this scheduler already serves a machine; create one per machine',
+      details: {},
+    });
+  });
+  it('scenarioOf is the validated path', () => {
+    expect(scenarioOf(namedScenario('fig6-relocation')).vms.length).toBe(3);
+  });
+});
