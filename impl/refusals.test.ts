@@ -8,7 +8,8 @@ import { ScenarioError } from '../scenario/load.ts';
 import { ManualClock } from './clock.ts';
 import { MachineError } from './errors.ts';
 import { createMachine, type Machine } from './machine.ts';
-import { manualMachine, namedScenario, scenarioOf } from './testSupport.ts';
+import { ManualScheduler } from './scheduler.ts';
+import { manualMachine, namedScenario, scenarioOf, stepToEnd } from './testSupport.ts';
 
 /** What a user reads of the error `call` throws (class name, code, message, details). */
 function refusal(call: () => unknown): { name: string; code: string; message: string; details: unknown } {
@@ -330,5 +331,63 @@ describe('scenarios', () => {
   });
   it('scenarioOf is the validated path', () => {
     expect(scenarioOf(namedScenario('fig6-relocation')).vms.length).toBe(3);
+  });
+});
+
+describe('addressing exceptions, by reason', () => {
+  const addressing = (vm: string, address: number, reason: string, why: string) => ({
+    name: 'AddressingException',
+    code: 'addressing',
+    message: `addressing exception for ${vm} at guest address ${address}: ${why}`,
+    details: { vm, address, reason },
+  });
+  it('should refuse one page past the top of main storage even where the limit check lets it through', () => {
+    const { machine } = manualMachine(namedScenario('fig6-relocation'), 'fault-limit-off-by-one');
+    expectRefused(
+      machine,
+      (x) => x.read('VM-3', 2 * 4096, 1),
+      addressing('VM-3', 8192, 'outside-storage', 'host frame 7 is past main storage'),
+    );
+    expect(machine.read('VM-2', 2 * 4096, 1)).toEqual(Uint8Array.of(0));
+  });
+  it('should refuse pages a shrinking guest took offline, and a pageable guest past its size', () => {
+    const { machine, scheduler } = manualMachine(namedScenario('fig8-resize'));
+    const resize = machine.signalEvent({ kind: 'timeOfDay', at: '22:00' });
+    resize.step();
+    // Asked to shrink: start-I/O into the pages going offline is refused at once, even one byte over.
+    expectRefused(
+      machine,
+      (x) => x.startIo('VM-2', 0, [W(4095, 2)]),
+      addressing('VM-2', 4095, 'offline', 'pages from 1 are being taken offline'),
+    );
+    expect(machine.startIo('VM-2', 0, [W(4095, 1)]).mode).toBe('direct');
+    scheduler.runAll();
+    resize.step();
+    expectRefused(
+      machine,
+      (x) => x.read('VM-2', 4096 + 1, 1),
+      addressing('VM-2', 4096, 'offline', 'page 1 is offline (online pages 0..0)'),
+    );
+    const pageable = manualMachine(namedScenario('pageable-conversion'));
+    stepToEnd(pageable.machine.toPageable('VM-1', 3), pageable.scheduler);
+    expectRefused(
+      pageable.machine,
+      (x) => x.write('VM-1', 3 * 4096, [1]),
+      addressing('VM-1', 3 * 4096, 'past-size', 'page 3 is past the guest size (3 pages)'),
+    );
+  });
+  it('should refuse a guest access of a VM not dispatched when dispatch is enforced', () => {
+    const machine = createMachine(namedScenario('fig6-relocation'), {
+      scheduler: new ManualScheduler(),
+      requireDispatch: true,
+    });
+    expect(machine.dispatch(0)).toBe('VM-1');
+    expect(machine.read('VM-1', 0, 1)).toEqual(Uint8Array.of(0));
+    expectRefused(machine, (x) => x.startIo('VM-2', 0, [W(0, 1)]), {
+      name: 'NotDispatchedError',
+      code: 'not-dispatched',
+      message: 'VM-2 is not dispatched on any CPU; dispatch it first',
+      details: { vm: 'VM-2' },
+    });
   });
 });
