@@ -24,10 +24,9 @@ export class PriorArtRelocation extends Reconfiguration {
     id: number,
     readonly vm: VmState,
     readonly to: number,
-    queued: boolean,
     onEnd: ((r: Reconfiguration) => void) | null,
   ) {
-    super(ctx, id, `relocate ${vm.name} to frame ${to} (prior art)`, queued, onEnd);
+    super(ctx, id, `relocate ${vm.name} to frame ${to} (prior art)`, onEnd);
   }
 
   get vmName(): string {

@@ -95,10 +95,10 @@ export abstract class Reconfiguration {
     protected readonly ctx: MachineContext,
     readonly id: number,
     readonly description: string,
-    queued: boolean,
     private readonly onEnd: ((r: Reconfiguration) => void) | null,
   ) {
-    this.state = queued ? 'queued' : 'running';
+    // Queued until `activate()` (at once for one that starts now, later for one that waits its turn).
+    this.state = 'queued';
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });

@@ -65,10 +65,9 @@ export class Relocation extends Reconfiguration {
     ctx: MachineContext,
     id: number,
     request: RelocationRequest,
-    queued: boolean,
     onEnd: ((r: Reconfiguration) => void) | null,
   ) {
-    super(ctx, id, describe(request), queued, onEnd);
+    super(ctx, id, describe(request), onEnd);
     this.kind = request.kind;
     this.vm = request.vm;
     this.to = request.to ?? null;

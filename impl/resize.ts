@@ -45,11 +45,10 @@ export class Resize extends Reconfiguration {
     id: number,
     readonly trigger: ResizeTrigger,
     readonly table: ConfigurationTable,
-    queued: boolean,
     onEnd: ((r: Reconfiguration) => void) | null,
     nextSubId: () => number,
   ) {
-    super(ctx, id, `resize on ${describeTrigger(trigger)}`, queued, onEnd);
+    super(ctx, id, `resize on ${describeTrigger(trigger)}`, onEnd);
     this.nextSubId = nextSubId;
   }
 
@@ -138,8 +137,8 @@ export class Resize extends Reconfiguration {
   private relocate(vm: VmState, to: number, maxPages: number): StepOutcome {
     if (this.sub === null) {
       const sub = this.ctx.behaviour.priorArt
-        ? new PriorArtRelocation(this.ctx, this.nextSubId(), vm, to, true, null)
-        : new Relocation(this.ctx, this.nextSubId(), { kind: 'relocate', vm, to }, true, null);
+        ? new PriorArtRelocation(this.ctx, this.nextSubId(), vm, to, null)
+        : new Relocation(this.ctx, this.nextSubId(), { kind: 'relocate', vm, to }, null);
       sub.activate();
       this.sub = sub;
       return {
