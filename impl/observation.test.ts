@@ -128,3 +128,34 @@ describe('inspect', () => {
     expect(fresh.pageTable('P')).toEqual([2, null]);
   });
 });
+
+describe('the prior art suspends the channel', () => {
+  it('should hold a program while its VM is suspended and let it go on when resumed (manual scheduler)', () => {
+    const { machine, scheduler } = manualMachine(namedScenario('fig6-relocation'), 'prior-art');
+    machine.terminate('VM-3');
+    machine.startIo('VM-2', 0, [{ op: 'read', address: 0, length: 1 }]);
+    const r = machine.relocate('VM-2', 4);
+    expect(r.step().report?.action).toBe('prior.suspend');
+    expect(scheduler.ready()).toEqual([]);
+    expect(machine.channelStatus()[0]!.program?.suspended).toBe(true);
+    expect(r.step().report?.action).toBe('prior.copy');
+    expect(r.step().report?.action).toBe('prior.resume');
+    expect(scheduler.ready()).toEqual([0]);
+    expect(machine.channelStatus()[0]!.program?.suspended).toBe(false);
+  });
+
+  it('should wake the event-loop scheduler when the VM is resumed', async () => {
+    const machine = createMachine(namedScenario('fig6-relocation'), { variant: 'prior-art' });
+    machine.terminate('VM-3');
+    const io = machine.startIo('VM-2', 0, [{ op: 'read', address: 0, length: 1 }]);
+    const r = machine.relocate('VM-2', 4);
+    r.step();
+    // The channel's turn comes while the VM is suspended: nothing runs, nothing is rescheduled.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(machine.channelStatus()[0]!.busy).toBe(true);
+    r.step();
+    r.step();
+    expect((await within(io.done, 'the resumed program', 5000)).status).toBe('ok');
+  });
+});

@@ -8,7 +8,7 @@ import { ScenarioError } from '../scenario/load.ts';
 import { ManualClock } from './clock.ts';
 import { MachineError } from './errors.ts';
 import { createMachine, type Machine } from './machine.ts';
-import { ManualScheduler } from './scheduler.ts';
+import { EventLoopScheduler, ManualScheduler } from './scheduler.ts';
 import { manualMachine, namedScenario, scenarioOf, stepToEnd } from './testSupport.ts';
 
 /** What a user reads of the error `call` throws (class name, code, message, details). */
@@ -389,5 +389,54 @@ describe('addressing exceptions, by reason', () => {
       message: 'VM-2 is not dispatched on any CPU; dispatch it first',
       details: { vm: 'VM-2' },
     });
+  });
+});
+
+describe('channels and schedulers', () => {
+  it('should refuse a start on a busy channel naming the program it is busy with', () => {
+    const m = fig6();
+    m.startIo('VM-1', 0, [W(0, 1)]);
+    expectRefused(m, (x) => x.startIo('VM-2', 0, [W(0, 1)]), {
+      name: 'ChannelBusyError',
+      code: 'channel-busy',
+      message:
+        'channel 0 is busy with a program of VM-1 (program 1); start-I/O of VM-2 refused (cc 2), retry later',
+      details: { channel: 0, vm: 'VM-2', busyWith: 'VM-1 (program 1)' },
+    });
+  });
+
+  it('should refuse to run or fail a unit where none is ready, and run at most the units asked for', () => {
+    const { machine, scheduler } = manualMachine(namedScenario('fig6-relocation'));
+    const invalid = (message: string, details: object) => ({
+      name: 'InvalidRequestError',
+      code: 'invalid-request',
+      message,
+      details,
+    });
+    expect(refusal(() => scheduler.runOne(0))).toEqual(
+      invalid('channel 0 has no unit ready (idle or suspended)', { channel: 0 }),
+    );
+    expect(refusal(() => scheduler.runOne(5))).toEqual(
+      invalid('channel 5 has no unit ready (idle or suspended)', { channel: 5 }),
+    );
+    expect(refusal(() => scheduler.fail(0))).toEqual(
+      invalid('channel 0 has no program to fail', { channel: 0 }),
+    );
+    machine.startIo('VM-1', 0, [W(0, 4096 + 1)]);
+    expect(scheduler.runAll(2).map((r) => r.kind)).toEqual(['transfer', 'transfer']);
+    expect(scheduler.runAll(0)).toEqual([]);
+    expect(scheduler.fail(0)).toMatchObject({
+      kind: 'end',
+      status: 'error',
+      reason: 'injected channel error',
+    });
+    expect(refusal(() => new ManualScheduler().ready())).toEqual(
+      invalid('this scheduler is not attached to a machine yet', {}),
+    );
+    const shared = new EventLoopScheduler();
+    createMachine(namedScenario('fig6-relocation'), { scheduler: shared });
+    expect(refusal(() => createMachine(namedScenario('fig6-relocation'), { scheduler: shared }))).toEqual(
+      invalid('this scheduler already serves a machine; create one per machine', {}),
+    );
   });
 });
