@@ -159,3 +159,44 @@ describe('the prior art suspends the channel', () => {
     expect((await within(io.done, 'the resumed program', 5000)).status).toBe('ok');
   });
 });
+
+describe('snapshots', () => {
+  it('should show a pageable page held in frame 0 (no VMM frames) as resident, and read it there', () => {
+    const { machine } = manualMachine(
+      scenarioOf({
+        name: 'frame-zero',
+        storage: { frames: 3, vmmFrames: 0, pageSize: PS, pagesPerSegment: 2 },
+        channels: 1,
+        cpus: 1,
+        vms: [
+          {
+            name: 'P',
+            size: 2,
+            pageFixed: false,
+            direct: false,
+            frames: [0, null],
+            cpus: { mode: 'shared', cpus: [0] },
+          },
+        ],
+      }),
+    );
+    machine.write('P', 0, filled(PS, 4));
+    expect(machine.vm('P')).toMatchObject({ pageTable: [0, null], pagedOut: [1] });
+    expect(machine.inspect('P', PS - 1, 2)).toEqual(Uint8Array.of(4, 0));
+    expect(machine.frameOwners()[0]).toEqual({ owner: 'vm', vm: 'P', page: 0 });
+  });
+
+  it('should not count the offline pages of a page-fixed VM as paged out', () => {
+    const { machine, scheduler } = manualMachine(namedScenario('fig8-resize'));
+    const resize = machine.signalEvent({ kind: 'timeOfDay', at: '22:00' });
+    resize.step();
+    resize.step();
+    expect(machine.vm('VM-2')).toMatchObject({
+      onlineSize: 1,
+      pageTable: [2, null, null, null],
+      pagedOut: [],
+    });
+    stepToEnd(resize, scheduler);
+    expect(machine.vm('VM-2')).toMatchObject({ size: 1, pageTable: [5], pagedOut: [] });
+  });
+});
