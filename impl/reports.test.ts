@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.ts';
 import type { Reconfiguration } from './reconfiguration.ts';
 import type { ManualScheduler } from './scheduler.ts';
-import { manualMachine, namedScenario } from './testSupport.ts';
+import { manualMachine, namedScenario, scenarioOf, within } from './testSupport.ts';
 
 /**
  * Step `r` to its end, running every channel unit whenever it waits; one line per step:
@@ -171,5 +171,132 @@ describe('reconfigurations that wait their turn (SPEC 7.13)', () => {
     expect(second.step()).toEqual({ status: 'done', report: null, result: await second.done });
     // The resize's own relocation of VM-2 took a number too.
     expect(machine.relocate('VM-3', 6).id).toBe(5);
+  });
+});
+
+describe('a reconfiguration that fails on its way', () => {
+  it('should end a resize as failed, with the reason, when a page-in took a frame it was to grow into', () => {
+    const base = namedScenario('fig8-resize');
+    const scenario = scenarioOf({
+      ...base,
+      storage: { ...base.storage, frames: 8 },
+      events: [],
+      vms: [
+        ...base.vms,
+        {
+          name: 'P',
+          size: 2,
+          pageFixed: false,
+          direct: false,
+          frames: [7, null],
+          cpus: { mode: 'shared', cpus: [1] },
+        },
+      ],
+    });
+    const { machine, scheduler } = manualMachine(scenario);
+    const resize = machine.resize(base.events[0]!.table);
+    let result = resize.step();
+    while (result.report?.action !== 'reloc.dispatch') result = resize.step();
+    // VM-2 has moved to frame 5; frames 2..4 are free for VM-1, and P pages page 1 into frame 2.
+    machine.write('P', 4096, [1]);
+    expect(machine.pageTable('P')).toEqual([7, 2]);
+    const message = 'VM-1 cannot grow to 4 pages: frame 2 belongs to P';
+    expect(resize.step()).toEqual({
+      status: 'done',
+      report: { action: 'reconfig.failed', spec: '', vm: null, detail: message },
+      result: {
+        id: 1,
+        kind: 'resize',
+        description: 'resize on request',
+        status: 'failed',
+        steps: 10,
+        error: { code: 'does-not-fit', message },
+      },
+    });
+    expect(resize.failure?.details).toEqual({ vm: 'VM-1', frame: 2, holder: 'P' });
+    expect([resize.status, resize.steps, resize.result?.status]).toEqual(['failed', 10, 'failed']);
+    expect(machine.reconfiguration).toBeNull();
+    expect(machine.vm('VM-1').size).toBe(1);
+    expect(scheduler.ready()).toEqual([]);
+  });
+});
+
+describe('run()', () => {
+  /** A 6-page VM moving up by one frame while a program reads its page 2. */
+  const moving = () => {
+    const { machine, scheduler } = manualMachine(
+      scenarioOf({
+        name: 'moving',
+        storage: { frames: 9, vmmFrames: 1, pageSize: 64, pagesPerSegment: 2 },
+        channels: 1,
+        cpus: 1,
+        vms: [
+          {
+            name: 'A',
+            size: 6,
+            origin: 1,
+            pageFixed: true,
+            direct: true,
+            cpus: { mode: 'shared', cpus: [0] },
+          },
+        ],
+      }),
+    );
+    machine.startIo('A', 0, [{ op: 'read', address: 2 * 64, length: 1 }]);
+    return { machine, scheduler, r: machine.relocate('A', 2) };
+  };
+
+  it.each([
+    [{}, 9],
+    [{ maxPages: 1 }, 13],
+    [{ maxPages: 2 }, 11],
+  ])('with %j should wait for the channel, then finish in %i steps', async (options, steps) => {
+    const { machine, scheduler, r } = moving();
+    const done = r.run(options);
+    await Promise.resolve();
+    expect(r.snapshot()).toMatchObject({ status: 'running', phase: 'move' });
+    scheduler.runAll();
+    expect(await within(done, 'the relocation')).toMatchObject({ status: 'done', steps });
+    expect(machine.vm('A').controlBlock).toMatchObject({ origin: 2, end: 7, pageFixed: true, direct: true });
+  });
+
+  it.each([
+    [{ yieldEvery: 1 }, 21],
+    [{ yieldEvery: 0 }, 21],
+    [{ yieldEvery: 8 }, 2],
+    [{}, 1],
+  ])('with %j should yield to the event loop %i times', async (options, yields) => {
+    const { machine, scheduler } = manualMachine(
+      scenarioOf({
+        name: 'pageable',
+        storage: { frames: 22, vmmFrames: 1, pageSize: 64, pagesPerSegment: 2 },
+        channels: 1,
+        cpus: 1,
+        vms: [
+          {
+            name: 'A',
+            size: 20,
+            origin: 1,
+            pageFixed: true,
+            direct: true,
+            cpus: { mode: 'shared', cpus: [0] },
+          },
+        ],
+      }),
+    );
+    const r = machine.toPageable('A', 1);
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const result = await within(r.run({ maxPages: 1, ...options }), 'the conversion');
+    running = false;
+    expect(result.steps).toBe(22);
+    expect(scheduler.ready()).toEqual([]);
+    expect(turns).toBe(yields);
   });
 });
