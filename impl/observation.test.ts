@@ -200,3 +200,21 @@ describe('snapshots', () => {
     expect(machine.vm('VM-2')).toMatchObject({ size: 1, pageTable: [5], pagedOut: [] });
   });
 });
+
+describe('frames after a prior-art relocation', () => {
+  const owners = (m: ReturnType<typeof manualMachine>['machine']) =>
+    m.frameOwners().map((f) => (f.owner === 'vm' ? `${f.vm}:${f.page}` : f.owner));
+  it.each([
+    ['VM-2', 4, ['vmm', 'VM-1:0', 'VM-1:1', 'free', 'VM-2:0', 'VM-2:1', 'free']],
+    ['VM-2', 5, ['vmm', 'VM-1:0', 'VM-1:1', 'free', 'free', 'VM-2:0', 'VM-2:1']],
+    ['VM-1', 5, ['vmm', 'free', 'free', 'VM-2:0', 'VM-2:1', 'VM-1:0', 'VM-1:1']],
+  ] as const)('should give %s frames from %i and free the old ones', (vm, to, expected) => {
+    const { machine, scheduler } = manualMachine(namedScenario('fig6-relocation'), 'prior-art');
+    machine.terminate('VM-3');
+    const data = pattern(2 * 4096, 3);
+    machine.write(vm, 0, data);
+    stepToEnd(machine.relocate(vm, to), scheduler);
+    expect(owners(machine)).toEqual(expected);
+    expect(machine.read(vm, 0, 2 * 4096)).toEqual(data);
+  });
+});

@@ -39,7 +39,7 @@ export class PriorArtRelocation extends Reconfiguration {
 
   protected prepare(): void {
     const { vm } = this;
-    if (vm.terminated || !vm.cb.pageFixed) throw new VmStateError(vm.name, 'relocate', 'page-fixed');
+    if (!vm.cb.pageFixed) throw new VmStateError(vm.name, 'relocate', 'page-fixed');
     this.pages = vm.onlineSize;
     checkDestination(this.ctx, vm, this.to, this.pages);
     claimDestination(this.ctx, vm, this.to, this.pages);

@@ -440,3 +440,125 @@ describe('channels and schedulers', () => {
     );
   });
 });
+
+describe('reconfiguration requests', () => {
+  const pageableFig = () => {
+    const { machine, scheduler } = manualMachine(namedScenario('pageable-conversion'));
+    stepToEnd(machine.toPageable('VM-1', 2), scheduler);
+    return machine;
+  };
+  it.each([
+    [
+      'a relocation onto another VM',
+      () => fig6(),
+      (m: Machine) => m.relocate('VM-2', 2),
+      'DoesNotFitError',
+      'does-not-fit',
+      'VM-2 does not fit at frames 2..3: frame 2 belongs to VM-1',
+      { vm: 'VM-2', to: 2, pages: 2, frame: 2, holder: 'VM-1' },
+    ],
+    [
+      'a relocation into the VMM',
+      () => fig6(),
+      (m: Machine) => m.relocate('VM-2', 0),
+      'DoesNotFitError',
+      'does-not-fit',
+      'VM-2 does not fit at frames 0..1: guest frames are 1..6',
+      { vm: 'VM-2', to: 0, pages: 2 },
+    ],
+    [
+      'a relocation past main storage',
+      () => fig6(),
+      (m: Machine) => m.relocate('VM-2', 6),
+      'DoesNotFitError',
+      'does-not-fit',
+      'VM-2 does not fit at frames 6..7: guest frames are 1..6',
+      { vm: 'VM-2', to: 6, pages: 2 },
+    ],
+    [
+      'a relocation to a fractional frame',
+      () => fig6(),
+      (m: Machine) => m.relocate('VM-2', 4.5),
+      'DoesNotFitError',
+      'does-not-fit',
+      'VM-2 does not fit at frames 4.5..5.5: guest frames are 1..6',
+      { vm: 'VM-2', to: 4.5, pages: 2 },
+    ],
+    [
+      'a one-page VM onto another',
+      () => fig8(),
+      (m: Machine) => m.relocate('VM-1', 6),
+      'DoesNotFitError',
+      'does-not-fit',
+      'VM-1 does not fit at frame 6: frame 6 belongs to VM-3',
+      { vm: 'VM-1', to: 6, pages: 1, frame: 6, holder: 'VM-3' },
+    ],
+    [
+      'a relocation of a pageable VM',
+      pageableFig,
+      (m: Machine) => m.relocate('VM-1', 1),
+      'VmStateError',
+      'vm-state',
+      'relocate needs VM-1 to be page-fixed (use toPageFixed for a pageable VM)',
+      { vm: 'VM-1', request: 'relocate', state: 'page-fixed (use toPageFixed for a pageable VM)' },
+    ],
+    [
+      'a prior-art relocation of a pageable VM',
+      () => {
+        const { machine, scheduler } = manualMachine(namedScenario('pageable-conversion'), 'prior-art');
+        stepToEnd(machine.toPageable('VM-1', 2), scheduler);
+        return machine;
+      },
+      (m: Machine) => m.relocate('VM-1', 1),
+      'VmStateError',
+      'vm-state',
+      'relocate needs VM-1 to be page-fixed',
+      { vm: 'VM-1', request: 'relocate', state: 'page-fixed' },
+    ],
+    [
+      'toPageable of a pageable VM',
+      pageableFig,
+      (m: Machine) => m.toPageable('VM-1', 1),
+      'VmStateError',
+      'vm-state',
+      'toPageable needs VM-1 to be page-fixed',
+      { vm: 'VM-1', request: 'toPageable', state: 'page-fixed' },
+    ],
+    [
+      'toPageFixed of a page-fixed VM',
+      () => fig6(),
+      (m: Machine) => m.toPageFixed('VM-1', 5),
+      'VmStateError',
+      'vm-state',
+      'toPageFixed needs VM-1 to be pageable',
+      { vm: 'VM-1', request: 'toPageFixed', state: 'pageable' },
+    ],
+    [
+      'toPageFixed onto another VM',
+      () => {
+        const { machine, scheduler } = manualMachine(namedScenario('fig6-relocation'));
+        stepToEnd(machine.toPageable('VM-2', 1), scheduler);
+        return machine;
+      },
+      (m: Machine) => m.toPageFixed('VM-2', 4),
+      'DoesNotFitError',
+      'does-not-fit',
+      'VM-2 does not fit at frames 4..5: frame 5 belongs to VM-3',
+      { vm: 'VM-2', to: 4, pages: 2, frame: 5, holder: 'VM-3' },
+    ],
+    ...[0, 4, 1.5].map(
+      (resident) =>
+        [
+          `toPageable keeping ${resident} pages`,
+          () => manualMachine(namedScenario('pageable-conversion')).machine,
+          (m: Machine) => m.toPageable('VM-1', resident),
+          'InvalidRequestError',
+          'invalid-request',
+          `toPageable needs 1..3 resident pages, got ${resident}`,
+          { vm: 'VM-1', resident },
+        ] as const,
+    ),
+  ] as const)('should refuse %s, saying why', (_, build, call, name, code, message, details) => {
+    expectRefused(build(), call, { name, code, message, details });
+  });
+});

@@ -91,10 +91,10 @@ export class Relocation extends Reconfiguration {
 
   protected prepare(): void {
     const { vm } = this;
-    if (vm.terminated) throw new VmStateError(vm.name, this.kind, 'running (not terminated)');
+    // The VM is live (the machine and planResize look it up so) and, if pageable, fully online
+    // (only a resize takes storage offline, and it needs page-fixed VMs).
     if (this.kind === 'toPageFixed') {
       if (vm.cb.pageFixed) throw new VmStateError(vm.name, 'toPageFixed', 'pageable');
-      if (vm.onlineSize !== vm.size) throw new VmStateError(vm.name, 'toPageFixed', 'fully online');
     } else if (!vm.cb.pageFixed) {
       throw new VmStateError(
         vm.name,

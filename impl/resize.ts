@@ -8,7 +8,7 @@ import type { CpuAssignment, TableEntry } from '../scenario/schema.ts';
 import type { MachineContext } from './context.ts';
 import { assignmentProblems } from './cpus.ts';
 import { DoesNotFitError, InvalidRequestError, VmStateError } from './errors.ts';
-import { FREE, NO_PAGE, VMM } from './frames.ts';
+import { FREE, NO_PAGE } from './frames.ts';
 import { PriorArtRelocation } from './priorArt.ts';
 import { Reconfiguration, type StepOutcome, type StepReport } from './reconfiguration.ts';
 import { Relocation } from './relocation.ts';
@@ -167,8 +167,8 @@ export class Resize extends Reconfiguration {
     const origin = vm.cb.origin!;
     for (let f = origin + vm.size; f < origin + size; f++) {
       if (!frames.isFree(f)) {
-        const owner = frames.owner[f]!;
-        const holder = owner === VMM ? 'the VMM' : this.ctx.vmById(owner).name;
+        // Never the VMM's: its frames lie below every guest area.
+        const holder = this.ctx.vmById(frames.owner[f]!).name;
         throw new DoesNotFitError(
           `${vm.name} cannot grow to ${size} pages: frame ${f} belongs to ${holder}`,
           {
@@ -257,7 +257,7 @@ export function planResize(ctx: MachineContext, table: ConfigurationTable): Resi
     }
     for (let f = to; f < to + pages; f++) {
       if (owner[f] !== FREE && owner[f] !== vm.id) {
-        const holder = owner[f] === VMM ? 'the VMM' : ctx.vmById(owner[f]!).name;
+        const holder = ctx.vmById(owner[f]!).name; // not the VMM's: `to` is past its frames
         throw new DoesNotFitError(
           `the table does not fit: ${vm.name} cannot move to ${area}, frame ${f} is still ${holder}'s then`,
           { vm: vm.name, to, frame: f, holder },
