@@ -34,7 +34,8 @@ export class PriorArtRelocation extends Reconfiguration {
   }
 
   protected get phase(): string {
-    return PHASES[this.phaseIndex] ?? 'end';
+    // Asked only while running (a finished one shows its status), so a phase is left.
+    return PHASES[this.phaseIndex]!;
   }
 
   protected prepare(): void {

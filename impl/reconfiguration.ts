@@ -122,7 +122,7 @@ export abstract class Reconfiguration {
   /** Name of the VM this is about, or null (a resize touches several). */
   abstract get vmName(): string | null;
 
-  /** The current phase, for observation. */
+  /** The current phase, for observation while queued or running (`snapshot` shows a finished one's status). */
   protected abstract get phase(): string;
 
   /**

@@ -86,7 +86,8 @@ export class Relocation extends Reconfiguration {
   }
 
   protected get phase(): string {
-    return this.phases[this.phaseIndex] ?? 'end';
+    // Asked only while running (a finished one shows its status), so a phase is left.
+    return this.phases[this.phaseIndex]!;
   }
 
   protected prepare(): void {

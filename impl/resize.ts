@@ -58,7 +58,8 @@ export class Resize extends Reconfiguration {
 
   protected get phase(): string {
     const task = this.tasks[this.taskIndex];
-    if (task === undefined) return this.tasks.length === 0 ? 'planned' : 'end';
+    // No task: not planned yet (queued); a finished one shows its status instead.
+    if (task === undefined) return 'planned';
     return task.kind === 'reassignCpus' ? task.kind : `${task.kind} ${task.vm.name}`;
   }
 
@@ -154,7 +155,8 @@ export class Resize extends Reconfiguration {
     this.taskIndex++;
     return {
       status: 'progress',
-      report: result.report ?? { action: 'reloc.done', spec: '7020', vm: vm.name },
+      // The sub-relocation's last step (it is never stepped again after it ends, so never null).
+      report: result.report!,
     };
   }
 
