@@ -562,3 +562,120 @@ describe('reconfiguration requests', () => {
     expectRefused(build(), call, { name, code, message, details });
   });
 });
+
+describe('configuration tables', () => {
+  type Table = Record<
+    string,
+    { before: { size: number; cpus: unknown }; after: { size: number; origin: number; cpus: unknown } }
+  >;
+  const shared = (...cpus: number[]) => ({ mode: 'shared', cpus });
+  it.each([
+    [
+      'an empty table',
+      (t: Table) => {
+        for (const k of Object.keys(t)) delete t[k];
+      },
+      'InvalidRequestError',
+      'the configuration table is empty',
+      {},
+    ],
+    [
+      'a wrong size before',
+      (t: Table) => {
+        t['VM-2']!.before.size = 3;
+      },
+      'InvalidRequestError',
+      'the table expects VM-2 to have 3 pages before, it has 4',
+      { vm: 'VM-2', expected: 3, actual: 4 },
+    ],
+    [
+      'a fractional size after',
+      (t: Table) => {
+        t['VM-3']!.after.size = 1.5;
+      },
+      'InvalidRequestError',
+      'VM-3: the size after must be a positive number of pages',
+      { vm: 'VM-3' },
+    ],
+    [
+      'CPUs that do not add up',
+      (t: Table) => {
+        t['VM-3']!.after.cpus = shared(0);
+      },
+      'InvalidRequestError',
+      'CPU assignment after the event: CPU 0 is dedicated to VM-1 but also assigned to VM-3',
+      { problems: ['CPU 0 is dedicated to VM-1 but also assigned to VM-3'] },
+    ],
+    [
+      'a move into the VMM',
+      (t: Table) => {
+        t['VM-3']!.after.origin = 0;
+      },
+      'DoesNotFitError',
+      'the table does not fit: VM-3 cannot move to frame 0',
+      { vm: 'VM-3', to: 0 },
+    ],
+    [
+      'a two-page move past main storage',
+      (t: Table) => {
+        t['VM-2']!.after = { size: 2, origin: 6, cpus: shared(1) };
+      },
+      'DoesNotFitError',
+      'the table does not fit: VM-2 cannot move to frames 6..7',
+      { vm: 'VM-2', to: 6 },
+    ],
+    [
+      'a move onto a VM that stays',
+      (t: Table) => {
+        t['VM-2']!.after = { size: 2, origin: 5, cpus: shared(1) };
+      },
+      'DoesNotFitError',
+      "the table does not fit: VM-2 cannot move to frames 5..6, frame 6 is still VM-3's then",
+      { vm: 'VM-2', to: 5, frame: 6, holder: 'VM-3' },
+    ],
+    [
+      'a growth into storage that is not free after the moves',
+      (t: Table) => {
+        t['VM-1']!.after.size = 5;
+      },
+      'DoesNotFitError',
+      'VM-1 cannot grow to 5 pages at frame 1: frame 5 is not free after the moves',
+      { vm: 'VM-1', frame: 5 },
+    ],
+    [
+      'a growth past main storage',
+      (t: Table) => {
+        t['VM-3']!.after.size = 2;
+      },
+      'DoesNotFitError',
+      'VM-3 cannot grow to 2 pages at frame 6: past main storage',
+      { vm: 'VM-3' },
+    ],
+  ] as const)('should refuse %s, saying why', (_, edit, name, message, details) => {
+    const m = fig8();
+    const table = structuredClone(m.scenario.events[0]!.table) as unknown as Table;
+    edit(table);
+    expectRefused(m, (x) => x.resize(table as never), {
+      name,
+      code: name === 'DoesNotFitError' ? 'does-not-fit' : 'invalid-request',
+      message,
+      details,
+    });
+  });
+
+  it('should refuse a pageable VM in the table', () => {
+    const { machine, scheduler } = manualMachine(namedScenario('pageable-conversion'));
+    stepToEnd(machine.toPageable('VM-1', 1), scheduler);
+    const cpus = { mode: 'shared' as const, cpus: [0] };
+    expectRefused(
+      machine,
+      (x) => x.resize({ 'VM-1': { before: { size: 3, cpus }, after: { size: 2, origin: 1, cpus } } }),
+      {
+        name: 'VmStateError',
+        code: 'vm-state',
+        message: 'resize needs VM-1 to be page-fixed',
+        details: { vm: 'VM-1', request: 'resize', state: 'page-fixed' },
+      },
+    );
+  });
+});

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.ts';
 import type { Reconfiguration } from './reconfiguration.ts';
 import type { ManualScheduler } from './scheduler.ts';
-import { manualMachine, namedScenario, scenarioOf, within } from './testSupport.ts';
+import { manualMachine, namedScenario, scenarioOf, stepToEnd, within } from './testSupport.ts';
 
 /**
  * Step `r` to its end, running every channel unit whenever it waits; one line per step:
@@ -298,5 +298,67 @@ describe('run()', () => {
     expect(result.steps).toBe(22);
     expect(scheduler.ready()).toEqual([]);
     expect(turns).toBe(yields);
+  });
+});
+
+describe('the order of a resize with several VMs moving', () => {
+  it('should move those going up highest first, then the rest lowest first, then grow', () => {
+    const cpus = { mode: 'shared' as const, cpus: [0] };
+    const vm = (name: string, size: number, origin: number) => ({
+      name,
+      size,
+      origin,
+      pageFixed: true,
+      direct: true,
+      cpus,
+    });
+    const { machine, scheduler } = manualMachine(
+      scenarioOf({
+        name: 'four',
+        storage: { frames: 14, vmmFrames: 1, pageSize: 64, pagesPerSegment: 2 },
+        channels: 1,
+        cpus: 1,
+        vms: [vm('A', 2, 1), vm('B', 2, 3), vm('C', 2, 5), vm('D', 2, 7)],
+      }),
+    );
+    const entry = (size: number, after: number, origin: number) => ({
+      before: { size, cpus },
+      after: { size: after, origin, cpus },
+    });
+    // Listed out of order on purpose: B must wait for A to give frame 2 back, C for nothing.
+    const resize = machine.resize({
+      B: entry(2, 2, 2),
+      A: entry(2, 1, 1),
+      C: entry(2, 2, 9),
+      D: entry(2, 3, 11),
+    });
+    const reports = stepToEnd(resize, scheduler).filter((r) => /^(resize|guest)\./.test(r.action));
+    expect(reports.map((r) => `${r.action} ${r.vm} ${r.to ?? r.pages ?? r.detail ?? ''}`)).toEqual([
+      'resize.askShrink A 2 -> 1 pages',
+      'guest.offline A 1',
+      'resize.relocate D 11',
+      'resize.relocate C 9',
+      'resize.relocate A 1',
+      'resize.relocate B 2',
+      'resize.askGrow D 2',
+      'guest.online D 2',
+      'resize.reassignCpus null ',
+    ]);
+    expect(machine.frameOwners().map((f) => (f.owner === 'vm' ? `${f.vm}:${f.page}` : f.owner))).toEqual([
+      'vmm',
+      'A:0',
+      'B:0',
+      'B:1',
+      'free',
+      'free',
+      'free',
+      'free',
+      'free',
+      'C:0',
+      'C:1',
+      'D:0',
+      'D:1',
+      'D:2',
+    ]);
   });
 });
