@@ -218,3 +218,44 @@ describe('frames after a prior-art relocation', () => {
     expect(machine.read(vm, 0, 2 * 4096)).toEqual(data);
   });
 });
+
+describe('changed()', () => {
+  it.each([
+    [
+      'a reconfiguration step',
+      (m: ReturnType<typeof manualMachine>['machine']) => m.relocate('VM-2', 4).step(),
+    ],
+    ['starting a reconfiguration', (m: ReturnType<typeof manualMachine>['machine']) => m.relocate('VM-2', 4)],
+    ['a guest write', (m: ReturnType<typeof manualMachine>['machine']) => m.write('VM-1', 0, [1])],
+    ['a dispatch', (m: ReturnType<typeof manualMachine>['machine']) => m.dispatch(0)],
+    ['a named dispatch', (m: ReturnType<typeof manualMachine>['machine']) => m.dispatch(0, 'VM-2')],
+    [
+      'a CPU assignment',
+      (m: ReturnType<typeof manualMachine>['machine']) => m.assignCpus('VM-1', { mode: 'shared', cpus: [0] }),
+    ],
+    [
+      'a queued resize',
+      (m: ReturnType<typeof manualMachine>['machine']) =>
+        m.resize({
+          'VM-1': {
+            before: { size: 2, cpus: { mode: 'shared', cpus: [0] } },
+            after: { size: 2, origin: 1, cpus: { mode: 'shared', cpus: [0] } },
+          },
+        }),
+    ],
+  ])('should settle after %s', async (what, change) => {
+    const { machine } = manualMachine(namedScenario('fig6-relocation'));
+    machine.terminate('VM-3');
+    if (what === 'a queued resize') machine.relocate('VM-2', 4);
+    let settled = false;
+    void machine.changed().then(() => {
+      settled = true;
+    });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    change(machine);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(settled).toBe(true);
+  });
+});
