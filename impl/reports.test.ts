@@ -117,6 +117,10 @@ describe('reconfigurations that wait their turn (SPEC 7.13)', () => {
     const resize = machine.signalEvent({ kind: 'timeOfDay', at: '22:00' });
     const second = machine.resize(machine.scenario.events[0]!.table);
     expect([resize.id, second.id]).toEqual([2, 3]);
+    expect([resize.trigger, second.trigger]).toEqual([
+      { kind: 'timeOfDay', at: '22:00' },
+      { kind: 'request' },
+    ]);
     expect(machine.snapshot().queued).toEqual([
       {
         id: 2,
