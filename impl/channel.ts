@@ -63,7 +63,6 @@ export class ProgramRun {
   /** Index of the next piece to move; `pieces.length` means only the end remains. */
   next = 0;
   bytesTransferred = 0;
-  ended = false;
   /** Settles with the I/O interrupt. Never rejects. */
   readonly done: Promise<IoCompletion>;
   /** @internal */
@@ -79,11 +78,6 @@ export class ProgramRun {
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
     });
-  }
-
-  /** Guest pages this program's transfers target, once per (transfer, page). */
-  targets(): number[] {
-    return this.pieces.map((p) => p.page);
   }
 }
 
@@ -149,11 +143,6 @@ export class ChannelSubsystem implements ChannelWork {
   /** The program in flight on `channel`, or null. */
   current(channel: number): ProgramRun | null {
     return this.channels[channel]!.run;
-  }
-
-  /** True when `channel` has a program in flight. */
-  isBusy(channel: number): boolean {
-    return this.channels[channel]!.run !== null;
   }
 
   /** Throw the busy condition if `channel` has a program in flight. */
@@ -278,7 +267,6 @@ export class ChannelSubsystem implements ChannelWork {
     const run = c.run!;
     c.run = null;
     c.failNext = null;
-    run.ended = true;
     const completion: IoCompletion = {
       program: run.id,
       vm: run.vm.name,

@@ -4,7 +4,7 @@
  */
 import type { MachineContext } from './context.ts';
 import { DoesNotFitError } from './errors.ts';
-import { FREE, NO_PAGE, VMM } from './frames.ts';
+import { FREE, NO_PAGE } from './frames.ts';
 import type { VmState } from './vm.ts';
 
 /** Throw `DoesNotFitError` unless frames `to..to+pages-1` can take `vm`'s pages. Changes nothing. */
@@ -20,7 +20,8 @@ export function checkDestination(ctx: MachineContext, vm: VmState, to: number, p
   for (let f = to; f < to + pages; f++) {
     const owner = frames.owner[f]!;
     if (owner === FREE || owner === vm.id) continue;
-    const holder = owner === VMM ? 'the VMM' : ctx.vmById(owner).name;
+    // Not the VMM's: its frames lie below vmmFrames, refused above.
+    const holder = ctx.vmById(owner).name;
     throw new DoesNotFitError(`${vm.name} does not fit at ${area}: frame ${f} belongs to ${holder}`, {
       vm: vm.name,
       to,

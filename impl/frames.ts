@@ -16,7 +16,6 @@ export class FrameTable {
   readonly owner: Int32Array;
   /** Per frame: the guest page it holds for its owner, or `NO_PAGE`. */
   readonly page: Int32Array;
-  private freeFrames: number;
 
   constructor(
     readonly frameCount: number,
@@ -24,13 +23,7 @@ export class FrameTable {
   ) {
     this.owner = new Int32Array(frameCount).fill(FREE);
     this.page = new Int32Array(frameCount).fill(NO_PAGE);
-    this.owner.fill(VMM, 0, Math.min(vmmFrames, frameCount));
-    this.freeFrames = frameCount - Math.min(vmmFrames, frameCount);
-  }
-
-  /** Number of free frames. */
-  get freeCount(): number {
-    return this.freeFrames;
+    this.owner.fill(VMM, 0, vmmFrames);
   }
 
   /** True when `frame` belongs to nobody. */
@@ -38,21 +31,14 @@ export class FrameTable {
     return this.owner[frame] === FREE;
   }
 
-  /** True when `frame` holds a live guest page. */
-  holdsPage(frame: number): boolean {
-    return this.page[frame] !== NO_PAGE;
-  }
-
   /** Give `frame` to VM `vm`, holding `page` (or `NO_PAGE` to reserve it). */
   assign(frame: number, vm: number, page: number): void {
-    if (this.owner[frame] === FREE) this.freeFrames--;
     this.owner[frame] = vm;
     this.page[frame] = page;
   }
 
   /** Return `frame` to the free pool. */
   release(frame: number): void {
-    if (this.owner[frame] !== FREE) this.freeFrames++;
     this.owner[frame] = FREE;
     this.page[frame] = NO_PAGE;
   }
@@ -64,7 +50,6 @@ export class FrameTable {
 
   /** Lowest free frame, or -1 when storage is full. */
   findFree(): number {
-    if (this.freeFrames === 0) return -1;
     return this.owner.indexOf(FREE, this.vmmFrames);
   }
 

@@ -12,7 +12,7 @@ import type { VmState } from './vm.ts';
 /** Release the pins taken by `pin` (pages dropped from the VM since are skipped). */
 export function unpin(vm: VmState, pieces: readonly Piece[]): void {
   for (const piece of pieces) {
-    if (piece.page < vm.pins.length && vm.pins[piece.page]! > 0) vm.pins[piece.page]!--;
+    if (vm.pins[piece.page]! > 0) vm.pins[piece.page]!--; // a page dropped since reads as undefined
   }
 }
 

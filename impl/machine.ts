@@ -282,8 +282,8 @@ export class Machine {
     const v = this.liveVm(vm);
     const id = this.nextReconfigurationId;
     const r = this.behaviour.priorArt
-      ? new PriorArtRelocation(this.context, id, v, to, true, (x) => this.reconfigurationEnded(x))
-      : new Relocation(this.context, id, { kind: 'relocate', vm: v, to }, true, (x) =>
+      ? new PriorArtRelocation(this.context, id, v, to, (x) => this.reconfigurationEnded(x))
+      : new Relocation(this.context, id, { kind: 'relocate', vm: v, to }, (x) =>
           this.reconfigurationEnded(x),
         );
     return this.begin(r);
@@ -297,7 +297,6 @@ export class Machine {
       this.context,
       this.nextReconfigurationId,
       { kind: 'toPageable', vm: v, resident },
-      true,
       (x) => this.reconfigurationEnded(x),
     );
     return this.begin(r);
@@ -311,7 +310,6 @@ export class Machine {
       this.context,
       this.nextReconfigurationId,
       { kind: 'toPageFixed', vm: v, to },
-      true,
       (x) => this.reconfigurationEnded(x),
     );
     return this.begin(r);
@@ -348,7 +346,6 @@ export class Machine {
       this.nextReconfigurationId,
       trigger,
       table,
-      true,
       (x) => this.reconfigurationEnded(x),
       () => this.nextReconfigurationId++,
     );
@@ -564,7 +561,6 @@ export class Machine {
   }
 
   private notifyChange(): void {
-    if (this.waiters.length === 0) return;
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
@@ -653,8 +649,8 @@ export class Machine {
     if (run.mode === 'intercepted') unpin(vm, run.pieces);
     else {
       for (const piece of run.pieces) {
-        if (piece.page < vm.directTargets.length && vm.directTargets[piece.page]! > 0)
-          vm.directTargets[piece.page]!--;
+        // A page dropped since (a shrink) reads as undefined: nothing to count down.
+        if (vm.directTargets[piece.page]! > 0) vm.directTargets[piece.page]!--;
       }
     }
     if (completion.status === 'halted') return;

@@ -4,7 +4,6 @@
  */
 import { OutOfFramesError } from './errors.ts';
 import { type FrameTable, NO_PAGE } from './frames.ts';
-import { PAGE_FAULT } from './pageTables.ts';
 import type { PagingStore } from './pagingStore.ts';
 import type { MainStorage } from './storage.ts';
 import type { VmState } from './vm.ts';
@@ -84,8 +83,7 @@ export class Pager {
   private steal(vm: VmState, except: number): number {
     const space = vm.space!;
     for (let p = 0; p < space.pages; p++) {
-      if (p === except || vm.targetCount(p) > 0 || space.walk(p) === PAGE_FAULT || space.walk(p) < 0)
-        continue;
+      if (p === except || vm.targetCount(p) > 0 || space.walk(p) < 0) continue;
       const frame = this.pageOut(vm, p);
       if (this.frames.isFree(frame)) this.frames.assign(frame, vm.id, NO_PAGE);
       return frame;

@@ -45,9 +45,4 @@ export class PagingStore {
     if (pages === undefined) return;
     for (const page of [...pages.keys()]) if (page >= from) pages.delete(page);
   }
-
-  /** Pages of `vm` that have a saved slot, ascending. */
-  savedPages(vm: number): number[] {
-    return [...(this.slots.get(vm)?.keys() ?? [])].sort((a, b) => a - b);
-  }
 }

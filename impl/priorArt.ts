@@ -24,10 +24,9 @@ export class PriorArtRelocation extends Reconfiguration {
     id: number,
     readonly vm: VmState,
     readonly to: number,
-    queued: boolean,
     onEnd: ((r: Reconfiguration) => void) | null,
   ) {
-    super(ctx, id, `relocate ${vm.name} to frame ${to} (prior art)`, queued, onEnd);
+    super(ctx, id, `relocate ${vm.name} to frame ${to} (prior art)`, onEnd);
   }
 
   get vmName(): string {
@@ -35,12 +34,13 @@ export class PriorArtRelocation extends Reconfiguration {
   }
 
   protected get phase(): string {
-    return PHASES[this.phaseIndex] ?? 'end';
+    // Asked only while running (a finished one shows its status), so a phase is left.
+    return PHASES[this.phaseIndex]!;
   }
 
   protected prepare(): void {
     const { vm } = this;
-    if (vm.terminated || !vm.cb.pageFixed) throw new VmStateError(vm.name, 'relocate', 'page-fixed');
+    if (!vm.cb.pageFixed) throw new VmStateError(vm.name, 'relocate', 'page-fixed');
     this.pages = vm.onlineSize;
     checkDestination(this.ctx, vm, this.to, this.pages);
     claimDestination(this.ctx, vm, this.to, this.pages);

@@ -95,10 +95,10 @@ export abstract class Reconfiguration {
     protected readonly ctx: MachineContext,
     readonly id: number,
     readonly description: string,
-    queued: boolean,
     private readonly onEnd: ((r: Reconfiguration) => void) | null,
   ) {
-    this.state = queued ? 'queued' : 'running';
+    // Queued until `activate()` (at once for one that starts now, later for one that waits its turn).
+    this.state = 'queued';
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });
@@ -122,7 +122,7 @@ export abstract class Reconfiguration {
   /** Name of the VM this is about, or null (a resize touches several). */
   abstract get vmName(): string | null;
 
-  /** The current phase, for observation. */
+  /** The current phase, for observation while queued or running (`snapshot` shows a finished one's status). */
   protected abstract get phase(): string;
 
   /**

@@ -65,10 +65,9 @@ export class Relocation extends Reconfiguration {
     ctx: MachineContext,
     id: number,
     request: RelocationRequest,
-    queued: boolean,
     onEnd: ((r: Reconfiguration) => void) | null,
   ) {
-    super(ctx, id, describe(request), queued, onEnd);
+    super(ctx, id, describe(request), onEnd);
     this.kind = request.kind;
     this.vm = request.vm;
     this.to = request.to ?? null;
@@ -87,15 +86,16 @@ export class Relocation extends Reconfiguration {
   }
 
   protected get phase(): string {
-    return this.phases[this.phaseIndex] ?? 'end';
+    // Asked only while running (a finished one shows its status), so a phase is left.
+    return this.phases[this.phaseIndex]!;
   }
 
   protected prepare(): void {
     const { vm } = this;
-    if (vm.terminated) throw new VmStateError(vm.name, this.kind, 'running (not terminated)');
+    // The VM is live (the machine and planResize look it up so) and, if pageable, fully online
+    // (only a resize takes storage offline, and it needs page-fixed VMs).
     if (this.kind === 'toPageFixed') {
       if (vm.cb.pageFixed) throw new VmStateError(vm.name, 'toPageFixed', 'pageable');
-      if (vm.onlineSize !== vm.size) throw new VmStateError(vm.name, 'toPageFixed', 'fully online');
     } else if (!vm.cb.pageFixed) {
       throw new VmStateError(
         vm.name,

@@ -8,7 +8,7 @@ import type { CpuAssignment, TableEntry } from '../scenario/schema.ts';
 import type { MachineContext } from './context.ts';
 import { assignmentProblems } from './cpus.ts';
 import { DoesNotFitError, InvalidRequestError, VmStateError } from './errors.ts';
-import { FREE, NO_PAGE, VMM } from './frames.ts';
+import { FREE, NO_PAGE } from './frames.ts';
 import { PriorArtRelocation } from './priorArt.ts';
 import { Reconfiguration, type StepOutcome, type StepReport } from './reconfiguration.ts';
 import { Relocation } from './relocation.ts';
@@ -45,11 +45,10 @@ export class Resize extends Reconfiguration {
     id: number,
     readonly trigger: ResizeTrigger,
     readonly table: ConfigurationTable,
-    queued: boolean,
     onEnd: ((r: Reconfiguration) => void) | null,
     nextSubId: () => number,
   ) {
-    super(ctx, id, `resize on ${describeTrigger(trigger)}`, queued, onEnd);
+    super(ctx, id, `resize on ${describeTrigger(trigger)}`, onEnd);
     this.nextSubId = nextSubId;
   }
 
@@ -59,7 +58,8 @@ export class Resize extends Reconfiguration {
 
   protected get phase(): string {
     const task = this.tasks[this.taskIndex];
-    if (task === undefined) return this.tasks.length === 0 ? 'planned' : 'end';
+    // No task: not planned yet (queued); a finished one shows its status instead.
+    if (task === undefined) return 'planned';
     return task.kind === 'reassignCpus' ? task.kind : `${task.kind} ${task.vm.name}`;
   }
 
@@ -138,8 +138,8 @@ export class Resize extends Reconfiguration {
   private relocate(vm: VmState, to: number, maxPages: number): StepOutcome {
     if (this.sub === null) {
       const sub = this.ctx.behaviour.priorArt
-        ? new PriorArtRelocation(this.ctx, this.nextSubId(), vm, to, true, null)
-        : new Relocation(this.ctx, this.nextSubId(), { kind: 'relocate', vm, to }, true, null);
+        ? new PriorArtRelocation(this.ctx, this.nextSubId(), vm, to, null)
+        : new Relocation(this.ctx, this.nextSubId(), { kind: 'relocate', vm, to }, null);
       sub.activate();
       this.sub = sub;
       return {
@@ -155,7 +155,8 @@ export class Resize extends Reconfiguration {
     this.taskIndex++;
     return {
       status: 'progress',
-      report: result.report ?? { action: 'reloc.done', spec: '7020', vm: vm.name },
+      // The sub-relocation's last step (it is never stepped again after it ends, so never null).
+      report: result.report!,
     };
   }
 
@@ -168,8 +169,8 @@ export class Resize extends Reconfiguration {
     const origin = vm.cb.origin!;
     for (let f = origin + vm.size; f < origin + size; f++) {
       if (!frames.isFree(f)) {
-        const owner = frames.owner[f]!;
-        const holder = owner === VMM ? 'the VMM' : this.ctx.vmById(owner).name;
+        // Never the VMM's: its frames lie below every guest area.
+        const holder = this.ctx.vmById(frames.owner[f]!).name;
         throw new DoesNotFitError(
           `${vm.name} cannot grow to ${size} pages: frame ${f} belongs to ${holder}`,
           {
@@ -258,7 +259,7 @@ export function planResize(ctx: MachineContext, table: ConfigurationTable): Resi
     }
     for (let f = to; f < to + pages; f++) {
       if (owner[f] !== FREE && owner[f] !== vm.id) {
-        const holder = owner[f] === VMM ? 'the VMM' : ctx.vmById(owner[f]!).name;
+        const holder = ctx.vmById(owner[f]!).name; // not the VMM's: `to` is past its frames
         throw new DoesNotFitError(
           `the table does not fit: ${vm.name} cannot move to ${area}, frame ${f} is still ${holder}'s then`,
           { vm: vm.name, to, frame: f, holder },

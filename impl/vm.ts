@@ -50,11 +50,10 @@ export class VmState {
   }
 
   /**
-   * The frame that holds live `page` right now, or -1 (paged out, offline, or no mapping).
+   * The frame that holds live `page` (0..size-1) right now, or -1 (paged out, offline, or no mapping).
    * Page-fixed: origin + page for an online page; pageable: host table walk.
    */
   frameOf(page: number): number {
-    if (page < 0 || page >= this.size) return -1;
     if (this.cb.pageFixed)
       return this.cb.origin === null || page >= this.onlineSize ? -1 : this.cb.origin + page;
     if (this.space === null) return -1;
@@ -64,12 +63,11 @@ export class VmState {
 
   /** Transfers in flight that target `page` (pins plus direct programs). */
   targetCount(page: number): number {
-    return (this.pins[page] ?? 0) + (this.directTargets[page] ?? 0);
+    return this.pins[page]! + this.directTargets[page]!;
   }
 
   /** Change the guest size, keeping the per-page counts of pages that remain. */
   setSize(size: number): void {
-    if (size === this.size) return;
     const pins = new Int32Array(size);
     const direct = new Int32Array(size);
     pins.set(this.pins.subarray(0, Math.min(size, this.size)));

@@ -202,19 +202,51 @@ async function withTimeout(result, ms) {
 }
 
 /**
+ * Errors thrown from event-loop callbacks (a `setImmediate` turn, a rejected promise nobody
+ * awaits). vitest reports them as errors of the run, which fails it; without a listener they
+ * would end the runner's process, and Stryker would count the mutant as an error instead of
+ * killed. They go to the test running when they happen (`uncaught.sink`).
+ */
+const uncaught = { installed: false, sink: null };
+function listenForUncaught() {
+  if (uncaught.installed) return;
+  uncaught.installed = true;
+  const onError = (error) => uncaught.sink?.(error);
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onError);
+}
+
+const describeError = (error) => (error instanceof Error ? `${error.message}` : String(error));
+
+/**
  * Run `tests` in order (each `{ id, body, parent }`), calling `before(test)` first; stop after the
  * first failure if `bail`, and after a test whose promise is still pending after `timeoutMs` (a
  * mutant that makes the machine wait forever: the event loop is free, so no process has to be
- * killed). beforeAll / afterAll hooks run around the tests of their suite that run.
+ * killed). beforeAll / afterAll hooks run around the tests of their suite that run. An error
+ * thrown from an event-loop callback while a test runs (or in the turn after the last one) fails
+ * that test, as vitest fails a run with unhandled errors.
  * Returns one result per test run: `{ id, name, failure | null, timedOut, ms }`.
  */
 export async function runTests(tests, { bail, before = () => {}, timeoutMs = Infinity }) {
+  listenForUncaught();
   const results = [];
   const entered = [];
+  let last = null;
   try {
     for (const test of tests) {
       const suites = chain(test);
       let failure = null;
+      let stray = null;
+      let rejectStray;
+      const strayError = new Promise((_, reject) => {
+        rejectStray = reject;
+      });
+      strayError.catch(() => {});
+      uncaught.sink = (error) => {
+        if (stray !== null) return;
+        stray = error;
+        rejectStray(error);
+      };
       const start = performance.now();
       try {
         for (const s of suites) {
@@ -225,18 +257,33 @@ export async function runTests(tests, { bail, before = () => {}, timeoutMs = Inf
         before(test);
         for (const s of suites) for (const h of s.beforeEach) await h();
         try {
-          await withTimeout(test.body(), timeoutMs);
+          const result = test.body();
+          await withTimeout(
+            result instanceof Promise ? Promise.race([result, strayError]) : result,
+            timeoutMs,
+          );
         } finally {
           for (const s of [...suites].reverse()) for (const h of s.afterEach) await h();
         }
       } catch (error) {
-        failure = error instanceof Error ? `${error.message}` : String(error);
+        failure = describeError(error);
       }
+      if (failure === null && stray !== null) failure = `uncaught error: ${describeError(stray)}`;
       const timedOut = failure === TIMED_OUT;
-      results.push({ id: test.id, name: fullName(test), failure, timedOut, ms: performance.now() - start });
+      const result = { id: test.id, name: fullName(test), failure, timedOut, ms: performance.now() - start };
+      results.push(result);
+      last = result;
       if (timedOut || (failure !== null && bail)) break;
     }
+    // The callbacks the last test left for the next turn fail it.
+    if (last !== null) {
+      uncaught.sink = (error) => {
+        if (last.failure === null) last.failure = `uncaught error: ${describeError(error)}`;
+      };
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } finally {
+    uncaught.sink = null;
     for (const s of entered.reverse()) for (const h of s.afterAll) await h();
   }
   return results;
