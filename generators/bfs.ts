@@ -11,7 +11,7 @@ import {
 } from './options.ts';
 import { ParentStore } from './parentStore.ts';
 import { actionsToExpand, fullIndex, noReductions, reduces } from './partialOrder.ts';
-import { analyseProgress, EdgeLog } from './progressGraph.ts';
+import { analyseProgress, analysisBytes, EdgeLog } from './progressGraph.ts';
 import { replayChecked } from './replay.ts';
 import { rerunTraces, type TraceTarget } from './rerunTraces.ts';
 import { RunRecorder } from './runRecorder.ts';
@@ -136,6 +136,10 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   const visitedBytes = () =>
     visited.bytes + (parents === undefined ? 0 : parents.bytes) + graphBytes() + (nextLevel?.bytes ?? 0);
   const budget = new BudgetWatch(resolved, start, visitedBytes);
+  // A growth of a table that would pass the memory bound is refused, and the run stops.
+  visited.growthGuard = budget.growthGuard;
+  if (graph !== undefined) graph.index.growthGuard = budget.growthGuard;
+  if (nextLevel !== undefined) nextLevel.growthGuard = budget.growthGuard;
 
   /** The trace to the state stored at `index`, first reached at `level`: now, or a stand-in. */
   const traceTo = (index: number, fingerprint: Fingerprint, level: number): Trace<S, A> => {
@@ -362,6 +366,11 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   /** After a complete run with `progress`: report a first state that can never finish. */
   function checkGraph(g: NonNullable<typeof graph>): void {
     if (!recorder.wantsProgress) return;
+    if (!budget.allowsGrowth(analysisBytes(distinct, g.edges.bytes))) {
+      // Every state was found, but the progress check would pass the memory bound.
+      recorder.stopBy('max-memory');
+      return;
+    }
     try {
       const verdict = analyseProgress(distinct, g.edges.ranges());
       graphEdges = verdict.edges;

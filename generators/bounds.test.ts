@@ -111,7 +111,24 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
     expect(explore(counter(10_000), { maxMemoryBytes: 100, heapUsed }).incompleteReason).toBe('max-memory');
   });
 
-  it('should sample memory every 16 generated states, the first at once', () => {
+  it('should refuse a growth of its table that would pass maxMemoryBytes, and stop with what it found', () => {
+    // The injected heap is empty: only the visited table counts. A growth holds the old table and
+    // a new one 1.5 times as big, so without the refusal the last growth would pass the bound.
+    const bound = 100_000;
+    const model = counter(100_000, [always('belowFive', (s) => s < 5)]);
+    const result = explore(model, { maxMemoryBytes: bound, heapUsed: () => 0, stopAtFirst: false });
+    expect([result.status, result.incompleteReason]).toEqual(['violation', 'max-memory']);
+    expect(result.discoveries.map((d) => [d.violation.invariant, d.trace.steps.length])).toEqual([
+      ['belowFive', 5],
+    ]);
+    const table = result.stats.bytesPerState! * counts(result).distinct;
+    // Within the bound, and the next growth (1.5 times the table, beside it) would not have been.
+    expect(table).toBeLessThanOrEqual(bound);
+    expect(table * 2.5).toBeGreaterThan(bound);
+    expect(counts(result).distinct).toBeGreaterThan(3000);
+  });
+
+  it('should sample memory every 16 generated states, the first at once, and before each growth', () => {
     let samples = 0;
     explore(counter(10_000), {
       maxMemoryBytes: Number.MAX_SAFE_INTEGER,
@@ -120,8 +137,9 @@ describe.each(['bfs', 'dfs'] as const)('%s bounds', (strategy) => {
         return 0;
       },
     });
-    // 10 000 states plus the last one's successor (state 0 again): ticks 1, 17, ..., 10 001.
-    expect(samples).toBe(626);
+    // 10 000 states plus the last one's successor (state 0 again): ticks 1, 17, ..., 10 001; and
+    // one reading before each of the table's 10 growths (at 257, 386, ..., 9 934 states).
+    expect(samples).toBe(626 + 10);
   });
 
   it('should keep discoveries and report violation, with the bound, when a bound also hit', () => {

@@ -30,6 +30,7 @@ export function checkDfs<S, A>(model: Model<S, A>, options: CheckOptions = {}): 
   const stackNext: number[] = [];
   const start = now();
   const budget = new BudgetWatch(resolved, start, () => visited.bytes);
+  visited.growthGuard = budget.growthGuard;
   let generated = 0;
   let distinct = 0;
   let deepest = 0;

@@ -38,6 +38,13 @@ export class FingerprintSet {
   private scale: number;
   private threshold: number;
   private count = 0;
+  /**
+   * Asked before the table grows, with the bytes the new table takes (the old one is held while
+   * it is filled): false refuses, and the table goes on filling up to one free slot, then throws
+   * `VmcheckError('table-full')`. An explorer's memory bound sets it to stop before a growth that
+   * would pass the bound (a growth takes 1.5 times the table's memory in one step).
+   */
+  growthGuard: ((bytes: number) => boolean) | undefined = undefined;
 
   /** `initialCapacity` is a hint in states: the first table holds that many within the load bound. */
   constructor(initialCapacity = 256) {
@@ -137,6 +144,15 @@ export class FingerprintSet {
   private grow(): void {
     const oldTable = this.table;
     const capacity = Math.max(this.slots + 1, Math.floor(this.count / LOAD_AFTER_GROWTH));
+    if (this.growthGuard !== undefined && !this.growthGuard(capacity * 8)) {
+      if (this.count >= this.slots - 1) {
+        throw new VmcheckError('table-full', `the visited-state table may not grow (memory bound)`, {
+          states: this.count,
+        });
+      }
+      this.threshold = this.slots - 2;
+      return;
+    }
     if (capacity > MAX_CAPACITY) {
       throw new VmcheckError('table-full', `visited-state table cannot grow past ${MAX_CAPACITY} slots`, {
         states: this.count,

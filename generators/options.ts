@@ -34,8 +34,11 @@ export interface CheckOptions {
   /**
    * Memory budget in bytes (`max-memory`): everything the process holds, i.e. the JS heap in use plus
    * memory outside it (typed-array states in the queue or stack, the visited-state table, any parent
-   * store), read with `v8.getHeapStatistics()`. Sampled with the clock, every `SAMPLE_EVERY`
-   * generated states, so also in the middle of expanding one state with many successors.
+   * store, every thread, the heap's free space): the resident set size, read every `RSS_EVERY`
+   * samples, plus what `v8.getHeapStatistics()` says grew since (`processMemoryMeter`). Sampled with
+   * the clock, every `SAMPLE_EVERY` generated states, so also in the middle of expanding one state
+   * with many successors; and asked before each growth of the visited table, which is refused (and
+   * the run stopped) when it would pass the bound.
    */
   readonly maxMemoryBytes?: number;
   /** Wall-clock budget, measured with `now` every `SAMPLE_EVERY` generated states (`timeout`). */
@@ -136,14 +139,41 @@ export function defaultNow(): number {
   return performance.now();
 }
 
-/** Everything the process holds: JS heap in use plus external memory (typed arrays, tables). */
+/** The JS heap in use plus external memory (typed arrays, tables): cheap to read, below the RSS. */
 export function processMemoryUsed(): number {
   const heap = getHeapStatistics();
   return heap.used_heap_size + heap.external_memory;
 }
 
+/** Readings of the meter between two readings of the resident set size (about 1,000 states). */
+export const RSS_EVERY = 64;
+
+/**
+ * A meter of what the process holds, as the memory bound counts it: its resident set size (every
+ * thread, the heap's free space, code), read every `RSS_EVERY` readings, since reading it costs
+ * a system call (5-20 µs), plus what the heap and external memory grew since (`processMemoryUsed`,
+ * about 1 µs), so a fast-growing run is seen between two RSS readings.
+ */
+export function processMemoryMeter(readRss: () => number = () => process.memoryUsage.rss()): () => number {
+  let countdown = 0;
+  let rss = 0;
+  let heapAtRss = 0;
+  return () => {
+    const heap = processMemoryUsed();
+    if (--countdown <= 0) {
+      countdown = RSS_EVERY;
+      rss = readRss();
+      heapAtRss = heap;
+    }
+    return rss + Math.max(0, heap - heapAtRss);
+  };
+}
+
 function memoryMeter(heapUsed: (() => number) | undefined): (tableBytes: number) => number {
-  if (heapUsed === undefined) return () => processMemoryUsed();
+  if (heapUsed === undefined) {
+    const meter = processMemoryMeter();
+    return () => meter();
+  }
   return (tableBytes) => heapUsed() + tableBytes;
 }
 
@@ -185,8 +215,30 @@ export class BudgetWatch {
   sample(): BudgetStop | undefined {
     const o = this.options;
     if (this.watchClock && o.now() - this.start > o.timeoutMs) return 'timeout';
+    if (this.refusedGrowth) return 'max-memory';
     if (this.watchMemory && o.memoryUsed(this.tableBytes()) > o.maxMemoryBytes) return 'max-memory';
     return undefined;
+  }
+
+  private refusedGrowth = false;
+
+  /**
+   * Whether a table may take `bytes` more now (a `growthGuard`): true without a memory bound or
+   * when memory plus `bytes` stays within it. A refusal stops the run at the next tick
+   * (`max-memory`), so a growth that would take a run past its bound in one step never happens.
+   */
+  allowsGrowth(bytes: number): boolean {
+    if (!this.watchMemory) return true;
+    const o = this.options;
+    if (o.memoryUsed(this.tableBytes()) + bytes <= o.maxMemoryBytes) return true;
+    this.refusedGrowth = true;
+    this.countdown = 1;
+    return false;
+  }
+
+  /** `allowsGrowth` as a table's `growthGuard`, or undefined without a memory bound. */
+  get growthGuard(): ((bytes: number) => boolean) | undefined {
+    return this.watchMemory ? (bytes) => this.allowsGrowth(bytes) : undefined;
   }
 }
 

@@ -109,6 +109,14 @@ export interface ProgressVerdict {
 }
 
 /**
+ * Bytes `analyseProgress` takes for `states` states whose records an `EdgeLog` of `logBytes` holds
+ * (at most: the reversed edges take no more than the log): asked of a memory bound before it runs.
+ */
+export function analysisBytes(states: number, logBytes: number): number {
+  return states * 14 + logBytes;
+}
+
+/**
  * Which of the `states` states (indices 0..states-1) recorded in `ranges` cannot reach a final
  * state. Throws `VmcheckError('incomplete-graph')` when some state was never recorded as expanded
  * (the explorer did not expand the whole space: the verdict would be unfounded).

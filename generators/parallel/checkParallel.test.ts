@@ -165,6 +165,29 @@ describe('checkParallel', { timeout: 60_000 }, () => {
     expect([full.status, full.incompleteReason]).toEqual(['incomplete', 'max-memory']);
   });
 
+  it('should stop before a growth of the table that would pass maxMemoryBytes', async () => {
+    // The first table is 2^16 slots (512 KiB, here all the process holds); it would double past 70%
+    // full (45,875 states), holding 1.5 MiB, over a bound of 1 MiB: the run stops there.
+    for (const options of [threads, { workers: 1 }]) {
+      const result = await checkParallel(packedSpec('torus', 300, 300), {
+        ...options,
+        maxMemoryBytes: 2 ** 20,
+        rss: () => 2 ** 19,
+      });
+      expect([result.status, result.incompleteReason]).toEqual(['incomplete', 'max-memory']);
+      expect(result.memory.visitedBytes).toBe(2 ** 19);
+      expect(result.stats.distinctStates).toBeGreaterThan(45_875);
+      expect(result.stats.distinctStates).toBeLessThan(50_000);
+    }
+    // With room for the growth, the run is whole.
+    const roomy = await checkParallel(packedSpec('torus', 300, 300), {
+      ...threads,
+      maxMemoryBytes: 2 ** 21,
+      rss: () => 2 ** 19,
+    });
+    expect([roomy.status, roomy.stats.distinctStates]).toEqual(['ok', 90_000]);
+  });
+
   it('should report a model that throws in a thread as an error, not crash', async () => {
     const result = await checkParallel(packedSpec('throwingCounter', 2000, 1000), threads);
     expect(result.status).toBe('error');
