@@ -1,7 +1,8 @@
 /**
  * One measured run for bench/scale.bench.ts, in a process of its own so its peak RSS is its own:
- * `tsx bench/scaleRun.ts SCENARIO.json VARIANT bfs|parallel|parallel+progress WORKERS` prints one
- * JSON line (`+progress`: with the progress check, AG EF final, as `vmcheck check` runs it).
+ * `tsx bench/scaleRun.ts SCENARIO.json VARIANT bfs|parallel|parallel+progress WORKERS [MAX_MEMORY_MB]
+ * [por]` prints one JSON line (`+progress`: with the progress check, AG EF final, as `vmcheck check`
+ * runs it; `MAX_MEMORY_MB`: the `--max-memory` bound, `-` for none; `por`: partial-order reduction).
  */
 import { checkBfs } from '../generators/index.ts';
 import { checkParallel } from '../generators/parallel/checkParallel.ts';
@@ -9,13 +10,25 @@ import { vmmModelOfJson, vmmModelSpec } from '../properties/parallelModel.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Variant } from '../scenario/variants.ts';
 
-const [path, variant, engine, workers] = process.argv.slice(2) as [string, Variant, string, string];
+const [path, variant, engine, workers, maxMemory = '-', reduction = ''] = process.argv.slice(2) as [
+  string,
+  Variant,
+  string,
+  string,
+  string?,
+  string?,
+];
 const scenario = loadScenarioFile(path);
+const bounds = {
+  ...(maxMemory === '-' ? {} : { maxMemoryBytes: Number(maxMemory) * 2 ** 20 }),
+  ...(reduction === 'por' ? { partialOrder: true } : {}),
+};
 const start = performance.now();
 const result =
   engine === 'bfs'
-    ? checkBfs(vmmModelOfJson(scenario as never, variant))
+    ? checkBfs(vmmModelOfJson(scenario as never, variant), bounds)
     : await checkParallel(vmmModelSpec(scenario, variant), {
+        ...bounds,
         workers: Number(workers),
         progress: engine === 'parallel+progress',
       });
@@ -23,6 +36,7 @@ const ms = performance.now() - start;
 process.stdout.write(
   `${JSON.stringify({
     status: result.status,
+    ...(result.incompleteReason === undefined ? {} : { incompleteReason: result.incompleteReason }),
     distinct: result.stats.distinctStates,
     generated: result.stats.statesGenerated,
     ms,

@@ -15,7 +15,7 @@ import { analyseProgress, analysisBytes, EdgeLog } from './progressGraph.ts';
 import { replayChecked } from './replay.ts';
 import { rerunTraces, type TraceTarget } from './rerunTraces.ts';
 import { RunRecorder } from './runRecorder.ts';
-import { StateQueue } from './stateQueue.ts';
+import { queuedStateBytes, StateQueue } from './stateQueue.ts';
 import { ActionCoverage, buildStats } from './stats.ts';
 
 /** Options of `checkBfs`: the shared bounds, and how traces are kept. */
@@ -67,6 +67,11 @@ export interface BfsMemory {
    * model's (one live state object each) and it is released as the run ends.
    */
   readonly peakFrontier: number;
+  /**
+   * Bytes of that frontier: the queue's slots, and for typed-array states their words and objects
+   * (`queuedStateBytes`). `stats.bytesPerState` counts it, with `visitedBytes`.
+   */
+  readonly peakFrontierBytes: number;
   /** Distinct states re-explored to rebuild traces with `rerun`; 0 when nothing was rebuilt. */
   readonly rerunStates: number;
   /** Bytes of the recorded graph with `progress` (the state index and the edges); else 0. */
@@ -92,8 +97,10 @@ export interface BfsResult<S, A> extends CheckResult<S, A> {
  * - Stops at the first discovery unless `stopAtFirst: false` (see `CheckOptions`).
  * - `statesGenerated` counts initial states plus every successor computed; successors computed only
  *   to decide whether `maxDepth` cut anything off, or to rebuild traces, are not counted.
- * - `stats.bytesPerState` counts what is held per visited state (`BfsMemory.visitedBytes`), not the
- *   transient frontier (`BfsMemory.peakFrontier`) nor a trace rebuild's own tables.
+ * - `stats.bytesPerState` counts what the run holds at its peak over the visited states: the tables
+ *   (`BfsMemory.visitedBytes`) and the larger of the peak frontier (`BfsMemory.peakFrontierBytes`)
+ *   and the progress analysis (after the search, when the frontier is gone); not a trace rebuild's
+ *   own tables (after the run, when the table is gone).
  * - Deterministic for a deterministic model: same counts and traces on every run, with either trace
  *   store, unless a clock or memory bound stops it. `elapsedMs` includes rebuilding traces.
  * - Never throws for what it finds or what the model throws: the result's `status` says `violation`
@@ -285,10 +292,14 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
     recorder.fail(error);
   }
   if (queue.size > peakFrontier) peakFrontier = queue.size;
+  const initial = distinct > 0 ? model.initialStates()[0] : undefined;
+  const peakFrontierBytes = peakFrontier * queuedStateBytes(initial) + queue.slotBytes;
   const tableBytes = visitedBytes();
   const heldGraphBytes = graphBytes();
   let graphEdges = 0;
   let graphChecked = false;
+  /** Bytes the progress analysis took, when it ran. */
+  let analysedBytes = 0;
   if (graph !== undefined && exhausted) checkGraph(graph);
 
   if (options.witnessTraces === false) {
@@ -329,7 +340,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         maxDepth: deepest,
         elapsedMs: now() - start,
         coverage,
-        tableBytes,
+        tableBytes: tableBytes + Math.max(peakFrontierBytes, analysedBytes),
       }),
       ...(graphChecked ? { progressEdges: graphEdges } : {}),
       ...(por === false ? {} : { partialOrder: { ...reductions } }),
@@ -339,6 +350,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         traceStore,
         visitedBytes: tableBytes,
         peakFrontier,
+        peakFrontierBytes,
         rerunStates,
         graphBytes: heldGraphBytes,
         graphEdges,
@@ -366,11 +378,13 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   /** After a complete run with `progress`: report a first state that can never finish. */
   function checkGraph(g: NonNullable<typeof graph>): void {
     if (!recorder.wantsProgress) return;
-    if (!budget.allowsGrowth(analysisBytes(distinct, g.edges.bytes))) {
+    const needed = analysisBytes(distinct, g.edges.bytes);
+    if (!budget.allowsGrowth(needed)) {
       // Every state was found, but the progress check would pass the memory bound.
       recorder.stopBy('max-memory');
       return;
     }
+    analysedBytes = needed;
     try {
       const verdict = analyseProgress(distinct, g.edges.ranges());
       graphEdges = verdict.edges;

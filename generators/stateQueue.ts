@@ -9,6 +9,11 @@ export class StateQueue<S> {
   private head = 0;
   private count = 0;
 
+  /** Bytes of the ring buffer's slots (8 a slot; it only grows until `clear`). */
+  get slotBytes(): number {
+    return this.items.length * 8;
+  }
+
   /** Number of queued states. */
   get size(): number {
     return this.count;
@@ -47,3 +52,19 @@ export class StateQueue<S> {
     this.head = 0;
   }
 }
+
+/**
+ * Bytes a queued state holds beside its slot, for an explorer's bytes a state: for a typed array
+ * (the packed models' states) its words plus `TYPED_STATE_OVERHEAD`; 0 for anything else (a small
+ * number costs nothing more; an object's size is the model's and unknown here).
+ */
+export function queuedStateBytes(state: unknown): number {
+  return ArrayBuffer.isView(state) ? state.byteLength + TYPED_STATE_OVERHEAD : 0;
+}
+
+/**
+ * Resident bytes of a typed-array state beyond its words: its two objects (the view and its
+ * buffer) and the allocator's share. Measured: 200,000 copies of a fig6-scaled state (176 words,
+ * 704 bytes) take 1,101 bytes of RSS each.
+ */
+export const TYPED_STATE_OVERHEAD = 400;

@@ -111,7 +111,9 @@ const POLL_EVERY_ITEMS = 16;
  *   counts are reported), and with `progress`.
  * - Bounds: `maxDepth` and `maxStates` are exact; `timeoutMs` and `maxMemoryBytes` (resident set
  *   size of the whole process: every thread, the table and the frontier) are sampled every
- *   `pollMs`. `bytesPerState` counts the table and the peak frontier.
+ *   `pollMs`, and a growth of the table that would pass `maxMemoryBytes` stops the run instead.
+ *   `bytesPerState` counts what the run holds at its peak: the table (with positions), the edge
+ *   log, and the larger of the peak frontier (states and positions) and the progress analysis.
  * - The model's states must be `Int32Array`s of one length and its actions numbers (a lean model).
  * - Never throws for what it finds or what the model throws; throws `VmcheckError('bad-options')`.
  */
@@ -310,6 +312,8 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const graphBytes = progress ? edgeLogBytes + visitedBytes / 3 : 0;
   let graphEdges = 0;
   let graphChecked = false;
+  /** Bytes the progress analysis took (after the search, when the frontier is gone), when it ran. */
+  let analysedBytes = 0;
   let livelock: FindingPlan['livelock'];
   if (progress && !stopped && recorder.wantsProgress && findings.leavesProgressOpen()) {
     if (!allows(analysisBytes(table.size, edgeLogBytes))) {
@@ -320,6 +324,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   }
   if (progress && !stopped && recorder.wantsProgress && findings.leavesProgressOpen()) {
     try {
+      analysedBytes = analysisBytes(table.size, edgeLogBytes);
       const verdict = analyseProgress(table.size, edgeRanges);
       graphEdges = verdict.edges;
       graphChecked = true;
@@ -347,7 +352,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
     maxDepth: counts.maxDepth,
     elapsedMs: now() - start,
     coverage: counts.coverage,
-    tableBytes: visitedBytes + peakFrontierBytes + edgeLogBytes,
+    tableBytes: visitedBytes + edgeLogBytes + Math.max(peakFrontierBytes, analysedBytes),
   });
   return recorder.result(
     'bfs',
@@ -530,9 +535,12 @@ function workItems(segments: readonly Segment[]): WorkItem[] {
   return items;
 }
 
-/** Bytes of the states the segments hold, and of the slack at their ends. */
+/** Bytes of the states the segments hold, and of the slack at their ends, and of their positions. */
 function frontierBytes(segments: readonly Segment[]): number {
-  return segments.reduce((sum, segment) => sum + segment.buffer.byteLength, 0);
+  return segments.reduce(
+    (sum, segment) => sum + segment.buffer.byteLength + (segment.positions?.byteLength ?? 0),
+    0,
+  );
 }
 
 /**
