@@ -19,7 +19,9 @@ const [path, variant, engine, workers, maxMemory = '-', reduction = ''] = proces
   string?,
 ];
 const scenario = loadScenarioFile(path);
+// As `vmcheck check` runs by default: a reached `sometimes` property is reported without its trace.
 const bounds = {
+  witnessTraces: false,
   ...(maxMemory === '-' ? {} : { maxMemoryBytes: Number(maxMemory) * 2 ** 20 }),
   ...(reduction === 'por' ? { partialOrder: true } : {}),
 };
