@@ -18,6 +18,7 @@ import * as K from '../model/vmm/lean/layout.ts';
 import { leanAmple } from '../model/vmm/lean/partialOrder.ts';
 import { allocState, createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Step from '../model/vmm/lean/step.ts';
+import { type SymmetryFaults, withScenarioSymmetry } from '../model/vmm/lean/symmetry.ts';
 import { notEnabledError } from '../model/vmm/notEnabled.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -59,6 +60,14 @@ export interface LeanModelOptions {
    * rule matters); the model's `ample` keeps them all by default.
    */
   readonly partialOrderFaults?: PartialOrderFaults;
+  /**
+   * Symmetry reduction (default false): fingerprint each state's orbit under the scenario's group
+   * of interchangeable I/O entries, channels and CPU accesses (model/vmm/lean/symmetry.ts); the
+   * model then has `symmetry` set. No effect where the group is trivial.
+   */
+  readonly symmetry?: boolean;
+  /** Rules of the symmetry's state permutation to leave out (unsound: only for tests). */
+  readonly symmetryFaults?: SymmetryFaults;
 }
 
 /** The lean model of `scenario` under `variant` (default: the scenario's own), with every property. */
@@ -171,7 +180,7 @@ export function createLeanModel(
       : intoScratch,
     keep,
   };
-  return {
+  const model: LeanCheckModel = {
     name: `${scenario.name}/${variant}`,
     ctx,
     kit,
@@ -193,6 +202,9 @@ export function createLeanModel(
     isFinal: (state) => leanIsFinal(kit, state),
     ample: leanAmple(kit, PROPERTY_READS, options.partialOrderFaults),
   };
+  return options.symmetry
+    ? withScenarioSymmetry<number, LeanCheckModel>(model, kit.L, options.symmetryFaults)
+    : model;
 }
 
 /** `isFinal` of model.ts on a lean state. */
