@@ -52,6 +52,8 @@ export interface SymmetryFaults {
   readonly forgetRename?: LayoutField;
   /** A field not moved with the block of the part that indexes it. */
   readonly forgetMove?: LayoutField;
+  /** I/O entries of one VM on one channel taken as interchangeable whatever their transfers (a wrong group). */
+  readonly ignoreTransfers?: boolean;
 }
 
 /** Every permutation of `items` (lexicographic order, the identity first). */
@@ -101,10 +103,10 @@ const isIdentity = (p: Int32Array): boolean => p.every((x, i) => x === i);
  * The symmetry group of `ctx`'s scenario (see the module comment for what may be permuted), as
  * its elements other than the identity; empty when nothing is interchangeable.
  */
-export function scenarioSymmetry(ctx: VmmContext): ScenarioSymmetry {
+export function scenarioSymmetry(ctx: VmmContext, faults: SymmetryFaults = {}): ScenarioSymmetry {
   const ioKey = (i: number): string => {
     const io = ctx.io[i]!;
-    return JSON.stringify([io.vm, io.transfers.map((t) => [t.op, t.page])]);
+    return JSON.stringify([io.vm, faults.ignoreTransfers ? [] : io.transfers.map((t) => [t.op, t.page])]);
   };
   const channelCount = ctx.scenario.channels;
   // Channels carrying the same multiset of programs (by VM and transfers) are candidates.
@@ -137,7 +139,7 @@ export function scenarioSymmetry(ctx: VmmContext): ScenarioSymmetry {
   if (ioCandidates > 1 && ioCandidates <= MAX_GROUP * 8) {
     for (const channel of productOfSymmetric(channelCount, channelClasses))
       for (const io of productOfSymmetric(ctx.io.length, ioClasses))
-        if (mapsOntoItself(ctx, io, channel)) ioChannel.push({ io, channel });
+        if (mapsOntoItself(ctx, io, channel, faults)) ioChannel.push({ io, channel });
   }
   if (ioChannel.length <= 1) ioChannel = [];
   let access = size(accessClasses) > 1 ? productOfSymmetric(ctx.access.length, accessClasses) : [];
@@ -184,9 +186,15 @@ function orbitNames(
 }
 
 /** True when I/O permutation `io` with channel permutation `channel` maps the scenario's I/O list onto itself. */
-function mapsOntoItself(ctx: VmmContext, io: Int32Array, channel: Int32Array): boolean {
+function mapsOntoItself(
+  ctx: VmmContext,
+  io: Int32Array,
+  channel: Int32Array,
+  faults: SymmetryFaults,
+): boolean {
   return ctx.io.every((entry, i) => {
     const image = ctx.io[io[i]!]!;
+    if (faults.ignoreTransfers) return image.vm === entry.vm && image.channel === channel[entry.channel];
     return (
       image.vm === entry.vm &&
       image.channel === channel[entry.channel] &&
@@ -263,7 +271,7 @@ export function withScenarioSymmetry<A, M extends Model<Int32Array, A>>(
   L: LeanLayout,
   faults: SymmetryFaults = {},
 ): M {
-  const group = scenarioSymmetry(L.ctx);
+  const group = scenarioSymmetry(L.ctx, faults);
   if (group.elements.length === 0) return model;
   return withSymmetry<A, M>(
     model,
