@@ -18,7 +18,7 @@ import * as K from '../model/vmm/lean/layout.ts';
 import { leanAmple } from '../model/vmm/lean/partialOrder.ts';
 import { allocState, createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Step from '../model/vmm/lean/step.ts';
-import { type SymmetryFaults, withScenarioSymmetry } from '../model/vmm/lean/symmetry.ts';
+import { leanSymmetry, type SymmetryFaults } from '../model/vmm/lean/symmetry.ts';
 import { notEnabledError } from '../model/vmm/notEnabled.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -166,6 +166,25 @@ export function createLeanModel(
     }
     return fingerprintWords(state);
   };
+  const symmetry = options.symmetry ? leanSymmetry(L, options.symmetryFaults) : undefined;
+  const imageSums = new Int32Array(2);
+  /**
+   * Up to symmetry: the fingerprint of the state's canonical form, whose lane sums follow from the
+   * state's (incremental when it is the last step's result) over the words the group moves.
+   */
+  const orbitFingerprint = (state: Int32Array): Fingerprint => {
+    const image = symmetry!.canonical(state);
+    if (image === state) return fingerprint(state);
+    if (state === childOf) {
+      childOf = null;
+      imageSums[0] = childSums[0]!;
+      imageSums[1] = childSums[1]!;
+    } else {
+      laneSums(state, imageSums);
+    }
+    updateSums(state, image, imageSums, symmetry!.moved);
+    return finishSums(imageSums[0]!, imageSums[1]!, state.length);
+  };
   const check = options.checkEnabled ?? true;
   const next = check
     ? checkedNext
@@ -180,7 +199,7 @@ export function createLeanModel(
       : intoScratch,
     keep,
   };
-  const model: LeanCheckModel = {
+  return {
     name: `${scenario.name}/${variant}`,
     ctx,
     kit,
@@ -193,7 +212,8 @@ export function createLeanModel(
     next,
     scratch: scratchStep,
     properties: vmmProperties(kit),
-    fingerprint,
+    fingerprint: symmetry === undefined ? fingerprint : orbitFingerprint,
+    ...(symmetry === undefined ? {} : { symmetry: symmetry.info }),
     describeAction: (code) => describeAction(ctx, actions[code]!),
     actionKind: (code) => kindNames[code]!,
     actionKinds: ACTION_KINDS,
@@ -202,9 +222,6 @@ export function createLeanModel(
     isFinal: (state) => leanIsFinal(kit, state),
     ample: leanAmple(kit, PROPERTY_READS, options.partialOrderFaults),
   };
-  return options.symmetry
-    ? withScenarioSymmetry<number, LeanCheckModel>(model, kit.L, options.symmetryFaults)
-    : model;
 }
 
 /** `isFinal` of model.ts on a lean state. */

@@ -8,7 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkBfs, checkDfs } from '../generators/index.ts';
 import { checkParallel, WorkerPool } from '../generators/parallel/checkParallel.ts';
 import { applyPermutation, type CheckResult, fingerprintHex } from '../model/core/index.ts';
-import { type SymmetryFaults, scenarioSymmetry, statePermutation } from '../model/vmm/lean/symmetry.ts';
+import { fingerprintWords } from '../model/vmm/lean/fingerprint.ts';
+import {
+  leanSymmetry,
+  type SymmetryFaults,
+  scenarioSymmetry,
+  statePermutation,
+} from '../model/vmm/lean/symmetry.ts';
 import { replayChoices, SCOPES } from '../scenario/generate/enumerate.ts';
 import { loadScenarioFile, parseScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -195,6 +201,32 @@ describe('the symmetry group of a scenario', () => {
     const s = copied[1]!.scenario;
     expect(scenarioSymmetry(createLeanModel({ ...s, io: [...s.io, otherPage] }).ctx).elements).toEqual([]);
   });
+});
+
+describe('the fingerprint up to symmetry', () => {
+  it.each(symmetric.slice(10, 16).map((c) => [c.scenario.name, c.scenario] as const))(
+    'should be the full fingerprint of the canonical form, after every step and for every image, on %s',
+    (_, scenario) => {
+      const { states } = reachable(scenario);
+      const model = createLeanModel(scenario, 'patent', { symmetry: true });
+      const sym = leanSymmetry(model.kit.L)!;
+      const swap = statePermutation(model.kit.L, scenarioSymmetry(model.ctx).elements[0]!);
+      let images = 0;
+      for (const s of states) {
+        const expected = fingerprintWords(Int32Array.from(sym.canonical(s)));
+        // Taken in full, and incrementally right after the step that made it.
+        expect(model.fingerprint(s)).toEqual(expected);
+        const swapped = applyPermutation(swap, s, new Int32Array(s.length));
+        expect(model.fingerprint(swapped)).toEqual(expected);
+        if (swapped.some((w, i) => w !== s[i])) images++;
+        for (const code of model.actions(s)) {
+          const n = model.next(s, code);
+          expect(model.fingerprint(n)).toEqual(fingerprintWords(Int32Array.from(sym.canonical(n))));
+        }
+      }
+      expect(images).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('symmetry reduction on the VMM model', { timeout: 120_000 }, () => {

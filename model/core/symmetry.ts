@@ -48,33 +48,54 @@ export function applyPermutation(p: WordPermutation, s: Int32Array, out: Int32Ar
   return out;
 }
 
+/** The words some element of `elements` moves or renames, in increasing order: the others are the same in every image. */
+export function movedWords(elements: readonly WordPermutation[], length: number): Int32Array {
+  const moved: number[] = [];
+  for (let i = 0; i < length; i++)
+    if (elements.some((p) => p.source[i] !== i || p.renaming[i] !== 0)) moved.push(i);
+  return Int32Array.from(moved);
+}
+
 /**
  * The canonical form of states under a group (`elements`, identity left out): the least image in
  * lexicographic order of words. `canonical(s)` returns `s` itself when no image is smaller, else a
- * scratch array it owns (valid until the next call). Each image is compared word by word with the
- * best so far and dropped at its first larger word, so most cost a few words.
+ * scratch array it owns (valid until the next call). Images are compared over the moved words
+ * only (`movedWords`; the others are equal in all of them), each dropped at its first larger
+ * word, so most cost a few words.
  */
 export function canonicaliser(
   elements: readonly WordPermutation[],
   length: number,
 ): (s: Int32Array) => Int32Array {
+  const moved = movedWords(elements, length);
+  const count = moved.length;
   const a = new Int32Array(length);
   const b = new Int32Array(length);
   return (s) => {
     let best = s;
-    for (const p of elements) {
-      const { source, renaming, renamings } = p;
-      let i = 0;
+    for (let e = 0; e < elements.length; e++) {
+      const { source, renaming, renamings } = elements[e]!;
+      let j = 0;
       let v = 0;
-      for (; i < length; i++) {
+      let i = 0;
+      for (; j < count; j++) {
+        i = moved[j]!;
         const w = s[source[i]!]!;
         const r = renaming[i]!;
         v = r === 0 || w < 0 ? w : renamings[r - 1]![w]!;
         if (v !== best[i]) break;
       }
-      if (i === length || v > best[i]!) continue;
+      if (j === count || v > best[i]!) continue;
       // Smaller: build the whole image, which becomes the best.
-      best = applyPermutation(p, s, best === a ? b : a);
+      const out = best === a ? b : a;
+      out.set(s);
+      for (let k = 0; k < count; k++) {
+        const o = moved[k]!;
+        const w = s[source[o]!]!;
+        const r = renaming[o]!;
+        out[o] = r === 0 || w < 0 ? w : renamings[r - 1]![w]!;
+      }
+      best = out;
     }
     return best;
   };

@@ -21,8 +21,7 @@
  *   reachable state (a CPU no VM may use stays idle); nothing would be saved.
  * - **Events** and **requests** run in their list order, so they stay.
  */
-import type { Model } from '../../core/model.ts';
-import { type SymmetryInfo, type WordPermutation, withSymmetry } from '../../core/symmetry.ts';
+import { canonicaliser, movedWords, type SymmetryInfo, type WordPermutation } from '../../core/symmetry.ts';
 import type { VmmContext } from '../context.ts';
 import {
   DESCRIPTION,
@@ -261,22 +260,23 @@ export function statePermutation(
   return { source, renaming, renamings };
 }
 
-/**
- * `model` (a lean model of `ctx`'s scenario, layout `L`) explored up to the scenario's symmetry:
- * `withSymmetry` with each group element as a state permutation. `model` itself when the group is
- * trivial.
- */
-export function withScenarioSymmetry<A, M extends Model<Int32Array, A>>(
-  model: M,
-  L: LeanLayout,
-  faults: SymmetryFaults = {},
-): M {
+/** A scenario's symmetry as the lean model uses it: the canonical form, the words it may change, the report. */
+export interface LeanSymmetry {
+  /** The least image of a state over the group: the state itself, or a scratch array (valid until the next call). */
+  readonly canonical: (s: Int32Array) => Int32Array;
+  /** The words an element moves or renames, increasing: where a canonical form may differ from its state. */
+  readonly moved: Int32Array;
+  readonly info: SymmetryInfo;
+}
+
+/** The symmetry of layout `L`'s scenario, or undefined where the group is trivial. */
+export function leanSymmetry(L: LeanLayout, faults: SymmetryFaults = {}): LeanSymmetry | undefined {
   const group = scenarioSymmetry(L.ctx, faults);
-  if (group.elements.length === 0) return model;
-  return withSymmetry<A, M>(
-    model,
-    group.elements.map((p) => statePermutation(L, p, faults)),
-    group.info,
-    L.length,
-  );
+  if (group.elements.length === 0) return undefined;
+  const elements = group.elements.map((p) => statePermutation(L, p, faults));
+  return {
+    canonical: canonicaliser(elements, L.length),
+    moved: movedWords(elements, L.length),
+    info: group.info,
+  };
 }
