@@ -259,9 +259,12 @@ describe('symmetry reduction on the VMM model', { timeout: 120_000 }, () => {
         r.discoveries.map((d) => [d.violation.invariant, d.trace.steps.length]);
       expect(lengths(reduced)).toEqual(lengths(full));
       expectReplays(scenario, variant, reduced);
-      const dfs = checkDfs(createLeanModel(scenario, variant, { symmetry: true }), { stopAtFirst: false });
-      expect(verdict(dfs).violated).toEqual(verdict(full).violated);
-      expectReplays(scenario, variant, dfs);
+      // DFS too, under two variants (one that passes, one caught), to keep the suite cheap.
+      if (variant === 'patent' || variant === 'fault-move-targeted-page') {
+        const dfs = checkDfs(createLeanModel(scenario, variant, { symmetry: true }), { stopAtFirst: false });
+        expect(verdict(dfs).violated).toEqual(verdict(full).violated);
+        expectReplays(scenario, variant, dfs);
+      }
     },
   );
 
