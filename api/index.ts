@@ -77,6 +77,8 @@ export interface CheckOptions {
   readonly progress?: boolean;
   /** Partial-order reduction for BFS without `maxDepth` (README, reductions); default true (`--no-por`: false). */
   readonly partialOrder?: boolean;
+  /** Symmetry reduction where the scenario has interchangeable parts (README, reductions); default true (`--no-symmetry`: false). */
+  readonly symmetry?: boolean;
 }
 
 /** Options of `simulate`: the command line's `simulate` flags. */
@@ -154,6 +156,7 @@ export async function check(scenario: string | object, options: CheckOptions = {
     workers: options.workers ?? 1,
     progress: options.progress !== false,
     partialOrder: options.partialOrder !== false,
+    symmetry: options.symmetry !== false,
   };
   const { model, result } = await runCheckOnWorkers(from.scenario, run);
   return toRun(from, variant, model, result);

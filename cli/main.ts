@@ -126,6 +126,10 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
     .option('--witnesses', 'also give the trace to each reached sometimes property (and write it with --out)')
     .option('--no-progress', 'skip the progress check (every state can still reach the end, 7.11)')
     .option('--no-por', 'no partial-order reduction (on by default for BFS without --max-depth)')
+    .option(
+      '--no-symmetry',
+      'no symmetry reduction (on by default where the scenario has interchangeable parts)',
+    )
     .option('--out <dir>', 'write each counterexample as ITF JSON, text and HTML into this folder')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action(async (scenarioArg: string | undefined, opts) => {
@@ -156,6 +160,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
             invariants: opts.invariant,
             progress: opts.progress !== false,
             partialOrder: opts.por !== false,
+            symmetry: opts.symmetry !== false,
             now,
             ...('onProgress' in progress && progress.onProgress ? { onProgress: progress.onProgress } : {}),
           });

@@ -48,6 +48,11 @@ export interface CheckRunOptions {
    * by default here (`vmcheck check` turns it on unless `--no-por`), never under `maxDepth`.
    */
   readonly partialOrder?: boolean;
+  /**
+   * Symmetry reduction (model/vmm/lean/symmetry.ts) for BFS and DFS, where the scenario has
+   * interchangeable parts; off by default here (`vmcheck check` turns it on unless `--no-symmetry`).
+   */
+  readonly symmetry?: boolean;
 }
 
 /**
@@ -73,7 +78,7 @@ export async function runCheckOnWorkers(scenario: Scenario, options: CheckRunOpt
     return runCheck(scenario, options);
   }
   const { model, focused, kept, exploreOptions } = prepareCheck(scenario, options);
-  const result = await checkParallel(vmmModelSpec(scenario, options.variant, kept), {
+  const result = await checkParallel(vmmModelSpec(scenario, options.variant, kept, symmetryOf(options)), {
     ...exploreOptions,
     workers,
   });
@@ -98,13 +103,18 @@ function prepareCheck(scenario: Scenario, options: CheckRunOptions) {
     ...(options.strategy === 'bfs' && options.partialOrder ? { partialOrder: true } : {}),
   };
   const kept = model.properties.map((p) => p.name);
-  const focused = vmmModelOfJson(scenario as unknown as Json, options.variant, kept);
+  const focused = vmmModelOfJson(scenario as unknown as Json, options.variant, kept, symmetryOf(options));
   /** The result with the progress check (AG EF final) added, unless turned off. */
   const withProgress = <S, A>(m: Model<S, A>, r: CheckResult<S, A>) =>
     options.progress === false || options.strategy === 'bfs'
       ? r
       : withProgressCheck(m, r, { alongsideViolations: Boolean(options.allViolations) });
   return { model, focused, kept, exploreOptions, explore, withProgress };
+}
+
+/** The model options a check's `symmetry` asks for. */
+function symmetryOf(options: CheckRunOptions) {
+  return { symmetry: options.symmetry === true };
 }
 
 /**

@@ -310,7 +310,8 @@ export class RunRecorder<S, A> {
       status,
       model: this.model.name,
       strategy,
-      stats,
+      // A model explored up to symmetry says so in every explorer's stats.
+      stats: this.model.symmetry === undefined ? stats : { ...stats, symmetry: this.model.symmetry },
       discoveries: [...this.discoveries],
       sometimes,
       ...(incompleteReason === undefined ? {} : { incompleteReason }),

@@ -18,6 +18,7 @@ import * as K from '../model/vmm/lean/layout.ts';
 import { leanAmple } from '../model/vmm/lean/partialOrder.ts';
 import { allocState, createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Step from '../model/vmm/lean/step.ts';
+import { leanSymmetry, type SymmetryFaults } from '../model/vmm/lean/symmetry.ts';
 import { notEnabledError } from '../model/vmm/notEnabled.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -59,6 +60,14 @@ export interface LeanModelOptions {
    * rule matters); the model's `ample` keeps them all by default.
    */
   readonly partialOrderFaults?: PartialOrderFaults;
+  /**
+   * Symmetry reduction (default false): fingerprint each state's orbit under the scenario's group
+   * of interchangeable I/O entries, channels and CPU accesses (model/vmm/lean/symmetry.ts); the
+   * model then has `symmetry` set. No effect where the group is trivial.
+   */
+  readonly symmetry?: boolean;
+  /** Rules of the symmetry's state permutation to leave out (unsound: only for tests). */
+  readonly symmetryFaults?: SymmetryFaults;
 }
 
 /** The lean model of `scenario` under `variant` (default: the scenario's own), with every property. */
@@ -157,6 +166,25 @@ export function createLeanModel(
     }
     return fingerprintWords(state);
   };
+  const symmetry = options.symmetry ? leanSymmetry(L, options.symmetryFaults) : undefined;
+  const imageSums = new Int32Array(2);
+  /**
+   * Up to symmetry: the fingerprint of the state's canonical form, whose lane sums follow from the
+   * state's (incremental when it is the last step's result) over the words the group moves.
+   */
+  const orbitFingerprint = (state: Int32Array): Fingerprint => {
+    const image = symmetry!.canonical(state);
+    if (image === state) return fingerprint(state);
+    if (state === childOf) {
+      childOf = null;
+      imageSums[0] = childSums[0]!;
+      imageSums[1] = childSums[1]!;
+    } else {
+      laneSums(state, imageSums);
+    }
+    updateSums(state, image, imageSums, symmetry!.moved);
+    return finishSums(imageSums[0]!, imageSums[1]!, state.length);
+  };
   const check = options.checkEnabled ?? true;
   const next = check
     ? checkedNext
@@ -184,7 +212,8 @@ export function createLeanModel(
     next,
     scratch: scratchStep,
     properties: vmmProperties(kit),
-    fingerprint,
+    fingerprint: symmetry === undefined ? fingerprint : orbitFingerprint,
+    ...(symmetry === undefined ? {} : { symmetry: symmetry.info }),
     describeAction: (code) => describeAction(ctx, actions[code]!),
     actionKind: (code) => kindNames[code]!,
     actionKinds: ACTION_KINDS,

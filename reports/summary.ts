@@ -177,6 +177,13 @@ function statRows(stats: CheckStats): string[][] {
       `on: ${formatCount(reducedStates)} states expanded with a reduced set, ${formatCount(skippedActions)} actions left out`,
     ]);
   }
+  if (stats.symmetry !== undefined) {
+    const { groupSize, classes } = stats.symmetry;
+    rows.push([
+      'symmetry',
+      `on: group of ${formatCount(groupSize)} (${classes.join('; ')}), distinct states are orbits`,
+    ]);
+  }
   return rows;
 }
 

@@ -5,6 +5,8 @@
  * Everything here is pure data and pure functions, so a path can be replayed from action indices.
  */
 
+import type { SymmetryInfo } from './symmetry.ts';
+
 /** A JSON value, for details and traces that must survive serialisation. */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
@@ -44,7 +46,7 @@ export type Fingerprint = readonly [hi: number, lo: number];
  * - `actions(s)` is a pure function of `s`: same state, same actions in the same order.
  * - `next(s, a)` is pure and only called with an `a` from `actions(s)`.
  * - `fingerprint(s)` depends only on the value of `s`; distinct reachable states differ with
- *   overwhelming probability (64 bits).
+ *   overwhelming probability (64 bits); under symmetry (`symmetry` set), distinct orbits do.
  */
 export interface Model<S, A> {
   /** Name for reports, e.g. `fig6-relocation/patent`. */
@@ -88,6 +90,12 @@ export interface Model<S, A> {
    * the cycle proviso C3 (generators/partialOrder.ts).
    */
   ample?(state: S, actions: readonly A[]): readonly A[] | undefined;
+  /**
+   * Set when `fingerprint` is that of the state's orbit under a symmetry group (symmetry.ts,
+   * `withSymmetry`): states of one orbit then share a fingerprint, and explorers report this as
+   * `stats.symmetry`.
+   */
+  readonly symmetry?: SymmetryInfo;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Json, Violation } from './model.ts';
+import type { SymmetryInfo } from './symmetry.ts';
 import type { Trace } from './trace.ts';
 
 /**
@@ -50,6 +51,11 @@ export interface CheckStats {
    * expanded with a proper ample set, and the enabled actions left out at them.
    */
   readonly partialOrder?: { readonly reducedStates: number; readonly skippedActions: number };
+  /**
+   * Present when states were told apart only up to symmetry (symmetry.ts): the group's size and
+   * its classes of interchangeable parts; `distinctStates` then counts orbits.
+   */
+  readonly symmetry?: SymmetryInfo;
 }
 
 /** What an explorer returns. */

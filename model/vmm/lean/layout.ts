@@ -107,6 +107,46 @@ export type LayoutField =
   | 'running'
   | 'events';
 
+/** The parts of a scenario a state's blocks are indexed by, and its words may name. */
+export type Part = 'vm' | 'frame' | 'channel' | 'io' | 'access' | 'cpu' | 'event' | 'request';
+
+/** Which part indexes each block of `DESCRIPTION` (block `i` of `io` is I/O entry `i`); none for the globals. */
+export const PART_OF_BLOCK: Readonly<Record<(typeof DESCRIPTION)[number], Part | null>> = {
+  globals: null,
+  frames: 'frame',
+  vms: 'vm',
+  channels: 'channel',
+  io: 'io',
+  access: 'access',
+  running: 'cpu',
+  events: 'event',
+};
+
+/**
+ * What the words of a field hold, where it is more than a number: the index of a part (-1 for
+ * none), a data code (which names a VM, see `dataCode`), or an interned CPU assignment (which names
+ * CPUs). A permutation of a part moves the blocks it indexes and renames every word that names it
+ * (symmetry reduction, lean/symmetry.ts); a field missing here would be moved but not renamed.
+ */
+export const FIELD_HOLDS: Readonly<Partial<Record<LayoutField, Part | 'data' | 'cpuAssignment'>>> = {
+  nextRequest: 'request',
+  settled: 'event',
+  rsEvent: 'event',
+  rsCursor: 'vm',
+  rlVm: 'vm',
+  rlDest: 'frame',
+  trFrom: 'frame',
+  frames: 'data',
+  'vm.origin': 'frame',
+  'vm.end': 'frame',
+  'vm.cpus': 'cpuAssignment',
+  'vm.pte': 'frame',
+  'vm.paging': 'data',
+  channels: 'io',
+  'io.hostFrames': 'frame',
+  running: 'vm',
+};
+
 function offsetOf<T extends string>(list: readonly T[], name: T): number {
   return list.indexOf(name);
 }
