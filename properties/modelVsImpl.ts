@@ -419,6 +419,10 @@ export class ModelImplAdapter {
     if (state.reconfig === null || enabled.some((a) => RECONFIGURATION_STEP.test(a.kind))) return;
     if (waitsForDispatch(state)) return; // the machine's guests take storage on/offline undispatched
     if (this.implAhead) return; // the machine moved every page at once (5040): nothing to wait for
+    // The machine placed the relocating VM's pages its own way (a page-in frame, a move order): a
+    // page the model still has to move, and waits to, may already be at its destination there.
+    const relocating = relocationOf(state);
+    if (relocating !== null && this.placementDiverged.has(this.ctx.vmNames[relocating.vm]!)) return;
     const r = this.machine.reconfiguration;
     if (r === null)
       throw new ModelImplMismatch(

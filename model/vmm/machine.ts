@@ -1333,7 +1333,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'Fig. 8',
     params: ['event'],
     summary: 'Begin resizing for a pending event.',
-    reads: ['vm.alive', 'vm.online'],
+    reads: ['rl', 'vm.alive', 'vm.online', 'vm.origin', 'vm.size'],
     writes: ['settled', 'rc', 'rsEvent', 'rsStep', 'rsCursor', 'rsAsked', 'events'],
     guardReads: ['rc', 'events'],
     enabled(k, s, out) {
