@@ -287,7 +287,7 @@ describe('the vmcheck command line, in-process', () => {
   it('should check one scenario against every variant with --variant all', async () => {
     const r = await vmcheck('check', 'fig6-relocation', '--variant', 'all', '--json');
     const out = JSON.parse(r.stdout);
-    expect(out.runs).toHaveLength(10);
+    expect(out.runs).toHaveLength(11);
     expect(out.status).toBe('violation');
     expect(r.code).toBe(EXIT.violation);
   });
@@ -327,7 +327,7 @@ describe('the vmcheck command line, in-process', () => {
       'fig8-resize',
       'pageable-conversion',
     ]);
-    expect(out.variants).toHaveLength(10);
+    expect(out.variants).toHaveLength(11);
     expect(out.invariants.map((p: { spec: string }) => p.spec)).toEqual([
       '7.1',
       '7.2',
@@ -352,11 +352,11 @@ describe('the vmcheck command line, in-process', () => {
     const stderr = new CapturedStream(true);
     const code = await runCli(['summary', 'fig6-relocation', '--json'], { stdout, stderr });
     const out = JSON.parse(stdout.text);
-    expect(out.rows).toHaveLength(10);
+    expect(out.rows).toHaveLength(11);
     expect(code).toBe(out.ok ? 0 : 1);
     const bar = new CapturedStream(true);
     await runCli(['summary', 'fig6-relocation'], { stdout: new CapturedStream(), stderr: bar });
-    expect(bar.text).toContain('10/10 fig6-relocation/');
+    expect(bar.text).toContain('11/11 fig6-relocation/');
   });
 });
 

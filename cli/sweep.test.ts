@@ -32,6 +32,7 @@ const CAUGHT_AT: Record<string, [number, string, number]> = {
   'fault-limit-off-by-one': [19, 'accessesStayInBounds', 1],
   'fault-offline-under-io': [1620, 'offlineStorageIsQuiet', 5],
   'fault-dedicated-cpu-shared': [2470, 'cpusAndSizesFollowTable', 3],
+  'fault-interleaved-reconfiguration': [1315, 'oneReconfigurationAtATime', 4],
 };
 
 describe('runSweep on the tiny scope', () => {
@@ -45,7 +46,7 @@ describe('runSweep on the tiny scope', () => {
     expect(got).toEqual(CAUGHT_AT);
     for (const r of sweep.variants) expect(r.failure!.steps).toBeLessThanOrEqual(15);
     expect(sweep.asExpected).toBe(true);
-  }, 120_000);
+  }, 480_000); // 282 s measured at load 26 on the two cores
 
   it('should pass the patent on every tiny scenario up to the last first catch, none skipped', () => {
     // A prefix of the tiny scope (the whole scope's figures are in README "Sweep").
@@ -54,7 +55,7 @@ describe('runSweep on the tiny scope', () => {
       status: 'passed',
       checked: 2471,
       skipped: 0,
-      distinctStates: 31214,
+      distinctStates: 31364,
     });
   }, 300_000);
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Variant } from '../scenario/variants.ts';
 import { VARIANTS } from '../scenario/variants.ts';
 import { assignmentProblems } from './cpus.ts';
+import { ReconfigurationInProgressError } from './errors.ts';
 import type { Machine } from './machine.ts';
 import type { Reconfiguration } from './reconfiguration.ts';
 import type { ManualScheduler } from './scheduler.ts';
@@ -118,6 +119,21 @@ const OBSERVATIONS: Record<Exclude<Variant, 'patent'>, (variant: Variant) => boo
     const sharedDedicated = assignmentProblems(2, assignments).length > 0;
     const runs = new Set([machine.dispatch(0), machine.dispatch(0), machine.dispatch(0)]);
     return sharedDedicated && runs.size > 1;
+  },
+  'fault-interleaved-reconfiguration': (variant) => {
+    // pageable-conversion: VM-1 becomes pageable; the request to make it page-fixed again arrives
+    // while that conversion is still paging out (SPEC 7.13: refused while it runs).
+    const { machine, scheduler } = manualMachine(namedScenario('pageable-conversion'), variant);
+    machine.write('VM-1', 0, filled(3 * PS, 0x11));
+    const toPageable = machine.toPageable('VM-1', 1);
+    stepPast(toPageable, scheduler, 'reloc.buildSpace');
+    try {
+      machine.toPageFixed('VM-1', 3);
+    } catch (error) {
+      if (!(error instanceof ReconfigurationInProgressError)) throw error;
+      return false;
+    }
+    return machine.runningReconfigurations.length > 1;
   },
 };
 

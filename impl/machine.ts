@@ -107,6 +107,11 @@ export class Machine {
   private readonly byName = new Map<string, VmState>();
   private readonly context: MachineContext;
   private active: Reconfiguration | null = null;
+  /**
+   * Reconfigurations that were running when a newer one started beside them: only under
+   * `fault-interleaved-reconfiguration` (SPEC 7.13 broken); always empty otherwise.
+   */
+  private readonly interleaved: Reconfiguration[] = [];
   private readonly queue: Reconfiguration[] = [];
   private nextReconfigurationId = 1;
   private waiters: (() => void)[] = [];
@@ -278,7 +283,7 @@ export class Machine {
    * `VmStateError`, `UnknownVmError`, leaving the machine unchanged.
    */
   relocate(vm: string, to: number): Reconfiguration {
-    this.assertIdle(`relocate ${vm}`);
+    this.assertMayStart(`relocate ${vm}`);
     const v = this.liveVm(vm);
     const id = this.nextReconfigurationId;
     const r = this.behaviour.priorArt
@@ -291,7 +296,7 @@ export class Machine {
 
   /** Make page-fixed `vm` pageable keeping at most `resident` pages in storage (claims 8-9, [0030]). */
   toPageable(vm: string, resident: number): Reconfiguration {
-    this.assertIdle(`toPageable ${vm}`);
+    this.assertMayStart(`toPageable ${vm}`);
     const v = this.liveVm(vm);
     const r = new Relocation(
       this.context,
@@ -304,7 +309,7 @@ export class Machine {
 
   /** Make pageable `vm` page-fixed at origin frame `to`: page in, map contiguously, set the bits ([0031]). */
   toPageFixed(vm: string, to: number): Reconfiguration {
-    this.assertIdle(`toPageFixed ${vm}`);
+    this.assertMayStart(`toPageFixed ${vm}`);
     const v = this.liveVm(vm);
     const r = new Relocation(
       this.context,
@@ -340,7 +345,7 @@ export class Machine {
    * `UnknownVmError` leave the machine unchanged.
    */
   resize(table: ConfigurationTable, trigger: ResizeTrigger = { kind: 'request' }): Resize {
-    const queued = this.active !== null;
+    const queued = this.active !== null && !this.behaviour.interleavedReconfiguration;
     const r = new Resize(
       this.context,
       this.nextReconfigurationId,
@@ -416,6 +421,14 @@ export class Machine {
   /** The running reconfiguration, or null. */
   get reconfiguration(): Reconfiguration | null {
     return this.active;
+  }
+
+  /**
+   * Every reconfiguration running now, oldest first: at most one (SPEC 7.13), but under
+   * `fault-interleaved-reconfiguration` a request or event that arrives while one runs starts beside it.
+   */
+  get runningReconfigurations(): readonly Reconfiguration[] {
+    return this.active === null ? [] : [...this.interleaved, this.active];
   }
 
   /** Reconfigurations waiting their turn, in order. */
@@ -661,17 +674,36 @@ export class Machine {
     if (this.active !== null) throw new ReconfigurationInProgressError(request, this.active.description);
   }
 
+  /**
+   * A relocation or conversion may start only while no reconfiguration runs (SPEC 7.13: refused,
+   * `ReconfigurationInProgressError`); under `fault-interleaved-reconfiguration` it starts anyway.
+   */
+  private assertMayStart(request: string): void {
+    if (!this.behaviour.interleavedReconfiguration) this.assertIdle(request);
+  }
+
   private begin(r: Reconfiguration): Reconfiguration {
     r.activate();
     this.nextReconfigurationId++;
+    if (this.active !== null) this.interleaved.push(this.active); // only under the fault
     this.active = r;
     this.notifyChange();
     return r;
   }
 
   private reconfigurationEnded(r: Reconfiguration): void {
+    const at = this.interleaved.indexOf(r);
+    if (at >= 0) {
+      this.interleaved.splice(at, 1);
+      this.notifyChange();
+      return;
+    }
     if (r !== this.active) return;
-    this.active = null;
+    this.active = this.interleaved.pop() ?? null;
+    if (this.active !== null) {
+      this.notifyChange();
+      return;
+    }
     while (this.queue.length > 0) {
       const next = this.queue.shift()!;
       try {

@@ -20,6 +20,7 @@ const {
   G_RC,
   G_RL,
   G_RL_DEST,
+  G_RL_PURPOSE,
   G_RL_STEP,
   G_RL_VM,
   G_RS_ASKED,
@@ -27,6 +28,8 @@ const {
   G_RS_STEP,
   G_SETTLED,
   G_SUSPENDED,
+  G_SV_PURPOSE,
+  G_SV_VM,
   G_TR_FROM,
   G_TR_PAGE,
   IO_MODE,
@@ -38,8 +41,12 @@ const {
   I_STALE_WRITE,
   I_STRAY_ACCESS,
   M_HOST,
+  PURPOSES,
+  P_RESIZE,
+  RC_NONE,
   RC_RESIZE,
   RELOCATION_STEPS,
+  RL_NONE,
   RL_PRIOR,
   RS_SHRINK,
   ST_BUILD_SPACE,
@@ -527,10 +534,29 @@ const pinsAreExact: Check = (k, s, why) => {
   return true;
 };
 
-/** 7.13: one reconfiguration at a time: events that arrive meanwhile wait; nothing runs half-way outside it. */
+/**
+ * 7.13: one reconfiguration at a time: requests and events that arrive meanwhile wait; nothing runs
+ * half-way outside it. Counts what actually runs, slot by slot: the resize, the current
+ * relocation or conversion unless it is the resize's own (7020), and a relocation held while a
+ * newer one runs; more than one is a violation.
+ */
 const oneReconfigurationAtATime: Check = (k, s, why) => {
   const L = k.L;
   const resize = s[G_RC] === RC_RESIZE;
+  const current = s[G_RL] !== RL_NONE && s[G_RL_PURPOSE] !== P_RESIZE;
+  const held = s[G_SV_VM]! >= 0 && s[G_SV_PURPOSE] !== P_RESIZE;
+  if ((resize ? 1 : 0) + (current ? 1 : 0) + (held ? 1 : 0) > 1) {
+    if (why === null) return false;
+    const list: string[] = [];
+    if (current) list.push(`${PURPOSES[s[G_RL_PURPOSE]!]} ${vmName(k, s[G_RL_VM]!)}`);
+    if (held) list.push(`${PURPOSES[s[G_SV_PURPOSE]!]} ${vmName(k, s[G_SV_VM]!)}`);
+    if (resize) list.push(`the resize for event ${s[G_RS_EVENT]}`);
+    return said(why, `${list.join(' runs interleaved with ')} on the same storage`, {
+      running: list.join('; '),
+    });
+  }
+  if (s[G_RC] === RC_NONE && (s[G_RL] !== RL_NONE || s[G_SV_VM]! >= 0))
+    return why !== null && said(why, 'a relocation runs while the VMM has no reconfiguration under way', {});
   let running = 0;
   const E = k.eventCount;
   for (let e = 0; e < E; e++) if (s[L.events + e] === E_RUNNING) running++;

@@ -27,6 +27,10 @@
  * - `reloc.dispatch` of a conversion to pageable is the implementation's `reloc.finishPageable`.
  * - `request.refuse` (the destination holds another VM's page) is `relocate` / `toPageFixed`, which
  *   must throw `DoesNotFitError`.
+ * - `request.arrive` (a request arriving while a reconfiguration runs: the model's waits) is the
+ *   request, which the machine must refuse with `ReconfigurationInProgressError`; it is made again
+ *   at `request.begin`. States where the model runs two at once (its 7.13 fault) are not compared,
+ *   and the replay stops at the step after one (code `interleaved`).
  * - `event.arrive` is `signalEvent` (the resize starts, or queues behind the running
  *   reconfiguration); `resize.begin` does nothing here. `guest.offline` / `guest.online` are
  *   steps of the implementation's resize.
@@ -77,6 +81,7 @@ import {
   ManualScheduler,
   programFromIoSpec,
   type Reconfiguration,
+  ReconfigurationInProgressError,
   type StepReport,
 } from '../impl/index.ts';
 import type { Model } from '../model/core/model.ts';
@@ -155,7 +160,8 @@ export interface ImplFinding {
     | 'modeInconsistent' // bit 431 = 1 with bit 432 = 0
     | 'frameTableDisagrees' // a page table entry names a frame the frame table gives to someone else
     | 'frameLeaked' // the frame table gives a frame to a page no page table maps there, or to a VM gone
-    | 'cpuAssignment'; // a dedicated CPU is also assigned to another VM, or a VM has no CPU
+    | 'cpuAssignment' // a dedicated CPU is also assigned to another VM, or a VM has no CPU
+    | 'reconfigurationsInterleaved'; // two reconfigurations run at once (SPEC 7.13)
   readonly message: string;
   readonly details: { readonly [key: string]: string | number | null };
 }
@@ -255,6 +261,18 @@ export function projectModel(
   return { vms, channels, io, running };
 }
 
+/**
+ * True when the model state runs two reconfigurations at once (only under
+ * `fault-interleaved-reconfiguration`): a relocation held, or a resize beside a stand-alone one.
+ */
+function interleaved(state: MachineState): boolean {
+  const r = state.reconfig;
+  return (
+    state.heldRelocation !== null ||
+    (r?.kind === 'resize' && r.relocation !== null && r.relocation.purpose !== 'resize')
+  );
+}
+
 /** Where the device region of scenario I/O entry `io` starts: each entry gets its own pages. */
 function deviceBase(scenario: Scenario, io: number, pageSize: number): number {
   let pages = 0;
@@ -322,11 +340,22 @@ export class ModelImplAdapter {
 
   /** True where model and machine are at a comparable point (see the module TSDoc). */
   comparableAt(state: MachineState): boolean {
-    return !this.transit && state.io.every((io) => io.status !== 'requested' && io.status !== 'translated');
+    return (
+      !this.transit &&
+      !interleaved(state) &&
+      state.io.every((io) => io.status !== 'requested' && io.status !== 'translated')
+    );
   }
 
   /** Apply model step `before --action--> after` to the machine. Throws `ModelImplMismatch`. */
   apply(before: MachineState, action: Action, after: MachineState): void {
+    // Two reconfigurations interleaved (SPEC 7.13 broken, only under its fault): the model holds
+    // the older one in its own slot, the machine runs both its own way; followed no further.
+    if (interleaved(before))
+      throw new ModelImplMismatch(
+        'interleaved',
+        `${action.kind}: the model runs two reconfigurations interleaved; the machine is followed no further`,
+      );
     this.applyStrict(before, action, after);
     const stray = this.interrupts.splice(0);
     if (stray.length > 0)
@@ -390,6 +419,10 @@ export class ModelImplAdapter {
     if (state.reconfig === null || enabled.some((a) => RECONFIGURATION_STEP.test(a.kind))) return;
     if (waitsForDispatch(state)) return; // the machine's guests take storage on/offline undispatched
     if (this.implAhead) return; // the machine moved every page at once (5040): nothing to wait for
+    // The machine placed the relocating VM's pages its own way (a page-in frame, a move order): a
+    // page the model still has to move, and waits to, may already be at its destination there.
+    const relocating = relocationOf(state);
+    if (relocating !== null && this.placementDiverged.has(this.ctx.vmNames[relocating.vm]!)) return;
     const r = this.machine.reconfiguration;
     if (r === null)
       throw new ModelImplMismatch(
@@ -505,6 +538,13 @@ export class ModelImplAdapter {
           details: { frame, vm: fr.vm, page: fr.page },
         });
     });
+    const running = this.machine.runningReconfigurations;
+    if (running.length > 1)
+      out.push({
+        kind: 'reconfigurationsInterleaved',
+        message: `${running.map((r) => r.description).join(' runs interleaved with ')} (7.13)`,
+        details: { running: running.map((r) => r.description).join('; ') },
+      });
     for (const cpu of this.machine.cpuStatus()) {
       if (cpu.dedicatedTo !== null && cpu.assigned.length > 1)
         out.push({
@@ -626,6 +666,32 @@ export class ModelImplAdapter {
           'impl-accepted',
           `request.refuse: the model refuses ${r.kind} ${r.vm}, a frame of its destination being taken; the machine began it`,
         );
+      }
+      case 'request.arrive': {
+        // The model's request waits for the reconfiguration under way (7.13); the machine refuses
+        // it while one runs (`ReconfigurationInProgressError`, nothing changed), and the caller
+        // asks again at the model's `request.begin`. Under fault-interleaved-reconfiguration the
+        // model may start it at once, and the machine must start it too.
+        const r = ctx.scenario.reconfigurations[a.request]!;
+        const started = after.nextRequest > before.nextRequest;
+        try {
+          if (r.kind === 'relocate') machine.relocate(r.vm, r.to);
+          else if (r.kind === 'toPageable') machine.toPageable(r.vm, r.resident);
+          else if (r.kind === 'toPageFixed') machine.toPageFixed(r.vm, r.to);
+          else machine.terminate(r.vm);
+        } catch (error) {
+          if (!started && error instanceof ReconfigurationInProgressError) return;
+          throw new ModelImplMismatch(
+            'impl-refused',
+            `request.arrive: the model's ${r.kind} ${r.vm} ${started ? 'starts at once' : 'waits'}; the machine threw ${String(error)}`,
+          );
+        }
+        if (!started)
+          throw new ModelImplMismatch(
+            'impl-accepted',
+            `request.arrive: the model's ${r.kind} ${r.vm} waits for the reconfiguration under way; the machine began it`,
+          );
+        return;
       }
       case 'event.arrive': {
         const trigger = ctx.scenario.events[a.event]!.trigger;

@@ -26,6 +26,11 @@ export interface VariantBehaviour {
   readonly offlineUnderIo: boolean;
   /** Step 7050 leaves a newly dedicated CPU assigned to the VMs that had it before. */
   readonly dedicatedCpuShared: boolean;
+  /**
+   * A request or event that arrives while another reconfiguration runs starts at once, interleaved
+   * with it, instead of waiting (or being refused): SPEC 7.13 broken.
+   */
+  readonly interleavedReconfiguration: boolean;
 }
 
 /** The behaviour switches of `variant`. */
@@ -41,5 +46,6 @@ export function behaviourOf(variant: Variant): VariantBehaviour {
     limitSlackPages: variant === 'fault-limit-off-by-one' ? 1 : 0,
     offlineUnderIo: variant === 'fault-offline-under-io',
     dedicatedCpuShared: variant === 'fault-dedicated-cpu-shared',
+    interleavedReconfiguration: variant === 'fault-interleaved-reconfiguration',
   };
 }

@@ -13,6 +13,7 @@ export const VARIANTS = [
   'fault-limit-off-by-one',
   'fault-offline-under-io',
   'fault-dedicated-cpu-shared',
+  'fault-interleaved-reconfiguration',
 ] as const;
 
 /** A variant name. */
@@ -33,6 +34,8 @@ export const VARIANT_DESCRIPTIONS: Record<Variant, string> = {
   'fault-limit-off-by-one': 'The page-fixed limit check lets an access one page past end through.',
   'fault-offline-under-io': 'Step 7010 takes storage offline while a transfer into it is in flight.',
   'fault-dedicated-cpu-shared': 'Step 7050 dedicates a CPU to one VM but leaves it assigned to another.',
+  'fault-interleaved-reconfiguration':
+    'A request or event that arrives while another relocation or resize runs starts at once, interleaved with it (7.13).',
 };
 
 /** True when `name` is a known variant. */

@@ -27,6 +27,7 @@ export type Action =
   | { readonly kind: 'vm.terminate'; readonly vm: number }
   | { readonly kind: 'request.begin'; readonly request: number }
   | { readonly kind: 'request.refuse'; readonly request: number } // destination not free: refused
+  | { readonly kind: 'request.arrive'; readonly request: number } // arrives during a reconfiguration: waits (7.13)
   | { readonly kind: 'event.arrive'; readonly event: number }
   // Relocation (Fig. 5)
   | { readonly kind: 'reloc.clearDirect' } // 5000
@@ -93,6 +94,7 @@ export const ACTION_KINDS = [
   'resize.relocate',
   'resize.askGrow',
   'resize.reassignCpus',
+  'request.arrive',
 ] as const satisfies readonly Action['kind'][];
 
 /** An action kind. */
@@ -151,6 +153,10 @@ export function describeAction(ctx: VmmContext, action: Action): string {
       const r = ctx.requests[a.request]!;
       const to = 'to' in r ? r.to : -1;
       return `request.refuse: ${r.kind} ${vm(r.vm)} to frame ${to} refused, a frame there holds another VM's page`;
+    })
+    .with({ kind: 'request.arrive' }, (a) => {
+      const r = ctx.requests[a.request]!;
+      return `request.arrive: ${r.kind} ${vm(r.vm)} arrives while a reconfiguration runs (7.13)`;
     })
     .with({ kind: 'event.arrive' }, (a) => {
       const e = ctx.events[a.event]!;

@@ -26,6 +26,8 @@ import * as Q from './lean/queries.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
 const {
+  G_ARRIVED,
+  G_SV_VM,
   E_PENDING,
   E_RUNNING,
   E_WAITING,
@@ -126,11 +128,11 @@ const {
   afterFinishing,
   channelTransfer,
   clearHostFrames,
-  clearRelocation,
   cpuAccess,
   endProgram,
   finishRelocation,
   frameStillHeld,
+  holdRelocation,
   incident,
   newRelocation,
   noteMovedTargets,
@@ -220,6 +222,50 @@ function cycleBlocked(k: LeanKit, s: Int32Array): number {
   return blocked;
 }
 
+/**
+ * Begin request `next` (a relocation or conversion): its relocation becomes the current one. The
+ * VMM is idle, or (only under `fault-interleaved-reconfiguration`) another reconfiguration runs: a
+ * resize stays the reconfiguration kind, and a relocation under way is held (`holdRelocation`)
+ * until this one ends.
+ */
+function beginRequest(k: LeanKit, s: Int32Array, n: Int32Array, next: number): void {
+  const req = k.ctx.requests[next]!;
+  const b = vmBase(k.L, req.vm);
+  const size = s[b + VM_SIZE]!;
+  if (s[G_RL] !== RL_NONE) holdRelocation(n);
+  n[G_NEXT_REQUEST]!++;
+  n[G_ARRIVED] = 0;
+  n[G_SETTLED] = -1;
+  const resize = s[G_RC] === RC_RESIZE;
+  if (req.kind === 'relocate') {
+    if (!resize) n[G_RC] = k.priorArt ? RC_PRIOR : RC_RELOCATION;
+    newRelocation(k, n, P_RELOCATE, req.vm, req.to, size);
+  } else if (req.kind === 'toPageable') {
+    if (!resize) n[G_RC] = RC_RELOCATION;
+    patentRelocation(n, P_TO_PAGEABLE, req.vm, -1, req.resident, size);
+  } else if (req.kind === 'toPageFixed') {
+    if (!resize) n[G_RC] = RC_RELOCATION;
+    patentRelocation(n, P_TO_PAGE_FIXED, req.vm, req.to, -1, size);
+    if (s[b + VM_FIXED] === 0) n[G_RL_STEP] = ST_MOVE_PAGES; // already pageable: straight to the moves
+  }
+}
+
+/**
+ * Under `fault-interleaved-reconfiguration`: request `next`, arriving while another
+ * reconfiguration runs, starts at once instead of waiting. So it does when it is a relocation or
+ * conversion the VMM would begin if idle (its destination free of other VMs' pages, the VM in the
+ * mode the request needs) and the state can hold it (no second relocation held already, no page
+ * in transit).
+ */
+function startsAtOnce(k: LeanKit, s: Int32Array, next: number): boolean {
+  if (!k.faultInterleaved || k.requestTerminates[next] === 1) return false;
+  if (s[G_SV_VM]! >= 0 || s[G_TR_PAGE]! >= 0) return false;
+  const req = k.ctx.requests[next]!;
+  const fixed = s[vmBase(k.L, req.vm) + VM_FIXED] === 1;
+  if (fixed === (req.kind === 'toPageFixed')) return false;
+  return !destinationTaken(k, s, next);
+}
+
 /** Every page of the relocating VM below the moving limit is at its destination frame. */
 function allAtDest(k: LeanKit, s: Int32Array): boolean {
   const L = k.L;
@@ -258,6 +304,8 @@ const FRAME_OF: readonly LayoutField[] = [
 const HOLDERS: readonly LayoutField[] = [...FRAME_OF, 'rl', 'rlVm', 'rlDest', 'trPage', 'trFrom'];
 /** Fields read by `computeTargets`. */
 const TARGETS: readonly LayoutField[] = ['io.status', 'io.mode', 'vm.size'];
+/** The held relocation's fields (`sv*`), read by `finishRelocation` when it resumes one. */
+const HELD: readonly LayoutField[] = ['svPurpose', 'svVm', 'svDest', 'svResident', 'svSize', 'svStep'];
 /** Fields read by `atStep`. */
 const AT_STEP: readonly LayoutField[] = ['rl', 'rlStep'];
 /** Fields read by `finishing` (`atStep`, `moving`, `allAtDest`). */
@@ -689,7 +737,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary:
       'The next request ends a VM once no start-I/O of it is under way (requested or in flight): its frames are released.',
     reads: ['nextRequest', 'vm.alive', 'vm.fixed', 'vm.origin', 'vm.size', 'vm.online', 'running'],
-    writes: ['nextRequest', 'settled', 'frames', 'vm.alive', 'running'],
+    writes: ['nextRequest', 'settled', 'frames', 'vm.alive', 'running', 'arrived'],
     guardReads: ['nextRequest', 'rc', 'io.status', 'io.mode'],
     enabled(k, s, out) {
       const next = s[G_NEXT_REQUEST]!;
@@ -710,14 +758,16 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       n[b + VM_ALIVE] = 0;
       for (let c = 0; c < k.cpuCount; c++) if (n[L.running + c] === vm) n[L.running + c] = -1;
       n[G_NEXT_REQUEST]!++;
+      n[G_ARRIVED] = 0;
       n[G_SETTLED] = -1;
     },
   },
   'request.begin': {
     step: 'request',
     params: ['request'],
-    summary: 'The VMM begins the next relocation or conversion request.',
-    reads: ['nextRequest', 'vm.fixed', 'vm.size'],
+    summary:
+      'The VMM begins the next relocation or conversion request (on arrival when idle, or once the reconfiguration it arrived during has ended).',
+    reads: ['nextRequest', 'rc', 'rl', 'vm.fixed', 'vm.size'],
     writes: [
       'nextRequest',
       'settled',
@@ -731,6 +781,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'rlStep',
       'trPage',
       'trFrom',
+      'arrived',
     ],
     guardReads: ['nextRequest', 'rc', ...HOLDERS],
     enabled(k, s, out) {
@@ -739,22 +790,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       if (!destinationTaken(k, s, next)) out.push(k.T.requestBegin[next]!);
     },
     effect(k, s, n, code) {
-      const req = k.ctx.requests[k.T.arg[code]!]!;
-      const b = vmBase(k.L, req.vm);
-      const size = s[b + VM_SIZE]!;
-      n[G_NEXT_REQUEST]!++;
-      n[G_SETTLED] = -1;
-      if (req.kind === 'relocate') {
-        n[G_RC] = k.priorArt ? RC_PRIOR : RC_RELOCATION;
-        newRelocation(k, n, P_RELOCATE, req.vm, req.to, size);
-      } else if (req.kind === 'toPageable') {
-        n[G_RC] = RC_RELOCATION;
-        patentRelocation(n, P_TO_PAGEABLE, req.vm, -1, req.resident, size);
-      } else if (req.kind === 'toPageFixed') {
-        n[G_RC] = RC_RELOCATION;
-        patentRelocation(n, P_TO_PAGE_FIXED, req.vm, req.to, -1, size);
-        if (s[b + VM_FIXED] === 0) n[G_RL_STEP] = ST_MOVE_PAGES; // already pageable: straight to the moves
-      }
+      beginRequest(k, s, n, k.T.arg[code]!);
     },
   },
   'request.refuse': {
@@ -763,7 +799,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary:
       "The VMM refuses the next relocation or conversion: a frame of its destination holds another VM's page.",
     reads: ['nextRequest'],
-    writes: ['nextRequest'],
+    writes: ['nextRequest', 'arrived'],
     guardReads: ['nextRequest', 'rc', ...HOLDERS],
     enabled(k, s, out) {
       const next = s[G_NEXT_REQUEST]!;
@@ -772,6 +808,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     },
     effect(_k, _s, n) {
       n[G_NEXT_REQUEST]!++;
+      n[G_ARRIVED] = 0;
     },
   },
   'event.arrive': {
@@ -1175,7 +1212,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: [],
     summary:
       'End the relocation; dispatch the VM again (a conversion to pageable waits for the direct programs started before 5000).',
-    reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'rlVm', 'vm.alive', 'vm.origin', 'vm.size'],
+    reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'rlVm', 'vm.alive', 'vm.origin', 'vm.size', ...HELD],
     writes: [
       'rc',
       'rsStep',
@@ -1189,6 +1226,12 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trPage',
       'trFrom',
       'io.before',
+      'svPurpose',
+      'svVm',
+      'svDest',
+      'svResident',
+      'svSize',
+      'svStep',
     ],
     guardReads: [...AT_STEP, 'rlVm', 'rlPurpose', 'io.status', 'io.mode'],
     enabled(k, s, out) {
@@ -1262,7 +1305,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '[0005]',
     params: [],
     summary: 'Prior art: resume channel access, host programs with their old addresses.',
-    reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'vm.alive', 'vm.origin', 'vm.size'],
+    reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'svVm', 'vm.alive', 'vm.origin', 'vm.size'],
     writes: [
       'suspended',
       'rc',
@@ -1290,28 +1333,14 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'Fig. 8',
     params: ['event'],
     summary: 'Begin resizing for a pending event.',
-    reads: ['vm.alive', 'vm.online'],
-    writes: [
-      'settled',
-      'rc',
-      'rsEvent',
-      'rsStep',
-      'rsCursor',
-      'rsAsked',
-      'rl',
-      'rlPurpose',
-      'rlVm',
-      'rlDest',
-      'rlResident',
-      'rlSize',
-      'rlStep',
-      'trPage',
-      'trFrom',
-      'events',
-    ],
+    reads: ['rl', 'vm.alive', 'vm.online', 'vm.origin', 'vm.size'],
+    writes: ['settled', 'rc', 'rsEvent', 'rsStep', 'rsCursor', 'rsAsked', 'events'],
     guardReads: ['rc', 'events'],
     enabled(k, s, out) {
-      if (s[G_RC] !== RC_NONE) return; // events that arrive during a reconfiguration wait (7.13)
+      // Events that arrive during a reconfiguration wait (7.13); under the fault one starts
+      // during a stand-alone relocation or conversion, which goes on beside it.
+      const rc = s[G_RC];
+      if (rc !== RC_NONE && !(k.faultInterleaved && rc === RC_RELOCATION)) return;
       for (let e = 0; e < k.eventCount; e++)
         if (s[k.L.events + e] === E_PENDING) out.push(k.T.resizeBegin[e]!);
     },
@@ -1324,7 +1353,6 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       n[G_RS_STEP] = RS_SHRINK;
       n[G_RS_CURSOR] = -1;
       n[G_RS_ASKED] = 0;
-      clearRelocation(n);
       advanceResize(k, n);
     },
   },
@@ -1431,14 +1459,38 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '7050',
     params: [],
     summary: 'Reassign CPUs as the table says; the resize is done.',
-    reads: ['rsEvent', 'vm.cpus', 'running'],
+    reads: ['rsEvent', 'rl', 'vm.cpus', 'running'],
+    writes: ['settled', 'rc', 'rsEvent', 'rsStep', 'rsCursor', 'rsAsked', 'vm.cpus', 'running', 'events'],
+    guardReads: ['rc', 'rsStep'],
+    enabled(k, s, out) {
+      if (s[G_RC] === RC_RESIZE && s[G_RS_STEP] === RS_REASSIGN) out.push(k.T.reassignCpus);
+    },
+    effect(k, _s, n) {
+      reassignCpus(k, n);
+    },
+  },
+  'request.arrive': {
+    step: 'request (7.13)',
+    params: ['request'],
+    summary:
+      'The next request arrives while a relocation or resize runs: it waits until that has ended (under fault-interleaved-reconfiguration it starts at once).',
+    reads: [
+      'nextRequest',
+      'rc',
+      'vm.fixed',
+      'vm.size',
+      'svVm',
+      ...HOLDERS,
+      'rlPurpose',
+      'rlResident',
+      'rlSize',
+      'rlStep',
+    ],
     writes: [
+      'arrived',
+      'nextRequest',
       'settled',
       'rc',
-      'rsEvent',
-      'rsStep',
-      'rsCursor',
-      'rsAsked',
       'rl',
       'rlPurpose',
       'rlVm',
@@ -1448,16 +1500,23 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'rlStep',
       'trPage',
       'trFrom',
-      'vm.cpus',
-      'running',
-      'events',
+      'svPurpose',
+      'svVm',
+      'svDest',
+      'svResident',
+      'svSize',
+      'svStep',
     ],
-    guardReads: ['rc', 'rsStep'],
+    guardReads: ['nextRequest', 'rc', 'arrived'],
     enabled(k, s, out) {
-      if (s[G_RC] === RC_RESIZE && s[G_RS_STEP] === RS_REASSIGN) out.push(k.T.reassignCpus);
+      const next = s[G_NEXT_REQUEST]!;
+      if (s[G_RC] === RC_NONE || next >= k.requestCount || s[G_ARRIVED] === 1) return;
+      out.push(k.T.requestArrive[next]!);
     },
-    effect(k, _s, n) {
-      reassignCpus(k, n);
+    effect(k, s, n, code) {
+      const next = k.T.arg[code]!;
+      if (startsAtOnce(k, s, next)) beginRequest(k, s, n, next);
+      else n[G_ARRIVED] = 1;
     },
   },
 };

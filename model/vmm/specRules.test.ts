@@ -1,11 +1,14 @@
 /**
  * SPEC rules the model once got wrong (the sweep's known model gaps, issue 10): each test checks a
- * small scenario exhaustively under `patent` and fails when the model breaks the rule again.
+ * small scenario exhaustively under `patent` and fails when the model breaks the rule again. SPEC
+ * 7.13 is also shown broken, by its seeded fault (`fault-interleaved-reconfiguration`).
  */
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../cli/run.ts';
 import { createCheckModel } from '../../properties/checkModel.ts';
+import { loadScenarioFile } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import type { Variant } from '../../scenario/variants.ts';
 import { reachableStates } from './testing/drive.ts';
 import { SPEC_SCENARIOS as S } from './testing/specScenarios.ts';
 
@@ -77,6 +80,72 @@ describe('SPEC 3, 7.6 bounds: a start-I/O past end', () => {
       for (const s of states) for (const io of s.io) expect(['idle', 'refused']).toContain(io.status);
       const last = states.find((s) => s.io.every((io) => io.status === 'refused'))!;
       expect(last.vms.map((vm) => vm.programInterrupts)).toEqual([1, 1]);
+    },
+  );
+});
+
+describe('SPEC 7.13 one reconfiguration at a time: a request or event that arrives while another runs', () => {
+  const conversion = loadScenarioFile(
+    new URL('../../scenarios/pageable-conversion.json', import.meta.url).pathname,
+  );
+
+  /** Every reachable state of `s` under `variant` with its enabled actions. */
+  function edges(s: Scenario, variant: Variant) {
+    const model = createCheckModel(s, variant);
+    return reachableStates(model).map((state) => ({ state, actions: model.actions(state) }));
+  }
+
+  it('should make a request that arrives during a conversion wait until it has ended (pageable-conversion)', () => {
+    const result = check(conversion);
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['request.arrive']).toBeGreaterThan(0);
+    const all = edges(conversion, 'patent');
+    // It arrives while toPageable runs, and waits: pending while it runs, and after it ended.
+    expect(all.some(({ state }) => state.requestArrived && state.reconfig?.kind === 'relocation')).toBe(true);
+    expect(all.some(({ state }) => state.requestArrived && state.reconfig === null)).toBe(true);
+    for (const { state, actions } of all) {
+      expect(state.heldRelocation).toBeNull();
+      // A request begins only when the VMM is idle; it arrives (as its own step) only while one runs.
+      for (const a of actions) {
+        if (a.kind === 'request.begin') expect(state.reconfig).toBeNull();
+        if (a.kind === 'request.arrive') expect(state.reconfig).not.toBeNull();
+      }
+    }
+  });
+
+  it('should make an event that arrives during a relocation, and a request during a resize, wait', () => {
+    const s = S.relocateAndResize();
+    const result = check(s);
+    expect(result.discoveries).toEqual([]);
+    const all = edges(s, 'patent');
+    expect(
+      all.some(({ state }) => state.events[0] === 'pending' && state.reconfig?.kind === 'relocation'),
+    ).toBe(true);
+    expect(all.some(({ state }) => state.requestArrived && state.reconfig?.kind === 'resize')).toBe(true);
+    for (const { state, actions } of all) {
+      // The resize's own relocation (7020) is the only one that runs during a resize.
+      if (state.reconfig?.kind === 'resize')
+        expect(state.reconfig.relocation?.purpose ?? 'resize').toBe('resize');
+      for (const a of actions) if (a.kind === 'resize.begin') expect(state.reconfig).toBeNull();
+    }
+  });
+
+  it.each([
+    ['pageable-conversion', conversion, 'request.arrive', 4],
+    ['relocate-and-resize', S.relocateAndResize(), 'resize.begin', 3],
+  ] as const)(
+    'should be broken by fault-interleaved-reconfiguration on %s, caught by oneReconfigurationAtATime',
+    (_name, s, last, steps) => {
+      const result = runCheck(s, { variant: 'fault-interleaved-reconfiguration', strategy: 'bfs' }).result;
+      expect(result.status).toBe('violation');
+      const [d] = result.discoveries;
+      expect(d?.violation.invariant).toBe('oneReconfigurationAtATime');
+      expect(d?.violation.message).toMatch(/runs interleaved with/);
+      expect(d?.trace.steps.length).toBe(steps);
+      expect(d?.trace.steps.at(-1)?.action.kind).toBe(last);
+      // The state holds both: the newer one runs, the older is held (or is the resize).
+      const state = d!.trace.steps.at(-1)!.state;
+      expect(state.heldRelocation !== null || state.reconfig?.kind === 'resize').toBe(true);
     },
   );
 });

@@ -166,8 +166,15 @@ export interface MachineState {
   readonly running: readonly (number | null)[];
   /** The reconfiguration under way, or null when the VMM is idle. */
   readonly reconfig: Reconfiguration | null;
+  /**
+   * A relocation held while a newer one runs interleaved with it, resumed when that ends: only
+   * under `fault-interleaved-reconfiguration` (SPEC 7.13); null otherwise.
+   */
+  readonly heldRelocation: Relocation | null;
   /** Index of the next scenario reconfiguration request not yet begun. */
   readonly nextRequest: number;
+  /** The next request arrived while a reconfiguration ran, and waits for it to end (7.13). */
+  readonly requestArrived: boolean;
   readonly events: readonly EventStatus[];
   /** The event whose resize completed most recently, while nothing else has begun since. */
   readonly settledEvent: number | null;

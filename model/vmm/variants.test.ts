@@ -14,6 +14,7 @@ const A = {
   dispatch: (cpu: number, vm: number): Action => ({ kind: 'cpu.dispatch', cpu, vm }),
   terminate: (vm: number): Action => ({ kind: 'vm.terminate', vm }),
   request: (request: number): Action => ({ kind: 'request.begin', request }),
+  requestArrives: (request: number): Action => ({ kind: 'request.arrive', request }),
   arrive: (event = 0): Action => ({ kind: 'event.arrive', event }),
   resize: (event = 0): Action => ({ kind: 'resize.begin', event }),
   askShrink: (vm: number): Action => ({ kind: 'resize.askShrink', vm }),
@@ -329,6 +330,12 @@ describe('each variant of SPEC section 8 reaches its violation', () => {
         A.online(0),
         A.reassign,
       ],
+    ],
+    [
+      'fault-interleaved-reconfiguration',
+      'pageable-conversion',
+      'oneReconfigurationAtATime',
+      [A.request(0), A.clearDirect, A.buildSpace, A.requestArrives(1)],
     ],
   ];
 

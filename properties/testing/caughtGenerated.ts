@@ -71,4 +71,10 @@ export const CAUGHT_GENERATED: readonly CaughtGenerated[] = [
     variant: 'fault-dedicated-cpu-shared',
     findings: ['cpuAssignment'],
   },
+  {
+    index: 1315,
+    choices: [0, 0, 0, 0, 3, 0, 0],
+    variant: 'fault-interleaved-reconfiguration',
+    findings: ['reconfigurationsInterleaved'],
+  },
 ];

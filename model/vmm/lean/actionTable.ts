@@ -38,6 +38,7 @@ export interface ActionTable {
   readonly terminate: Int32Array;
   readonly requestBegin: Int32Array;
   readonly requestRefuse: Int32Array;
+  readonly requestArrive: Int32Array;
   readonly eventArrive: Int32Array;
   readonly clearDirect: number;
   readonly buildSpace: number;
@@ -95,6 +96,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     terminate: each(V, (vm) => ({ kind: 'vm.terminate', vm })),
     requestBegin: each(ctx.requests.length, (request) => ({ kind: 'request.begin', request })),
     requestRefuse: each(ctx.requests.length, (request) => ({ kind: 'request.refuse', request })),
+    requestArrive: each(ctx.requests.length, (request) => ({ kind: 'request.arrive', request })),
     eventArrive: each(ctx.events.length, (event) => ({ kind: 'event.arrive', event })),
     clearDirect: add({ kind: 'reloc.clearDirect' }),
     buildSpace: add({ kind: 'reloc.buildSpace' }),
@@ -153,6 +155,7 @@ function parameters(a: Action): [number, number] {
       return [a.cpu, a.vm];
     case 'request.begin':
     case 'request.refuse':
+    case 'request.arrive':
       return [a.request, 0];
     case 'event.arrive':
     case 'resize.begin':

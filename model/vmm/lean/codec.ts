@@ -104,6 +104,14 @@ export function encode(L: LeanLayout, state: MachineState): Int32Array {
   for (const i of state.incidents) incidents |= 1 << K.INCIDENT_KINDS.indexOf(i.kind);
   s[K.G_INCIDENTS] = incidents;
   encodeReconfig(s, state.reconfig);
+  s[K.G_ARRIVED] = state.requestArrived ? 1 : 0;
+  const held = state.heldRelocation;
+  s[K.G_SV_PURPOSE] = held === null ? 0 : K.PURPOSES.indexOf(held.purpose);
+  s[K.G_SV_VM] = held === null ? -1 : held.vm;
+  s[K.G_SV_DEST] = held === null ? -1 : nullable(held.dest);
+  s[K.G_SV_RESIDENT] = held === null ? -1 : nullable(held.resident);
+  s[K.G_SV_SIZE] = held === null ? 0 : held.size;
+  s[K.G_SV_STEP] = held === null ? 0 : K.RELOCATION_STEPS.indexOf(held.step);
   return s;
 }
 
@@ -218,7 +226,9 @@ export function decode(L: LeanLayout, s: Int32Array): MachineState {
     cpuAccessDone: ctx.access.map((_, i) => s[L.access + i] === 1),
     running: Array.from({ length: ctx.scenario.cpus }, (_, c) => orNull(s[L.running + c]!)),
     reconfig: decodeReconfig(s),
+    heldRelocation: decodeHeld(s),
     nextRequest: s[K.G_NEXT_REQUEST]!,
+    requestArrived: s[K.G_ARRIVED] === 1,
     events: ctx.events.map((_, e) => K.EVENT_STATUSES[s[L.events + e]!]!),
     settledEvent: orNull(s[K.G_SETTLED]!),
     incidents,
@@ -253,6 +263,21 @@ function decodeRelocation(s: Int32Array): Reconfiguration | null {
     transit: page < 0 ? null : { page, from: s[K.G_TR_FROM]! },
   };
   return r;
+}
+
+function decodeHeld(s: Int32Array): Relocation | null {
+  const vm = s[K.G_SV_VM]!;
+  if (vm < 0) return null;
+  return {
+    kind: 'relocation',
+    purpose: K.PURPOSES[s[K.G_SV_PURPOSE]!]!,
+    vm,
+    dest: orNull(s[K.G_SV_DEST]!),
+    resident: orNull(s[K.G_SV_RESIDENT]!),
+    size: s[K.G_SV_SIZE]!,
+    step: K.RELOCATION_STEPS[s[K.G_SV_STEP]!]!,
+    transit: null,
+  };
 }
 
 function decodeReconfig(s: Int32Array): Reconfiguration | null {

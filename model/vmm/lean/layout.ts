@@ -44,6 +44,15 @@ export const GLOBAL_FIELDS = [
   'rlStep', // `RELOCATION_STEPS` or `PRIOR_STEPS`
   'trPage', // page in transit: copied, PT entry not yet switched (optional int)
   'trFrom', // its old frame (optional int)
+  'arrived', // the next request arrived while a reconfiguration ran, and waits for it (bool; 7.13)
+  // A second relocation held while a newer one runs (only under `fault-interleaved-reconfiguration`,
+  // 7.13): the `rl*` fields of the older one, resumed when the newer ends. `svVm` -1: none.
+  'svPurpose', // `PURPOSES`
+  'svVm', // VM (optional int)
+  'svDest', // destination origin (optional int)
+  'svResident', // footprint to page out to (optional int)
+  'svSize', // guest size after the procedure (int)
+  'svStep', // `RELOCATION_STEPS`
 ] as const;
 
 /** Scalar fields of each VM block; the per-page arrays `VM_PAGE_ARRAYS` follow them. */
@@ -174,6 +183,15 @@ export const G_RL_SIZE = offsetOf(GLOBAL_FIELDS, 'rlSize');
 export const G_RL_STEP = offsetOf(GLOBAL_FIELDS, 'rlStep');
 export const G_TR_PAGE = offsetOf(GLOBAL_FIELDS, 'trPage');
 export const G_TR_FROM = offsetOf(GLOBAL_FIELDS, 'trFrom');
+/** The next request arrived during a reconfiguration and waits (7.13). */
+export const G_ARRIVED = offsetOf(GLOBAL_FIELDS, 'arrived');
+/** The held (older) relocation of `fault-interleaved-reconfiguration`: `svVm` -1 when none. */
+export const G_SV_PURPOSE = offsetOf(GLOBAL_FIELDS, 'svPurpose');
+export const G_SV_VM = offsetOf(GLOBAL_FIELDS, 'svVm');
+export const G_SV_DEST = offsetOf(GLOBAL_FIELDS, 'svDest');
+export const G_SV_RESIDENT = offsetOf(GLOBAL_FIELDS, 'svResident');
+export const G_SV_SIZE = offsetOf(GLOBAL_FIELDS, 'svSize');
+export const G_SV_STEP = offsetOf(GLOBAL_FIELDS, 'svStep');
 
 /** Reconfiguration kinds (`rc`): none, a patent relocation, a prior-art one, a resize, a termination. */
 export const RC_KINDS = ['none', 'relocation', 'priorArt', 'resize', 'terminate'] as const;

@@ -24,6 +24,12 @@ const {
   G_RS_EVENT,
   G_RS_STEP,
   G_SETTLED,
+  G_SV_DEST,
+  G_SV_PURPOSE,
+  G_SV_RESIDENT,
+  G_SV_SIZE,
+  G_SV_STEP,
+  G_SV_VM,
   G_TR_FROM,
   G_TR_PAGE,
   IO_BEFORE,
@@ -43,6 +49,7 @@ const {
   PR_RESUME,
   PR_SUSPEND,
   RC_NONE,
+  RC_RELOCATION,
   RC_RESIZE,
   RL_NONE,
   RL_PATENT,
@@ -134,11 +141,37 @@ export function newRelocation(
   }
 }
 
-/** End the current relocation: stand-alone, or the 7020 step of a resize. */
+/**
+ * End the current relocation: stand-alone, or the 7020 step of a resize. A relocation held while
+ * it ran (only under `fault-interleaved-reconfiguration`) resumes where it was.
+ */
 export function finishRelocation(k: LeanKit, n: Int32Array): void {
   clearRelocation(n);
+  if (n[G_SV_VM]! >= 0) resumeHeld(n);
   if (n[G_RC] === RC_RESIZE) advanceResize(k, n);
-  else n[G_RC] = RC_NONE;
+  else if (n[G_RL] === RL_NONE) n[G_RC] = RC_NONE;
+}
+
+/** Hold the current (patent) relocation in the `sv*` slot, for a newer one to run. */
+export function holdRelocation(n: Int32Array): void {
+  n[G_SV_PURPOSE] = n[G_RL_PURPOSE]!;
+  n[G_SV_VM] = n[G_RL_VM]!;
+  n[G_SV_DEST] = n[G_RL_DEST]!;
+  n[G_SV_RESIDENT] = n[G_RL_RESIDENT]!;
+  n[G_SV_SIZE] = n[G_RL_SIZE]!;
+  n[G_SV_STEP] = n[G_RL_STEP]!;
+}
+
+/** Resume the held relocation as the current one, and empty the `sv*` slot. */
+function resumeHeld(n: Int32Array): void {
+  patentRelocation(n, n[G_SV_PURPOSE]!, n[G_SV_VM]!, n[G_SV_DEST]!, n[G_SV_RESIDENT]!, n[G_SV_SIZE]!);
+  n[G_RL_STEP] = n[G_SV_STEP]!;
+  n[G_SV_PURPOSE] = 0;
+  n[G_SV_VM] = -1;
+  n[G_SV_DEST] = -1;
+  n[G_SV_RESIDENT] = -1;
+  n[G_SV_SIZE] = 0;
+  n[G_SV_STEP] = 0;
 }
 
 export function advanceResize(k: LeanKit, n: Int32Array): void {
@@ -176,12 +209,12 @@ export function reassignCpus(k: LeanKit, n: Int32Array): void {
   }
   n[L.events + event] = E_DONE;
   n[G_SETTLED] = event;
-  n[G_RC] = RC_NONE;
+  // A relocation begun meanwhile (only under `fault-interleaved-reconfiguration`) goes on alone.
+  n[G_RC] = n[G_RL] === RL_NONE ? RC_NONE : RC_RELOCATION;
   n[G_RS_EVENT] = -1;
   n[G_RS_STEP] = 0;
   n[G_RS_CURSOR] = 0;
   n[G_RS_ASKED] = 0;
-  clearRelocation(n);
 }
 
 /** Record a move of pages [first, limit) of `vm` that an in-flight transfer targets (before the step). */

@@ -82,6 +82,7 @@ export interface LeanKit {
   readonly limitSlack: number;
   readonly faultOfflineUnderIo: boolean;
   readonly faultDedicatedShared: boolean;
+  readonly faultInterleaved: boolean;
   /** Slab that new states are carved from (see `allocState`). */
   slab: Int32Array;
   slabOffset: number;
@@ -191,6 +192,7 @@ export function createKit(ctx: VmmContext): LeanKit {
     limitSlack: v.limitSlackPages,
     faultOfflineUnderIo: v.offlineUnderIo,
     faultDedicatedShared: v.dedicatedCpuShared,
+    faultInterleaved: v.interleavedReconfiguration,
     slab: new Int32Array(0),
     slabOffset: 0,
     onIncident: null,

@@ -98,6 +98,28 @@ export const SPEC_SCENARIOS = {
       cpuAccess: [{ vm: 'VM-1', op: 'write', page: 1 }],
       reconfigurations: [{ kind: 'toPageFixed', vm: 'VM-1', to: 1 }],
     }),
+  /**
+   * A relocation request (VM-2, frame 3 to 4) and a failover event (VM-1 grows in place into frame
+   * 2; VM-2 at frame 3) in one scenario: either may arrive while the other runs (SPEC 7.13).
+   */
+  relocateAndResize: () =>
+    specScenario('relocate-and-resize', {
+      storage: { frames: 5 },
+      vms: [
+        { name: 'VM-1', size: 1, cpus: shared, origin: 1, pageFixed: true, direct: true },
+        { name: 'VM-2', size: 1, cpus: shared, origin: 3, pageFixed: true, direct: true },
+      ],
+      reconfigurations: [{ kind: 'relocate', vm: 'VM-2', to: 4 }],
+      events: [
+        {
+          trigger: { kind: 'failover', partner: 'CPC-B' },
+          table: {
+            'VM-1': { before: { size: 1, cpus: shared }, after: { size: 2, origin: 1, cpus: shared } },
+            'VM-2': { before: { size: 1, cpus: shared }, after: { size: 1, origin: 3, cpus: shared } },
+          },
+        },
+      ],
+    }),
 } as const;
 
 /** Every scenario above, once each (the cycle with and without a free frame). */
@@ -112,5 +134,6 @@ export function allSpecScenarios(): Scenario[] {
     S.toPageFixedIntoPagedIn(),
     S.toPageFixedCycle(3),
     S.toPageFixedCycle(4),
+    S.relocateAndResize(),
   ];
 }
