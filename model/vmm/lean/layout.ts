@@ -144,6 +144,8 @@ export const FIELD_HOLDS: Readonly<Partial<Record<LayoutField, Part | 'data' | '
   rsCursor: 'vm',
   rlVm: 'vm',
   rlDest: 'frame',
+  svVm: 'vm',
+  svDest: 'frame',
   trFrom: 'frame',
   frames: 'data',
   'vm.origin': 'frame',
