@@ -92,9 +92,13 @@ export class RunRecorder<S, A> {
         }
       }
     }
+    // A property the step that gave `state` cannot change keeps the verdict it had on the state
+    // the step started from, which was checked: pending, so nothing was found there.
+    const step = this.model.stepClass === undefined ? -1 : this.model.stepClass(state);
     const always = this.pendingAlways;
     for (let i = 0; i < always.length; i++) {
       const property = always[i]!;
+      if (step >= 0 && property.sameAfter !== undefined && property.sameAfter[step] === 1) continue;
       const violation = property.check(state);
       if (violation !== undefined) {
         this.foundAlways.push(property);
@@ -105,6 +109,7 @@ export class RunRecorder<S, A> {
     const sometimes = this.pendingSometimes;
     for (let i = 0; i < sometimes.length; i++) {
       const property = sometimes[i]!;
+      if (step >= 0 && property.sameAfter !== undefined && property.sameAfter[step] === 1) continue;
       if (property.check(state) !== undefined) {
         this.foundSometimes.push(property);
         found = true;

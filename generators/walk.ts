@@ -33,6 +33,9 @@ export function walkBreadthFirst<S, A>(
   const nextLevel = partialOrder === false ? undefined : new FingerprintSet();
   const isOld = (hi: number, lo: number) => visited.has(hi, lo) && !nextLevel!.has(hi, lo);
   const queue = new StateQueue<S>();
+  // The model's scratch step, while it stands for `next`: successors seen before are never copied.
+  const scratch =
+    model.scratch !== undefined && model.scratch.next === model.next ? model.scratch : undefined;
   const initials = model.initialStates();
   for (let i = 0; i < initials.length; i++) {
     const state = initials[i] as S;
@@ -58,14 +61,15 @@ export function walkBreadthFirst<S, A>(
     const nextDepth = depth + 1;
     for (let a = 0; a < actions.length; a++) {
       const action = actions[a]!;
-      const next = model.next(state, action);
+      const next = scratch === undefined ? model.next(state, action) : scratch.into(state, action);
       visitor.onGenerated?.(action);
       const fingerprint = model.fingerprint(next);
       if (!visited.add(fingerprint[0], fingerprint[1])) continue;
       nextLevel?.add(fingerprint[0], fingerprint[1]);
       const nextIndex = parents.append(index, fullIndex(enabled, actions, a));
-      if (visitor.onNew(next, nextIndex, fingerprint, nextDepth)) return;
-      if (nextDepth < lastLevel) queue.push(next);
+      const stored = scratch === undefined ? next : scratch.keep(next);
+      if (visitor.onNew(stored, nextIndex, fingerprint, nextDepth)) return;
+      if (nextDepth < lastLevel) queue.push(stored);
     }
   }
 }

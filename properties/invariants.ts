@@ -6,11 +6,14 @@
  * facts the effect that raised them reports when re-run (`incidentFacts`), see `explainIncidents`.
  */
 import type { Property, Violation } from '../model/core/model.ts';
+import { ACTION_KINDS } from '../model/vmm/actions.ts';
 import { decodeDatum } from '../model/vmm/lean/codec.ts';
 import * as K from '../model/vmm/lean/layout.ts';
 import type { IncidentFact, LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Q from '../model/vmm/lean/queries.ts';
 import { incidentFacts } from '../model/vmm/lean/step.ts';
+import { ACTION_TABLE } from '../model/vmm/machine.ts';
+import { PROPERTY_FIELD_READS } from './visibility.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
 const {
@@ -782,6 +785,7 @@ export function vmmProperties(k: LeanKit): VmmProperty[] {
       specRef: p.specRef,
       description: p.description,
       incidents: p.incidents,
+      sameAfter: sameAfter(p.name),
       check: (s) => {
         if (p.check(k, s, null)) return undefined;
         const why: Why = { message: `${p.name} is violated`, details: {} };
@@ -798,11 +802,25 @@ export function vmmProperties(k: LeanKit): VmmProperty[] {
           kind: 'sometimes',
           description: w.description,
           incidents: 0,
+          sameAfter: sameAfter(w.name),
           check: (s) =>
             w.holds(k, s) ? { invariant: w.name, message: w.description, details: {} } : undefined,
         }),
       );
   return [...always, ...sometimes];
+}
+
+/**
+ * Per numeric action kind (the lean model's `stepClass`), 1 where the kind writes none of the fields
+ * property `name` reads (visibility.ts `PROPERTY_FIELD_READS`); undefined for a property without
+ * declared reads, which is then checked on every state.
+ */
+function sameAfter(name: string): Uint8Array | undefined {
+  const reads = PROPERTY_FIELD_READS[name];
+  if (reads === undefined) return undefined;
+  return Uint8Array.from(ACTION_KINDS, (kind) =>
+    ACTION_TABLE[kind].writes.some((field) => reads.includes(field)) ? 0 : 1,
+  );
 }
 
 /**

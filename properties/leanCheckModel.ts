@@ -137,8 +137,12 @@ export function createLeanModel(
   const keep = (s: Int32Array): Int32Array => {
     const n = allocState(kit);
     n.set(s);
+    if (s === lastStep) lastStep = n;
     return n;
   };
+  // The latest result of a step and the numeric kind of that step (`stepClass`).
+  let lastStep: Int32Array | null = null;
+  let lastKind = -1;
   // The fingerprint of a step's result follows from its parent's lane sums and the words the step
   // may change (lean/fingerprint.ts): `next` computes it, `fingerprint` of that very state takes it
   // once. Both caches go by identity (states are values: nobody changes one after handing it out).
@@ -155,8 +159,11 @@ export function createLeanModel(
     }
     childSums[0] = parentSums[0]!;
     childSums[1] = parentSums[1]!;
-    updateSums(state, n, childSums, written[kindOf[code]!]!);
+    const kind = kindOf[code]!;
+    updateSums(state, n, childSums, written[kind]!);
     childOf = n;
+    lastStep = n;
+    lastKind = kind;
     return n;
   };
   const fingerprint = (state: Int32Array): Fingerprint => {
@@ -212,6 +219,7 @@ export function createLeanModel(
     next,
     scratch: scratchStep,
     properties: vmmProperties(kit),
+    stepClass: (state) => (state === lastStep ? lastKind : -1),
     fingerprint: symmetry === undefined ? fingerprint : orbitFingerprint,
     ...(symmetry === undefined ? {} : { symmetry: symmetry.info }),
     describeAction: (code) => describeAction(ctx, actions[code]!),

@@ -219,9 +219,15 @@ export class LevelExpander {
           return;
         }
         this.append(next, position);
+        // A property the step cannot change keeps its verdict on `state`, checked when it was stored:
+        // a violation there counts at `state`'s level, before this one (Property.sameAfter).
+        const step = model.stepClass === undefined ? -1 : model.stepClass(next);
         for (let p = 0; p < pending.length; p++) {
           const index = pending[p]!;
-          if (!this.found.has(index) && properties[index]!.check(next) !== undefined) this.found.add(index);
+          if (this.found.has(index)) continue;
+          const property = properties[index]!;
+          if (step >= 0 && property.sameAfter !== undefined && property.sameAfter[step] === 1) continue;
+          if (property.check(next) !== undefined) this.found.add(index);
         }
       }
     }

@@ -30,6 +30,7 @@ export function packed<S, A>(
     actions: (words) => model.actions(decode(words)),
     next: (words, action) => encode(model.next(decode(words), action)),
     scratch: undefined,
+    stepClass: undefined,
     fingerprint: (words) => model.fingerprint(decode(words)),
     properties: model.properties.map((p) => ({ ...p, check: (words: Int32Array) => p.check(decode(words)) })),
     stateToJson: (words) => model.stateToJson(decode(words)),

@@ -34,6 +34,12 @@ export interface Property<S> {
   /** Spec section (e.g. `7.1`) the property checks, for reports. */
   readonly specRef?: string;
   readonly check: (state: S) => Violation | undefined;
+  /**
+   * Optional, indexed by the model's `stepClass`: 1 where a step of that class cannot change this
+   * property's verdict (it writes nothing the check reads). An explorer that found nothing for the
+   * property on the state a step started from may skip it on the step's result.
+   */
+  readonly sameAfter?: Uint8Array | undefined;
 }
 
 /** 64-bit fingerprint of a state, as two unsigned 32-bit halves: equal states have equal fingerprints. */
@@ -62,6 +68,12 @@ export interface Model<S, A> {
    * `scratch.next === next`, so a wrapper that replaces `next` turns it off.
    */
   readonly scratch?: ScratchStep<S, A>;
+  /**
+   * Optional: the class of the step that gave `state` (an index into `Property.sameAfter`) while
+   * `state` is the latest result of `next`, `scratch.into` or `scratch.keep` (by identity); -1 for
+   * any other state.
+   */
+  stepClass?(state: S): number;
   /** Properties checked on every reached state, `always` and `sometimes`. */
   readonly properties: readonly Property<S>[];
   /** Canonical 64-bit fingerprint of `state`. */
