@@ -87,6 +87,7 @@ import { frameOf } from '../model/vmm/queries.ts';
 import { type Datum, datum, type MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
+import { probeRefusals } from './modelVsImplProbes.ts';
 
 /** A VM as both sides can show it. */
 export interface VmProjection {
@@ -1160,6 +1161,13 @@ export interface ReplayOnImplOptions {
    * where a relocation or resize waits, and one that goes on there is caught.
    */
   readonly actions?: (state: MachineState) => readonly Action[];
+  /**
+   * At every comparable state, probe the machine with the calls the model's state says it must
+   * refuse (`probeRefusals`: accesses outside online storage, gone VMs, busy channels, requests
+   * during a reconfiguration, destinations that do not fit, events handled twice), each refusal's
+   * class, code, details and message checked (default false). For the patent's machine.
+   */
+  readonly probes?: boolean;
 }
 
 /** A projection difference at one step. */
@@ -1240,6 +1248,11 @@ export function replayOnImpl(
   collect(0);
   const initialDifference = compare(0, null, trace.initial);
   if (initialDifference) return done(0, initialDifference, null);
+  if (options.probes) {
+    const problem = probeRefusals(ctx, trace.initial, adapter.machine);
+    if (problem !== null)
+      return done(0, null, { step: 0, error: new ModelImplMismatch('probe-differs', problem) });
+  }
   let before = trace.initial;
   for (let i = 0; i < trace.steps.length; i++) {
     const { action, state } = trace.steps[i]!;
@@ -1252,6 +1265,11 @@ export function replayOnImpl(
     collect(i + 1);
     const difference = compare(i + 1, action.kind, state);
     if (difference) return done(i + 1, difference, null);
+    if (options.probes && adapter.comparableAt(state)) {
+      const problem = probeRefusals(ctx, state, adapter.machine);
+      if (problem !== null)
+        return done(i + 1, null, { step: i + 1, error: new ModelImplMismatch('probe-differs', problem) });
+    }
     if (options.actions && adapter.comparableAt(state)) {
       try {
         adapter.expectWaiting(state, options.actions(state));
@@ -1282,7 +1300,9 @@ export function replayOnImpl(
  *   may page a page in and still end; the machine pages out again first. So no page-in between
  *   the model's last page-out and the end of the conversion;
  * - a guest asked to shrink (7000) starts no I/O into the part it will take offline (the machine
- *   refuses it with an addressing exception; the model lets it start and makes 7010 wait).
+ *   refuses it with an addressing exception; the model lets it start and makes 7010 wait); and
+ *   7000 does not come while an intercepted start of the VM is half done (the machine's start is
+ *   one step at the model's `vmm.startHostProgram`, which would then come after 7000 and be refused).
  *
  * The last two are real differences of behaviour, each pinned by a test in `modelVsImpl.test.ts`;
  * the first two only pick one of the model's options. Every action kept is enabled in the model,
@@ -1334,6 +1354,11 @@ export function implementationChoices(
         );
       case 'vmm.pageIn':
         return !(reloc?.vm === a.vm && reloc.dest === null && reloc.step === 'dispatch');
+      case 'resize.askShrink':
+        return !ctx.io.some(
+          (entry, i) =>
+            entry.vm === a.vm && (state.io[i]!.status === 'requested' || state.io[i]!.status === 'translated'),
+        );
       case 'guest.startIo': {
         const entry = ctx.io[a.io]!;
         const shrink = state.vms[entry.vm]!.shrinkRequest;

@@ -47,7 +47,7 @@ function agreeOnPaths(scenario: Scenario, seed: number, paths: number, maxLength
   const traces = fc.sample(weightedTraceArbitrary(model, maxLength), { seed, numRuns: paths });
   let compared = 0;
   for (const trace of traces) {
-    const result = replayOnImpl(model.ctx, trace, { actions: model.actions });
+    const result = replayOnImpl(model.ctx, trace, { actions: model.actions, probes: true });
     const where = `${scenario.name} (${scenario.description ?? ''}), path of seed ${seed}: ${trace.steps.map((s) => s.action.kind).join(' ')}`;
     expect(result.mismatch?.error.message ?? null, where).toBeNull();
     expect(result.difference, where).toBeNull();
