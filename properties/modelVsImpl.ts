@@ -27,8 +27,9 @@
  * - `reloc.dispatch` of a conversion to pageable is the implementation's `reloc.finishPageable`.
  * - `request.refuse` (the destination holds another VM's page) is `relocate` / `toPageFixed`, which
  *   must throw `DoesNotFitError`.
- * - `event.arrive` is `signalEvent` (the resize starts, or queues behind the running
- *   reconfiguration); `resize.begin` does nothing here. `guest.offline` / `guest.online` are
+ * - `event.arrive` of a time-of-day event is the machine's clock set to its time and `pollClock`
+ *   (one resize must start, or queue behind the running reconfiguration); of a failover,
+ *   `signalEvent`; `resize.begin` does nothing here. `guest.offline` / `guest.online` are
  *   steps of the implementation's resize.
  * - Every other reconfiguration action is one `step()` whose report names the same action.
  *
@@ -74,7 +75,9 @@ import {
   type IoCompletion,
   type Machine,
   MachineError,
+  ManualClock,
   ManualScheduler,
+  parseTimeOfDay,
   programFromIoSpec,
   type Reconfiguration,
   type StepReport,
@@ -295,6 +298,11 @@ export class ModelImplAdapter {
   private readonly ioMode = new Map<number, 'direct' | 'intercepted'>();
   private transit = false;
   private implAhead = false;
+  /** The machine's clock (time-of-day events arrive by it), and the time it was last polled at. */
+  private readonly clock = new ManualClock('00:00');
+  private clockMinutes = 0;
+  /** Scenario events that have arrived. */
+  private readonly arrived = new Set<number>();
 
   constructor(
     readonly ctx: VmmContext,
@@ -304,6 +312,7 @@ export class ModelImplAdapter {
     this.machine = createMachine(scenario, {
       variant,
       scheduler: this.scheduler,
+      clock: this.clock,
       // The machine's 5130-5160 dispatches the relocated VM (possibly preempting one the model
       // keeps running), so dispatch is not enforced here; see `compareRunning`.
       requireDispatch: false,
@@ -628,11 +637,9 @@ export class ModelImplAdapter {
           `request.refuse: the model refuses ${r.kind} ${r.vm}, a frame of its destination being taken; the machine began it`,
         );
       }
-      case 'event.arrive': {
-        const trigger = ctx.scenario.events[a.event]!.trigger;
-        this.guarded(a, () => machine.signalEvent(trigger));
+      case 'event.arrive':
+        this.eventArrives(a, a.event);
         return;
-      }
       case 'resize.begin':
         return;
       case 'reloc.copyPage':
@@ -713,6 +720,47 @@ export class ModelImplAdapter {
         return;
       }
     }
+  }
+
+  /**
+   * Event `e` arrives: a time-of-day event by the machine's clock (set to its time, then
+   * `pollClock`, which must start or queue exactly one resize, named for that time), unless another
+   * event not yet arrived falls in the same span of the clock; a failover (or such a time) by
+   * `signalEvent`.
+   */
+  private eventArrives(a: Action, e: number): void {
+    const events = this.ctx.scenario.events;
+    const trigger = events[e]!.trigger;
+    this.arrived.add(e);
+    if (trigger.kind === 'timeOfDay') {
+      const last = this.clockMinutes;
+      const distance = (at: string) => (parseTimeOfDay(at) - last + 1440) % 1440;
+      const span = distance(trigger.at);
+      const due = events.flatMap((ev, i) =>
+        ev.trigger.kind === 'timeOfDay' &&
+        (i === e || !this.arrived.has(i)) &&
+        distance(ev.trigger.at) > 0 &&
+        distance(ev.trigger.at) <= span
+          ? [i]
+          : [],
+      );
+      if (due.length === 1 && due[0] === e) {
+        this.clock.set(trigger.at);
+        this.clockMinutes = parseTimeOfDay(trigger.at);
+        const started = this.guarded(a, () => this.machine.pollClock());
+        const r = started[0];
+        const known =
+          r !== undefined &&
+          (this.machine.reconfiguration === r || this.machine.queuedReconfigurations.includes(r));
+        if (started.length !== 1 || !known || r.description !== `resize on time of day ${trigger.at}`)
+          throw new ModelImplMismatch(
+            'event-differs',
+            `event.arrive ${e}: at ${trigger.at} the machine's clock started ${JSON.stringify(started.map((x) => x.description))}, expected the one resize of that time`,
+          );
+        return;
+      }
+    }
+    this.guarded(a, () => this.machine.signalEvent(trigger));
   }
 
   /**
@@ -1357,7 +1405,8 @@ export function implementationChoices(
       case 'resize.askShrink':
         return !ctx.io.some(
           (entry, i) =>
-            entry.vm === a.vm && (state.io[i]!.status === 'requested' || state.io[i]!.status === 'translated'),
+            entry.vm === a.vm &&
+            (state.io[i]!.status === 'requested' || state.io[i]!.status === 'translated'),
         );
       case 'guest.startIo': {
         const entry = ctx.io[a.io]!;
