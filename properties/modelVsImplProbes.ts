@@ -4,7 +4,9 @@
  * writes and start-I/O, requests, dispatch, events), and check each refusal as the user sees it:
  * the error's class, `code`, `details` and message, each computed from the model's state (which
  * VMs are alive, their size, online storage, origin and end, who holds each frame, which channel
- * runs whose program, whether a reconfiguration runs, which events have arrived).
+ * runs whose program, whether a reconfiguration runs, which events have arrived). Configuration
+ * tables that cannot be carried out (empty, a gone or pageable VM, a wrong size before, no pages
+ * after, a move or growth past storage or onto another VM's frame) are probed while none runs.
  *
  * A refused call changes nothing (impl/errors.ts), so the replay goes on after the probes and
  * the next comparison of the projections catches a refusal that did change something (a pin left,
@@ -243,16 +245,18 @@ export function probeRefusals(ctx: VmmContext, state: MachineState, machine: Mac
         `the machine's ${active.description} does not name ${names[relocating]}, which the model relocates`,
       );
   }
+  // Who holds each frame, by the model: a live page's VM, or null.
+  const vmmFrames = ctx.scenario.storage.vmmFrames;
+  const holder = new Array<string | null>(ctx.scenario.storage.frames).fill(null);
+  state.vms.forEach((vm, v) => {
+    for (let p = 0; p < vm.size; p++) {
+      const f = frameOf(ctx, vm, p);
+      if (f !== null) holder[f] = names[v]!;
+    }
+  });
   if (!reconfiguring) {
     const frames = ctx.scenario.storage.frames;
-    const vmm = ctx.scenario.storage.vmmFrames;
-    const holder = new Array<string | null>(frames).fill(null);
-    state.vms.forEach((vm, v) => {
-      for (let p = 0; p < vm.size; p++) {
-        const f = frameOf(ctx, vm, p);
-        if (f !== null) holder[f] = names[v]!;
-      }
-    });
+    const vmm = vmmFrames;
     state.vms.forEach((vm, v) => {
       if (!vm.alive) return;
       const name = names[v]!;
@@ -305,6 +309,87 @@ export function probeRefusals(ctx: VmmContext, state: MachineState, machine: Mac
           message: `${name} does not fit at ${area(to)}: frame ${taken} belongs to ${holder[taken]}`,
         });
       }
+    });
+  }
+
+  // Resizes: a configuration table that cannot be carried out is refused when none runs.
+  if (!reconfiguring) {
+    const frames = ctx.scenario.storage.frames;
+    probe('a resize with an empty table', () => machine.resize({}), {
+      cls: InvalidRequestError,
+      code: 'invalid-request',
+      details: {},
+      message: 'the configuration table is empty',
+    });
+    state.vms.forEach((vm, v) => {
+      const name = names[v]!;
+      const cpus = vm.cpus;
+      const table = (before: number, size: number, origin: number) => ({
+        [name]: { before: { size: before, cpus }, after: { size, origin, cpus } },
+      });
+      const resize = (before: number, size: number, origin: number) => () =>
+        machine.resize(table(before, size, origin));
+      if (!vm.alive) {
+        probe(`a resize of ${name}, gone`, resize(vm.size, vm.size, vm.origin), unknownVm(name, alive));
+        return;
+      }
+      if (!vm.pageFixed) {
+        probe(
+          `a resize of pageable ${name}`,
+          resize(vm.size, vm.size, 0),
+          vmState(name, 'resize', 'page-fixed'),
+        );
+        return;
+      }
+      const { size, origin } = vm;
+      probe(`a resize of ${name} with a wrong size before`, resize(size + 1, size, origin), {
+        cls: InvalidRequestError,
+        code: 'invalid-request',
+        details: { vm: name, expected: size + 1, actual: size },
+        message: `the table expects ${name} to have ${size + 1} pages before, it has ${size}`,
+      });
+      probe(`a resize of ${name} to no pages`, resize(size, 0, origin), {
+        cls: InvalidRequestError,
+        code: 'invalid-request',
+        details: { vm: name },
+        message: `${name}: the size after must be a positive number of pages`,
+      });
+      const area = (to: number) => (size === 1 ? `frame ${to}` : `frames ${to}..${to + size - 1}`);
+      probe(`a resize moving ${name} past storage`, resize(size, size, frames), {
+        cls: DoesNotFitError,
+        code: 'does-not-fit',
+        details: { vm: name, to: frames },
+        message: `the table does not fit: ${name} cannot move to ${area(frames)}`,
+      });
+      for (let to = vmmFrames; to + size <= frames; to++) {
+        if (to === origin) continue;
+        let taken = -1;
+        for (let f = to; f < to + size && taken < 0; f++)
+          if (holder[f] !== null && holder[f] !== name) taken = f;
+        if (taken < 0) continue;
+        probe(`a resize moving ${name} to ${to}, frame ${taken} taken`, resize(size, size, to), {
+          cls: DoesNotFitError,
+          code: 'does-not-fit',
+          details: { vm: name, to, frame: taken, holder: holder[taken] },
+          message: `the table does not fit: ${name} cannot move to ${area(to)}, frame ${taken} is still ${holder[taken]}'s then`,
+        });
+        break;
+      }
+      const next = origin + size;
+      if (next >= frames)
+        probe(`a resize growing ${name} past storage`, resize(size, size + 1, origin), {
+          cls: DoesNotFitError,
+          code: 'does-not-fit',
+          details: { vm: name },
+          message: `${name} cannot grow to ${size + 1} pages at frame ${origin}: past main storage`,
+        });
+      else if (holder[next] !== null)
+        probe(`a resize growing ${name} into ${holder[next]}`, resize(size, size + 1, origin), {
+          cls: DoesNotFitError,
+          code: 'does-not-fit',
+          details: { vm: name, frame: next },
+          message: `${name} cannot grow to ${size + 1} pages at frame ${origin}: frame ${next} is not free after the moves`,
+        });
     });
   }
 
