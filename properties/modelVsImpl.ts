@@ -301,6 +301,8 @@ export class ModelImplAdapter {
   /** The machine's clock (time-of-day events arrive by it), and the time it was last polled at. */
   private readonly clock = new ManualClock('00:00');
   private clockMinutes = 0;
+  /** The model state before the step being applied (what step reports are checked against). */
+  private before: MachineState | null = null;
   /** Scenario events that have arrived. */
   private readonly arrived = new Set<number>();
 
@@ -337,6 +339,7 @@ export class ModelImplAdapter {
 
   /** Apply model step `before --action--> after` to the machine. Throws `ModelImplMismatch`. */
   apply(before: MachineState, action: Action, after: MachineState): void {
+    this.before = before;
     this.applyStrict(before, action, after);
     const stray = this.interrupts.splice(0);
     if (stray.length > 0)
@@ -1005,6 +1008,29 @@ export class ModelImplAdapter {
       throw new ModelImplMismatch(
         'report-differs',
         `${a.kind}: the machine's ${report.action} names step ${JSON.stringify(report.spec)}, not ${spec}`,
+        { report },
+      );
+    // A relocation's report names the VM the model relocates, and where it goes: the new origin
+    // (5035-5040, 5090-5100), a page's frame in the destination (5085, [0031]).
+    const r = this.before === null ? null : relocationOfAny(this.before);
+    if (r === null || !/^(reloc|prior)\./.test(report.action)) return;
+    const vm = this.ctx.vmNames[r.vm]!;
+    const dest = r.dest;
+    const to =
+      dest === null
+        ? undefined
+        : report.action === 'reloc.setOrigin' ||
+            report.action === 'reloc.copyAll' ||
+            report.action === 'prior.copy'
+          ? dest
+          : (report.action === 'reloc.movePage' || report.action === 'reloc.pageInToDest') &&
+              report.detail === undefined
+            ? dest + report.page!
+            : undefined;
+    if (report.vm !== vm || (to !== undefined && report.to !== to))
+      throw new ModelImplMismatch(
+        'report-differs',
+        `${a.kind}: the machine's ${report.action} reports ${report.vm} to ${report.to}, the model relocates ${vm}${to === undefined ? '' : ` (to ${to})`}`,
         { report },
       );
   }
