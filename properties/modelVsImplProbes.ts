@@ -121,6 +121,38 @@ function request(machine: Machine, r: VmmContext['scenario']['reconfigurations']
  * projections just found equal). Returns the first problem, or null. `pageSize` is the machine's.
  */
 export function probeRefusals(ctx: VmmContext, state: MachineState, machine: Machine): string | null {
+  // The refusals thrown here are caught at once: no stack trace is needed (and capturing one per
+  // probe is most of a probe's cost).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return probeAll(ctx, state, machine);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * What the probes' outcomes depend on in a model state: which VMs are alive, their mode, size,
+ * online storage, origin, end, CPUs and frames, the channels, the reconfiguration and the events.
+ * `replayOnImpl` probes again only where this changes.
+ */
+export function probeKey(ctx: VmmContext, state: MachineState): string {
+  const vms = state.vms.map((vm) => [
+    vm.alive,
+    vm.pageFixed,
+    vm.size,
+    vm.online,
+    vm.origin,
+    vm.end,
+    vm.cpus.mode,
+    vm.cpus.cpus.join(','),
+    Array.from({ length: vm.size }, (_, p) => frameOf(ctx, vm, p)).join(','),
+  ]);
+  return JSON.stringify([vms, state.channels, state.reconfig === null, state.events]);
+}
+
+function probeAll(ctx: VmmContext, state: MachineState, machine: Machine): string | null {
   const ps = machine.pageSize;
   const names = ctx.vmNames;
   const alive = names.filter((_, v) => state.vms[v]!.alive);
