@@ -31,8 +31,9 @@
  *   request, which the machine must refuse with `ReconfigurationInProgressError`; it is made again
  *   at `request.begin`. States where the model runs two at once (its 7.13 fault) are not compared,
  *   and the replay stops at the step after one (code `interleaved`).
- * - `event.arrive` is `signalEvent` (the resize starts, or queues behind the running
- *   reconfiguration); `resize.begin` does nothing here. `guest.offline` / `guest.online` are
+ * - `event.arrive` of a time-of-day event is the machine's clock set to its time and `pollClock`
+ *   (one resize must start, or queue behind the running reconfiguration); of a failover,
+ *   `signalEvent`; `resize.begin` does nothing here. `guest.offline` / `guest.online` are
  *   steps of the implementation's resize.
  * - Every other reconfiguration action is one `step()` whose report names the same action.
  *
@@ -78,7 +79,9 @@ import {
   type IoCompletion,
   type Machine,
   MachineError,
+  ManualClock,
   ManualScheduler,
+  parseTimeOfDay,
   programFromIoSpec,
   type Reconfiguration,
   ReconfigurationInProgressError,
@@ -92,6 +95,7 @@ import { frameOf } from '../model/vmm/queries.ts';
 import { type Datum, datum, type MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
+import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
 
 /** A VM as both sides can show it. */
 export interface VmProjection {
@@ -312,6 +316,13 @@ export class ModelImplAdapter {
   private readonly ioMode = new Map<number, 'direct' | 'intercepted'>();
   private transit = false;
   private implAhead = false;
+  /** The machine's clock (time-of-day events arrive by it), and the time it was last polled at. */
+  private readonly clock = new ManualClock('00:00');
+  private clockMinutes = 0;
+  /** The model state before the step being applied (what step reports are checked against). */
+  private before: MachineState | null = null;
+  /** Scenario events that have arrived. */
+  private readonly arrived = new Set<number>();
 
   constructor(
     readonly ctx: VmmContext,
@@ -321,6 +332,7 @@ export class ModelImplAdapter {
     this.machine = createMachine(scenario, {
       variant,
       scheduler: this.scheduler,
+      clock: this.clock,
       // The machine's 5130-5160 dispatches the relocated VM (possibly preempting one the model
       // keeps running), so dispatch is not enforced here; see `compareRunning`.
       requireDispatch: false,
@@ -349,6 +361,7 @@ export class ModelImplAdapter {
 
   /** Apply model step `before --action--> after` to the machine. Throws `ModelImplMismatch`. */
   apply(before: MachineState, action: Action, after: MachineState): void {
+    this.before = before;
     // Two reconfigurations interleaved (SPEC 7.13 broken, only under its fault): the model holds
     // the older one in its own slot, the machine runs both its own way; followed no further.
     if (interleaved(before))
@@ -693,11 +706,9 @@ export class ModelImplAdapter {
           );
         return;
       }
-      case 'event.arrive': {
-        const trigger = ctx.scenario.events[a.event]!.trigger;
-        this.guarded(a, () => machine.signalEvent(trigger));
+      case 'event.arrive':
+        this.eventArrives(a, a.event);
         return;
-      }
       case 'resize.begin':
         return;
       case 'reloc.copyPage':
@@ -778,6 +789,47 @@ export class ModelImplAdapter {
         return;
       }
     }
+  }
+
+  /**
+   * Event `e` arrives: a time-of-day event by the machine's clock (set to its time, then
+   * `pollClock`, which must start or queue exactly one resize, named for that time), unless another
+   * event not yet arrived falls in the same span of the clock; a failover (or such a time) by
+   * `signalEvent`.
+   */
+  private eventArrives(a: Action, e: number): void {
+    const events = this.ctx.scenario.events;
+    const trigger = events[e]!.trigger;
+    this.arrived.add(e);
+    if (trigger.kind === 'timeOfDay') {
+      const last = this.clockMinutes;
+      const distance = (at: string) => (parseTimeOfDay(at) - last + 1440) % 1440;
+      const span = distance(trigger.at);
+      const due = events.flatMap((ev, i) =>
+        ev.trigger.kind === 'timeOfDay' &&
+        (i === e || !this.arrived.has(i)) &&
+        distance(ev.trigger.at) > 0 &&
+        distance(ev.trigger.at) <= span
+          ? [i]
+          : [],
+      );
+      if (due.length === 1 && due[0] === e) {
+        this.clock.set(trigger.at);
+        this.clockMinutes = parseTimeOfDay(trigger.at);
+        const started = this.guarded(a, () => this.machine.pollClock());
+        const r = started[0];
+        const known =
+          r !== undefined &&
+          (this.machine.reconfiguration === r || this.machine.queuedReconfigurations.includes(r));
+        if (started.length !== 1 || !known || r.description !== `resize on time of day ${trigger.at}`)
+          throw new ModelImplMismatch(
+            'event-differs',
+            `event.arrive ${e}: at ${trigger.at} the machine's clock started ${JSON.stringify(started.map((x) => x.description))}, expected the one resize of that time`,
+          );
+        return;
+      }
+    }
+    this.guarded(a, () => this.machine.signalEvent(trigger));
   }
 
   /**
@@ -1024,6 +1076,29 @@ export class ModelImplAdapter {
         `${a.kind}: the machine's ${report.action} names step ${JSON.stringify(report.spec)}, not ${spec}`,
         { report },
       );
+    // A relocation's report names the VM the model relocates, and where it goes: the new origin
+    // (5035-5040, 5090-5100), a page's frame in the destination (5085, [0031]).
+    const r = this.before === null ? null : relocationOfAny(this.before);
+    if (r === null || !/^(reloc|prior)\./.test(report.action)) return;
+    const vm = this.ctx.vmNames[r.vm]!;
+    const dest = r.dest;
+    const to =
+      dest === null
+        ? undefined
+        : report.action === 'reloc.setOrigin' ||
+            report.action === 'reloc.copyAll' ||
+            report.action === 'prior.copy'
+          ? dest
+          : (report.action === 'reloc.movePage' || report.action === 'reloc.pageInToDest') &&
+              report.detail === undefined
+            ? dest + report.page!
+            : undefined;
+    if (report.vm !== vm || (to !== undefined && report.to !== to))
+      throw new ModelImplMismatch(
+        'report-differs',
+        `${a.kind}: the machine's ${report.action} reports ${report.vm} to ${report.to}, the model relocates ${vm}${to === undefined ? '' : ` (to ${to})`}`,
+        { report },
+      );
   }
 
   /**
@@ -1226,6 +1301,14 @@ export interface ReplayOnImplOptions {
    * where a relocation or resize waits, and one that goes on there is caught.
    */
   readonly actions?: (state: MachineState) => readonly Action[];
+  /**
+   * At every comparable state where what the probes depend on changed (`probeKey`; the initial
+   * state included), probe the machine with the calls the model's state says it must
+   * refuse (`probeRefusals`: accesses outside online storage, gone VMs, busy channels, requests
+   * during a reconfiguration, destinations that do not fit, events handled twice), each refusal's
+   * class, code, details and message checked (default false). For the patent's machine.
+   */
+  readonly probes?: boolean;
 }
 
 /** A projection difference at one step. */
@@ -1306,6 +1389,13 @@ export function replayOnImpl(
   collect(0);
   const initialDifference = compare(0, null, trace.initial);
   if (initialDifference) return done(0, initialDifference, null);
+  const probed = new Set<string>();
+  if (options.probes) {
+    probed.add(probeKey(ctx, trace.initial));
+    const problem = probeRefusals(ctx, trace.initial, adapter.machine);
+    if (problem !== null)
+      return done(0, null, { step: 0, error: new ModelImplMismatch('probe-differs', problem) });
+  }
   let before = trace.initial;
   for (let i = 0; i < trace.steps.length; i++) {
     const { action, state } = trace.steps[i]!;
@@ -1318,6 +1408,12 @@ export function replayOnImpl(
     collect(i + 1);
     const difference = compare(i + 1, action.kind, state);
     if (difference) return done(i + 1, difference, null);
+    if (options.probes && adapter.comparableAt(state) && !probed.has(probeKey(ctx, state))) {
+      probed.add(probeKey(ctx, state));
+      const problem = probeRefusals(ctx, state, adapter.machine);
+      if (problem !== null)
+        return done(i + 1, null, { step: i + 1, error: new ModelImplMismatch('probe-differs', problem) });
+    }
     if (options.actions && adapter.comparableAt(state)) {
       try {
         adapter.expectWaiting(state, options.actions(state));
@@ -1348,7 +1444,9 @@ export function replayOnImpl(
  *   may page a page in and still end; the machine pages out again first. So no page-in between
  *   the model's last page-out and the end of the conversion;
  * - a guest asked to shrink (7000) starts no I/O into the part it will take offline (the machine
- *   refuses it with an addressing exception; the model lets it start and makes 7010 wait).
+ *   refuses it with an addressing exception; the model lets it start and makes 7010 wait); and
+ *   7000 does not come while an intercepted start of the VM is half done (the machine's start is
+ *   one step at the model's `vmm.startHostProgram`, which would then come after 7000 and be refused).
  *
  * The last two are real differences of behaviour, each pinned by a test in `modelVsImpl.test.ts`;
  * the first two only pick one of the model's options. Every action kept is enabled in the model,
@@ -1400,6 +1498,12 @@ export function implementationChoices(
         );
       case 'vmm.pageIn':
         return !(reloc?.vm === a.vm && reloc.dest === null && reloc.step === 'dispatch');
+      case 'resize.askShrink':
+        return !ctx.io.some(
+          (entry, i) =>
+            entry.vm === a.vm &&
+            (state.io[i]!.status === 'requested' || state.io[i]!.status === 'translated'),
+        );
       case 'guest.startIo': {
         const entry = ctx.io[a.io]!;
         const shrink = state.vms[entry.vm]!.shrinkRequest;

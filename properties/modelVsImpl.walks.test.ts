@@ -3,7 +3,9 @@
  * few paths of the patent model (restricted to the machine's choices), replayed on the machine with
  * the projections compared at every comparable state, the machine's interrupts and reads checked,
  * and the machine made to wait wherever the model's reconfiguration waits (`replayOnImpl` with
- * `actions`). Each variant's implementation is caught on a generated scenario.
+ * `actions`), and what the model's state says must be refused probed at every comparable state
+ * (`probes`, `modelVsImplProbes.ts`). Each variant's implementation is caught on a generated
+ * scenario.
  *
  * Why small: this is the test set mutation testing runs per mutant (`npm run mutate`,
  * `npm run mutate:mbt`). Stryker's per-test coverage runs only the tests that reach a mutant, so
@@ -47,7 +49,7 @@ function agreeOnPaths(scenario: Scenario, seed: number, paths: number, maxLength
   const traces = fc.sample(weightedTraceArbitrary(model, maxLength), { seed, numRuns: paths });
   let compared = 0;
   for (const trace of traces) {
-    const result = replayOnImpl(model.ctx, trace, { actions: model.actions });
+    const result = replayOnImpl(model.ctx, trace, { actions: model.actions, probes: true });
     const where = `${scenario.name} (${scenario.description ?? ''}), path of seed ${seed}: ${trace.steps.map((s) => s.action.kind).join(' ')}`;
     expect(result.mismatch?.error.message ?? null, where).toBeNull();
     expect(result.difference, where).toBeNull();
