@@ -816,12 +816,20 @@ export function vmmProperties(k: LeanKit): VmmProperty[] {
  * declared reads, which is then checked on every state.
  */
 function sameAfter(name: string): Uint8Array | undefined {
+  if (SAME_AFTER.has(name)) return SAME_AFTER.get(name);
   const reads = PROPERTY_FIELD_READS[name];
-  if (reads === undefined) return undefined;
-  return Uint8Array.from(ACTION_KINDS, (kind) =>
-    ACTION_TABLE[kind].writes.some((field) => reads.includes(field)) ? 0 : 1,
-  );
+  const mask =
+    reads === undefined
+      ? undefined
+      : Uint8Array.from(ACTION_KINDS, (kind) =>
+          ACTION_TABLE[kind].writes.some((field) => reads.includes(field)) ? 0 : 1,
+        );
+  SAME_AFTER.set(name, mask);
+  return mask;
 }
+
+/** `sameAfter` per property name: it depends on the table and the declared reads only (read-only). */
+const SAME_AFTER = new Map<string, Uint8Array | undefined>();
 
 /**
  * The violation of incident invariant `invariant` (raising some of `bits`), explained from the step

@@ -30,6 +30,10 @@ function undeclaredReads(
   const model = createLeanModel(scenario, variant);
   const L = model.kit.L;
   const fieldOf = Array.from({ length: L.length }, (_, i) => fieldAt(L, i).field);
+  // Per property, per word of the state: 1 when its field is among the property's declared reads.
+  const declaredWords = model.properties.map((p) =>
+    Uint8Array.from(fieldOf, (f) => ((declared[p.name] ?? []).includes(f) ? 1 : 0)),
+  );
   const undeclared = new Set<string>();
   const names = new Set(model.properties.map((p) => p.name));
   const seen = new Set<string>();
@@ -38,14 +42,13 @@ function undeclaredReads(
   while (frontier.length > 0) {
     const next: Int32Array[] = [];
     for (const s of frontier) {
-      for (const p of model.properties) {
-        const reads = declared[p.name] ?? [];
+      for (let i = 0; i < model.properties.length; i++) {
+        const p = model.properties[i]!;
+        const reads = declaredWords[i]!;
         const watched = new Proxy(Int32Array.from(s), {
           get(t, key) {
-            if (isIndex(key)) {
-              const field = fieldOf[Number(key)]!;
-              if (!reads.includes(field)) undeclared.add(`${p.name} reads ${field}`);
-            }
+            if (isIndex(key) && reads[Number(key)] === 0)
+              undeclared.add(`${p.name} reads ${fieldOf[Number(key)]!}`);
             return Reflect.get(t, key);
           },
         });

@@ -37,9 +37,11 @@ function observe(file: string | Scenario, variant: (typeof VARIANTS)[number]) {
   const undeclaredGuardReads: string[] = [];
   // Per word of the state: its field; per kind, per word: 1 when its guard may read it.
   const fieldOf = Array.from({ length: L.length }, (_, i) => fieldAt(L, i).field);
-  const guardDeclared = ACTION_KINDS.map((kind) =>
-    Uint8Array.from(fieldOf, (f) => (ACTION_TABLE[kind].guardReads.includes(f) ? 1 : 0)),
-  );
+  const declaredWords = (fields: (kind: (typeof ACTION_KINDS)[number]) => readonly LayoutField[]) =>
+    ACTION_KINDS.map((kind) => Uint8Array.from(fieldOf, (f) => (fields(kind).includes(f) ? 1 : 0)));
+  const guardDeclared = declaredWords((kind) => ACTION_TABLE[kind].guardReads);
+  const readDeclared = declaredWords((kind) => ACTION_TABLE[kind].reads);
+  const writeDeclared = declaredWords((kind) => ACTION_TABLE[kind].writes);
   const applied = new Set<string>();
   const seen = new Set<string>();
   let frontier = [encode(L, initialState(ctx))];
@@ -62,11 +64,12 @@ function observe(file: string | Scenario, variant: (typeof VARIANTS)[number]) {
       }
       for (const code of leanActions(kit, s)) {
         const kind = kit.T.kindName[code] as (typeof ACTION_KINDS)[number];
-        const spec = ACTION_TABLE[kind];
+        const g = kit.T.kind[code]!;
+        const reads = readDeclared[g]!;
+        const writes = writeDeclared[g]!;
         applied.add(kind);
         const read = (offset: number) => {
-          const field: LayoutField = fieldAt(L, offset).field;
-          if (!spec.reads.includes(field)) undeclaredReads.push(`${kind} reads ${field}`);
+          if (reads[offset] === 0) undeclaredReads.push(`${kind} reads ${fieldOf[offset]}`);
         };
         const n = Int32Array.from(s);
         const written = new Set<number>();
@@ -87,10 +90,8 @@ function observe(file: string | Scenario, variant: (typeof VARIANTS)[number]) {
           },
         });
         leanApply(kit, before, building, code);
-        for (let i = 0; i < n.length; i++) {
-          const field = fieldAt(L, i).field;
-          if (n[i] !== s[i] && !spec.writes.includes(field)) undeclaredWrites.push(`${kind} writes ${field}`);
-        }
+        for (let i = 0; i < n.length; i++)
+          if (n[i] !== s[i] && writes[i] === 0) undeclaredWrites.push(`${kind} writes ${fieldOf[i]}`);
         const key = n.join(',');
         if (!seen.has(key)) {
           seen.add(key);

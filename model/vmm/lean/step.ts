@@ -27,10 +27,44 @@ export function leanNext(k: LeanKit, s: Int32Array, code: number): Int32Array {
  * incremental fingerprint (lean/fingerprint.ts `updateSums`).
  */
 export function writtenOffsets(L: LeanLayout): readonly Int32Array[] {
-  const fields = Array.from({ length: L.length }, (_, offset) => fieldAt(L, offset).field);
+  // The offsets follow from the layout's block positions alone, so scenarios of one shape (a sweep
+  // checks thousands) share them; the cache is read-only and bounded.
+  const key = [
+    L.frames,
+    L.vms,
+    L.vmStride,
+    L.maxPages,
+    L.channels,
+    L.io,
+    L.ioStride,
+    L.access,
+    L.running,
+    L.events,
+    L.length,
+  ].join();
+  const cached = WRITTEN_BY_SHAPE.get(key);
+  if (cached !== undefined) return cached;
+  if (WRITTEN_BY_SHAPE.size >= 256) WRITTEN_BY_SHAPE.clear();
+  const offsets = computeWrittenOffsets(L);
+  WRITTEN_BY_SHAPE.set(key, offsets);
+  return offsets;
+}
+
+const WRITTEN_BY_SHAPE = new Map<string, readonly Int32Array[]>();
+
+function computeWrittenOffsets(L: LeanLayout): readonly Int32Array[] {
+  // One pass over the layout groups its offsets by field; each kind then takes its fields' groups.
+  const byField = new Map<string, number[]>();
+  for (let offset = 0; offset < L.length; offset++) {
+    const { field } = fieldAt(L, offset);
+    let offsets = byField.get(field);
+    if (offsets === undefined) byField.set(field, (offsets = []));
+    offsets.push(offset);
+  }
   return ACTION_KINDS.map((kind) => {
     const writes = ACTION_TABLE[kind].writes;
-    return Int32Array.from(fields.flatMap((field, offset) => (writes.includes(field) ? [offset] : [])));
+    const offsets = writes.flatMap((field) => byField.get(field) ?? []);
+    return Int32Array.from(offsets.sort((a, b) => a - b));
   });
 }
 
