@@ -13,6 +13,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { VARIANTS, type Variant } from '../scenario/variants.ts';
 import { createLeanModel, leanIsFinal } from './leanCheckModel.ts';
 import { vmmModelSpec } from './parallelModel.ts';
+import { reductionVerdict } from './testing/reductionVerdict.ts';
 import { PROPERTY_READS } from './visibility.ts';
 
 const dir = new URL('../scenarios/', import.meta.url);
@@ -65,19 +66,7 @@ function undeclaredPropertyReads(scenario: Scenario, variant: Variant, declared:
 }
 
 /** What must be the same with and without the reduction. */
-function verdict(r: CheckResult<Int32Array, number>) {
-  return {
-    status: r.status,
-    error: r.error?.code,
-    violated: r.discoveries
-      .filter((d) => d.kind === 'always')
-      .map((d) => d.violation.invariant)
-      .sort(),
-    deadlock: r.discoveries.some((d) => d.kind === 'deadlock' && !('livelock' in d.violation.details)),
-    livelock: r.discoveries.some((d) => d.kind === 'deadlock' && 'livelock' in d.violation.details),
-    sometimes: r.sometimes.map((s) => [s.property, s.reached]),
-  };
-}
+const verdict = reductionVerdict;
 
 /** Check with and without the reduction, as `check` does (progress on), every discovery kept. */
 function bothWays(scenario: Scenario, variant: Variant, faults: PartialOrderFaults = {}) {

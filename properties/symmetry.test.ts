@@ -21,6 +21,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { VARIANTS, type Variant } from '../scenario/variants.ts';
 import { createLeanModel } from './leanCheckModel.ts';
 import { vmmModelSpec } from './parallelModel.ts';
+import { reductionVerdict } from './testing/reductionVerdict.ts';
 
 const pool = new WorkerPool(2);
 afterAll(() => pool.close(), 60_000);
@@ -92,19 +93,7 @@ const twice = TWICE.map(([choices, full, reduced], i) => {
 const symmetric = [...copied, ...twice];
 
 /** What must be the same with and without the reduction. */
-function verdict(r: CheckResult<Int32Array, number>) {
-  return {
-    status: r.status,
-    error: r.error?.code,
-    violated: r.discoveries
-      .filter((d) => d.kind === 'always')
-      .map((d) => d.violation.invariant)
-      .sort(),
-    deadlock: r.discoveries.some((d) => d.kind === 'deadlock' && !('livelock' in d.violation.details)),
-    livelock: r.discoveries.some((d) => d.kind === 'deadlock' && 'livelock' in d.violation.details),
-    sometimes: r.sometimes.map((s) => [s.property, s.reached]),
-  };
-}
+const verdict = reductionVerdict;
 
 const OPTIONS = { stopAtFirst: false, progress: true, witnessTraces: true } as const;
 
