@@ -4,6 +4,7 @@ import {
   type CheckStatus,
   type Discovery,
   type Json,
+  keepsVerdict,
   type Model,
   type Property,
   type SometimesOutcome,
@@ -98,7 +99,7 @@ export class RunRecorder<S, A> {
     const always = this.pendingAlways;
     for (let i = 0; i < always.length; i++) {
       const property = always[i]!;
-      if (step >= 0 && property.sameAfter !== undefined && property.sameAfter[step] === 1) continue;
+      if (keepsVerdict(property, step)) continue;
       const violation = property.check(state);
       if (violation !== undefined) {
         this.foundAlways.push(property);
@@ -109,7 +110,7 @@ export class RunRecorder<S, A> {
     const sometimes = this.pendingSometimes;
     for (let i = 0; i < sometimes.length; i++) {
       const property = sometimes[i]!;
-      if (step >= 0 && property.sameAfter !== undefined && property.sameAfter[step] === 1) continue;
+      if (keepsVerdict(property, step)) continue;
       if (property.check(state) !== undefined) {
         this.foundSometimes.push(property);
         found = true;

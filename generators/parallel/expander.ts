@@ -5,7 +5,7 @@
  * coordinator itself for the first, small levels. Decides nothing global.
  */
 import { threadId } from 'node:worker_threads';
-import type { Model } from '../../model/core/index.ts';
+import { keepsVerdict, type Model } from '../../model/core/index.ts';
 import { actionsToExpand, noReductions, type ReductionCounts } from '../partialOrder.ts';
 import { EdgeLog } from '../progressGraph.ts';
 import {
@@ -226,7 +226,7 @@ export class LevelExpander {
           const index = pending[p]!;
           if (this.found.has(index)) continue;
           const property = properties[index]!;
-          if (step >= 0 && property.sameAfter !== undefined && property.sameAfter[step] === 1) continue;
+          if (keepsVerdict(property, step)) continue;
           if (property.check(next) !== undefined) this.found.add(index);
         }
       }

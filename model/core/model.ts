@@ -42,6 +42,14 @@ export interface Property<S> {
   readonly sameAfter?: Uint8Array | undefined;
 }
 
+/**
+ * Whether `property` keeps, on the result of a step of class `step` (the model's `stepClass`, -1
+ * when unknown), the verdict it had on the state the step started from (`Property.sameAfter`).
+ */
+export function keepsVerdict<S>(property: Property<S>, step: number): boolean {
+  return step >= 0 && property.sameAfter !== undefined && property.sameAfter[step] === 1;
+}
+
 /** 64-bit fingerprint of a state, as two unsigned 32-bit halves: equal states have equal fingerprints. */
 export type Fingerprint = readonly [hi: number, lo: number];
 
