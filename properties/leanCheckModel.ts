@@ -27,7 +27,7 @@ import { type VmmProperty, vmmProperties } from './invariants.ts';
 import { PROPERTY_READS } from './visibility.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
-const { E_DONE, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, S_REFUSED, ioBase } = K;
+const { E_DONE, E_REFUSED, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, S_REFUSED, ioBase } = K;
 const { leanActions } = Enabled;
 const { finishSums, fingerprintWords, laneSums, updateSums } = Fp;
 const { leanApply, leanNext, writtenOffsets } = Step;
@@ -236,7 +236,10 @@ export function createLeanModel(
 export function leanIsFinal(kit: LeanKit, s: Int32Array): boolean {
   const L = kit.L;
   if (s[G_RC] !== RC_NONE || s[G_NEXT_REQUEST] !== kit.requestCount) return false;
-  for (let e = 0; e < kit.eventCount; e++) if (s[L.events + e] !== E_DONE) return false;
+  for (let e = 0; e < kit.eventCount; e++) {
+    const st = s[L.events + e];
+    if (st !== E_DONE && st !== E_REFUSED) return false;
+  }
   for (let i = 0; i < kit.ioCount; i++) {
     const st = s[ioBase(L, i) + IO_STATUS];
     if (st !== S_IDLE && st !== S_DONE && st !== S_FAILED && st !== S_REFUSED) return false;

@@ -49,6 +49,7 @@ export type Action =
   | { readonly kind: 'prior.resume' }
   // Resize on an event (Fig. 8)
   | { readonly kind: 'resize.begin'; readonly event: number }
+  | { readonly kind: 'resize.refuse'; readonly event: number } // the table no longer fits: refused (7.13)
   | { readonly kind: 'resize.askShrink'; readonly vm: number } // 7000
   | { readonly kind: 'resize.relocate'; readonly vm: number } // 7020
   | { readonly kind: 'resize.askGrow'; readonly vm: number } // 7030
@@ -95,6 +96,7 @@ export const ACTION_KINDS = [
   'resize.askGrow',
   'resize.reassignCpus',
   'request.arrive',
+  'resize.refuse',
 ] as const satisfies readonly Action['kind'][];
 
 /** An action kind. */
@@ -199,6 +201,10 @@ export function describeAction(ctx: VmmContext, action: Action): string {
     .with(
       { kind: 'resize.begin' },
       (a) => `resize.begin: process event ${a.event} with its configuration table`,
+    )
+    .with(
+      { kind: 'resize.refuse' },
+      (a) => `resize.refuse: event ${a.event}'s configuration table no longer fits the machine: refused`,
     )
     .with({ kind: 'resize.askShrink' }, (a) => `resize.askShrink: ask ${vm(a.vm)} to shrink (7000)`)
     .with({ kind: 'resize.relocate' }, (a) => `resize.relocate: relocate ${vm(a.vm)} (7020)`)

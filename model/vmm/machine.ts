@@ -29,6 +29,7 @@ const {
   G_ARRIVED,
   G_SV_VM,
   E_PENDING,
+  E_REFUSED,
   E_RUNNING,
   E_WAITING,
   G_NEXT_REQUEST,
@@ -122,6 +123,7 @@ const {
   pageFaultDemanded,
   pteOf,
   residentPages,
+  tableFits,
 } = Q;
 const {
   advanceResize,
@@ -302,6 +304,14 @@ const FRAME_OF: readonly LayoutField[] = [
 ];
 /** Fields read by `computeHolders` (and so `isFreeFrame`, `lowestFreeFrame` but its `rlSize`). */
 const HOLDERS: readonly LayoutField[] = [...FRAME_OF, 'rl', 'rlVm', 'rlDest', 'trPage', 'trFrom'];
+/** Fields read by `tableFits`. */
+const TABLE_FITS: readonly LayoutField[] = ['vm.alive', 'vm.fixed', 'vm.online', 'vm.origin', 'vm.size'];
+
+/** Whether a pending event may have its turn now: nothing else runs (7.13; under the fault, beside a relocation). */
+const mayBeginResize = (k: LeanKit, s: Int32Array): boolean => {
+  const rc = s[G_RC];
+  return rc === RC_NONE || (k.faultInterleaved && rc === RC_RELOCATION);
+};
 /** Fields read by `computeTargets`. */
 const TARGETS: readonly LayoutField[] = ['io.status', 'io.mode', 'vm.size'];
 /** The held relocation's fields (`sv*`), read by `finishRelocation` when it resumes one. */
@@ -1330,14 +1340,13 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     summary: 'Begin resizing for a pending event.',
     reads: ['rl', 'vm.alive', 'vm.online', 'vm.origin', 'vm.size'],
     writes: ['settled', 'rc', 'rsEvent', 'rsStep', 'rsCursor', 'rsAsked', 'events'],
-    guardReads: ['rc', 'events'],
+    guardReads: ['rc', 'events', ...TABLE_FITS],
     enabled(k, s, out) {
       // Events that arrive during a reconfiguration wait (7.13); under the fault one starts
       // during a stand-alone relocation or conversion, which goes on beside it.
-      const rc = s[G_RC];
-      if (rc !== RC_NONE && !(k.faultInterleaved && rc === RC_RELOCATION)) return;
+      if (!mayBeginResize(k, s)) return;
       for (let e = 0; e < k.eventCount; e++)
-        if (s[k.L.events + e] === E_PENDING) out.push(k.T.resizeBegin[e]!);
+        if (s[k.L.events + e] === E_PENDING && tableFits(k, s, e)) out.push(k.T.resizeBegin[e]!);
     },
     effect(k, _s, n, code) {
       const event = k.T.arg[code]!;
@@ -1374,7 +1383,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '7020',
     params: ['vm'],
     summary: 'Relocate the next VM whose origin the table changes.',
-    reads: ['rsEvent'],
+    reads: ['rsEvent', 'vm.size'],
     writes: [
       'rsCursor',
       'rl',
@@ -1397,7 +1406,9 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       const vm = k.T.arg[code]!;
       const x = n[G_RS_EVENT]! * k.vmCount + vm;
       n[G_RS_CURSOR] = vm;
-      newRelocation(k, n, P_RESIZE, vm, k.afterOrigin[x]!, k.afterSize[x]!);
+      // A VM that grows moves with the pages it has and grows at its new origin afterwards (7030).
+      const size = Math.min(n[vmBase(k.L, vm) + VM_SIZE]!, k.afterSize[x]!);
+      newRelocation(k, n, P_RESIZE, vm, k.afterOrigin[x]!, size);
     },
   },
   'resize.askGrow': {
@@ -1507,6 +1518,23 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       const next = k.T.arg[code]!;
       if (startsAtOnce(k, s, next)) beginRequest(k, s, n, next);
       else n[G_ARRIVED] = 1;
+    },
+  },
+  'resize.refuse': {
+    step: 'Fig. 8 (7.13)',
+    params: ['event'],
+    summary:
+      "A pending event's turn comes but its configuration table no longer fits the machine (a reconfiguration before it moved a VM): the VMM refuses it and resizes nothing.",
+    reads: [],
+    writes: ['events'],
+    guardReads: ['rc', 'events', ...TABLE_FITS],
+    enabled(k, s, out) {
+      if (!mayBeginResize(k, s)) return;
+      for (let e = 0; e < k.eventCount; e++)
+        if (s[k.L.events + e] === E_PENDING && !tableFits(k, s, e)) out.push(k.T.resizeRefuse[e]!);
+    },
+    effect(k, _s, n, code) {
+      n[k.L.events + k.T.arg[code]!] = E_REFUSED;
     },
   },
 };

@@ -147,8 +147,11 @@ export interface Incident {
     | 'overwroteLivePage'; // a copy landed on a frame holding another live page
 }
 
-/** Status of a scenario event. */
-export type EventStatus = 'waiting' | 'pending' | 'running' | 'done';
+/**
+ * Status of a scenario event. `refused`: its configuration table no longer fitted the machine when
+ * its turn came (a reconfiguration before it moved a VM, say), so nothing was resized (SPEC 7.13).
+ */
+export type EventStatus = 'waiting' | 'pending' | 'running' | 'done' | 'refused';
 
 /** The whole abstract machine. */
 export interface MachineState {

@@ -86,12 +86,15 @@ export function buildScenario(scope: ScenarioScope, choose: Choose, name: string
   if (gapAt === n) next += free;
   const layout: Layout = { frames: next, vms };
 
-  // Reconfigurations (run in order), or an event with its table (page-fixed machines only).
+  // Reconfigurations (run in order), and an event with its table (page-fixed machines only): alone,
+  // or with one relocation, so that one arrives while the other runs and waits or is refused
+  // (7.13), and the event's table may no longer fit once the relocation moved a VM.
   const plans = reconfigurationPlans(layout).filter((p) => p.length <= budget());
   const plan = plans[choose(plans.length)]!;
   features += plan.length;
   let event: { spec: EventSpec; cpus: number } | null = null;
-  if (plan.length === 0 && budget() >= 1 && vms.every((vm) => vm.kind.startsWith('fixed'))) {
+  const eventMayCome = plan.length === 0 || (plan.length === 1 && plan[0]!.kind === 'relocate');
+  if (eventMayCome && budget() >= 1 && vms.every((vm) => vm.kind.startsWith('fixed'))) {
     const tables = eventTables(layout, scope).filter((t) => t.features <= budget());
     const pick = choose(tables.length + 1);
     if (pick > 0) {
@@ -282,7 +285,7 @@ function reconfigurationPlans(layout: Layout): PlannedRequest[][] {
 
 /**
  * Every configuration table [9000] for a page-fixed machine, simplest first: each VM keeps its size
- * or shrinks or grows by one page, the VMs are packed in the same order after the VMM with the free
+ * or shrinks or grows by one page (moving first if its origin changes), the VMs are packed in the same order after the VMM with the free
  * frames in one gap, and either every CPU stays shared or (two CPUs) one VM gets CPU 0 dedicated
  * while the others share CPU 1. Tables that change nothing are left out.
  */
@@ -309,9 +312,6 @@ function eventTables(
         origins.push(next);
         next += afterSizes[v]!;
       }
-      // A VM that grows keeps its origin: the model relocates a VM with its old size and then finds
-      // nothing left to grow (a known model gap, see README "Sweep").
-      if (layout.vms.some((vm, v) => afterSizes[v]! > vm.size && origins[v] !== vm.first)) continue;
       for (const dedicated of dedications) {
         const unchanged = layout.vms.every((vm, v) => vm.size === afterSizes[v] && vm.first === origins[v]);
         if (unchanged && dedicated < 0) continue;

@@ -61,6 +61,7 @@ export interface ActionTable {
   readonly resizeRelocate: Int32Array;
   readonly askGrow: Int32Array;
   readonly reassignCpus: number;
+  readonly resizeRefuse: Int32Array;
 }
 
 /** Number every action of `ctx`'s scenario; `maxPages` bounds page parameters. */
@@ -119,6 +120,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     resizeRelocate: each(V, (vm) => ({ kind: 'resize.relocate', vm })),
     askGrow: each(V, (vm) => ({ kind: 'resize.askGrow', vm })),
     reassignCpus: add({ kind: 'resize.reassignCpus' }),
+    resizeRefuse: each(ctx.events.length, (event) => ({ kind: 'resize.refuse', event })),
     // Evaluated last, once every action above is numbered.
     kind: Uint8Array.from(actions, (a) => ACTION_KINDS.indexOf(a.kind)),
     kindName: actions.map((a) => a.kind),
@@ -159,6 +161,7 @@ function parameters(a: Action): [number, number] {
       return [a.request, 0];
     case 'event.arrive':
     case 'resize.begin':
+    case 'resize.refuse':
       return [a.event, 0];
     case 'reloc.pageOut':
     case 'reloc.copyPage':

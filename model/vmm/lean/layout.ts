@@ -286,11 +286,12 @@ export const RS_SHRINK = RESIZE_STEPS.indexOf('shrink');
 export const RS_RELOCATE = RESIZE_STEPS.indexOf('relocate');
 export const RS_GROW = RESIZE_STEPS.indexOf('grow');
 export const RS_REASSIGN = RESIZE_STEPS.indexOf('reassignCpus');
-export const EVENT_STATUSES: readonly EventStatus[] = ['waiting', 'pending', 'running', 'done'];
+export const EVENT_STATUSES: readonly EventStatus[] = ['waiting', 'pending', 'running', 'done', 'refused'];
 export const E_WAITING = EVENT_STATUSES.indexOf('waiting');
 export const E_PENDING = EVENT_STATUSES.indexOf('pending');
 export const E_RUNNING = EVENT_STATUSES.indexOf('running');
 export const E_DONE = EVENT_STATUSES.indexOf('done');
+export const E_REFUSED = EVENT_STATUSES.indexOf('refused');
 export const INCIDENT_KINDS: readonly Incident['kind'][] = [
   'staleWrite',
   'staleRead',
@@ -353,6 +354,8 @@ export interface LeanLayout {
   readonly targets: Int32Array;
   /** Scratch: page contents during a copy. */
   readonly contents: Int32Array;
+  /** Scratch: the VM holding each frame while `tableFits` simulates a resize's moves (-1 free). */
+  readonly owners: Int32Array;
   /** The state the holder buffers describe (states are values: never mutated once built). */
   holdersOf: Int32Array | null;
   /** Per-VM target counts of host and of direct programs (`v * dataPages + page`), and of which state. */
@@ -435,6 +438,7 @@ export function createLayout(ctx: VmmContext): LeanLayout {
     hFirstPage: new Int32Array(ctx.frameCount),
     targets: new Int32Array(dataPages),
     contents: new Int32Array(maxPages),
+    owners: new Int32Array(ctx.frameCount),
     holdersOf: null,
     hostTargets: new Int32Array(vmCount * dataPages),
     directTargets: new Int32Array(vmCount * dataPages),

@@ -64,7 +64,8 @@ export interface LeanKit {
   readonly accessVm: Int32Array;
   readonly accessPage: Int32Array;
   readonly accessWrite: Uint8Array;
-  /** `after*[event * vmCount + vm]`: the configuration tables. */
+  /** `before*` / `after*[event * vmCount + vm]`: the configuration tables. */
+  readonly beforeSize: Int32Array;
   readonly afterSize: Int32Array;
   readonly afterOrigin: Int32Array;
   readonly afterCpus: Int32Array;
@@ -141,11 +142,13 @@ export function createKit(ctx: VmmContext): LeanKit {
       ioWrite[i * MT + k] = t.op === 'write' ? 1 : 0;
     });
   });
+  const beforeSize = new Int32Array(E * V);
   const afterSize = new Int32Array(E * V);
   const afterOrigin = new Int32Array(E * V);
   const afterCpus = new Int32Array(E * V);
   ctx.events.forEach((e, ev) => {
     e.after.forEach((a, v) => {
+      beforeSize[ev * V + v] = e.before[v]!.size;
       afterSize[ev * V + v] = a.size;
       afterOrigin[ev * V + v] = a.origin;
       afterCpus[ev * V + v] = internCpus(L, a.cpus);
@@ -175,6 +178,7 @@ export function createKit(ctx: VmmContext): LeanKit {
     accessVm: Int32Array.from(ctx.access, (a) => a.vm),
     accessPage: Int32Array.from(ctx.access, (a) => a.page),
     accessWrite: Uint8Array.from(ctx.access, (a) => (a.op === 'write' ? 1 : 0)),
+    beforeSize,
     afterSize,
     afterOrigin,
     afterCpus,
@@ -451,6 +455,62 @@ export function nextToRelocate(k: LeanKit, s: Int32Array, event: number): number
     }
   }
   return up >= 0 ? up : rest;
+}
+
+/**
+ * Whether event `event`'s configuration table fits the machine as it is now, checked as the VMM
+ * checks it when the event's turn comes (SPEC 6, 7.13): every VM is live, page-fixed, fully online
+ * and of the size the table expects before; moved one at a time in the order of 7020 (see
+ * `nextToRelocate`), each VM's kept pages fit in storage at its new origin on frames free or its
+ * own by then; each grower's new pages are free after the moves. The table was checked against the
+ * initial machine when the scenario was loaded; a reconfiguration before the event (a relocation
+ * request, another event) can make it fit no longer, and then the event is refused.
+ */
+export function tableFits(k: LeanKit, s: Int32Array, event: number): boolean {
+  const L = k.L;
+  const V = k.vmCount;
+  const x0 = event * V;
+  const owners = L.owners;
+  owners.fill(-1);
+  for (let v = 0; v < V; v++) {
+    const b = vmBase(L, v);
+    const size = s[b + VM_SIZE]!;
+    if (s[b + VM_ALIVE] === 0 || s[b + VM_FIXED] === 0 || s[b + VM_ONLINE] !== size) return false;
+    if (k.beforeSize[x0 + v] !== size) return false;
+    owners.fill(v, s[b + VM_ORIGIN]!, s[b + VM_ORIGIN]! + size);
+  }
+  // Movers in 7020's order, by the origins they have now: up first, highest origin first; then
+  // the rest, lowest origin first.
+  const up: number[] = [];
+  const rest: number[] = [];
+  for (let v = 0; v < V; v++) {
+    const b = vmBase(L, v);
+    const origin = s[b + VM_ORIGIN]!;
+    const to = k.afterOrigin[x0 + v]!;
+    if (to === origin && k.afterSize[x0 + v]! >= s[b + VM_SIZE]!) continue;
+    (to > origin ? up : rest).push(v);
+  }
+  const originOf = (v: number) => s[vmBase(L, v) + VM_ORIGIN]!;
+  up.sort((a, b) => originOf(b) - originOf(a));
+  rest.sort((a, b) => originOf(a) - originOf(b));
+  for (const v of [...up, ...rest]) {
+    const pages = Math.min(s[vmBase(L, v) + VM_SIZE]!, k.afterSize[x0 + v]!);
+    const to = k.afterOrigin[x0 + v]!;
+    if (to < k.vmmFrames || to + pages > k.frameCount) return false;
+    for (let f = to; f < to + pages; f++) if (owners[f] !== -1 && owners[f] !== v) return false;
+    for (let f = 0; f < k.frameCount; f++) if (owners[f] === v) owners[f] = -1;
+    owners.fill(v, to, to + pages);
+  }
+  for (let v = 0; v < V; v++) {
+    const size = s[vmBase(L, v) + VM_SIZE]!;
+    const want = k.afterSize[x0 + v]!;
+    if (want <= size) continue;
+    const at = k.afterOrigin[x0 + v]!;
+    if (at + want > k.frameCount) return false;
+    for (let f = at + size; f < at + want; f++) if (owners[f] !== -1) return false;
+    owners.fill(v, at + size, at + want);
+  }
+  return true;
 }
 
 /** `nextToGrow`. */
