@@ -50,7 +50,7 @@ function withCopiedProgram(s: Scenario, how: 'same' | 'new'): Scenario {
 
 /**
  * Generated scenarios of the `small` scope with one program and a reconfiguration or event (7 of
- * 14,988, by their choices), each with its program copied on its channel and on a new channel;
+ * 19,348, by their choices), each with its program copied on its channel and on a new channel;
  * and the distinct states of each under `patent`, without and with symmetry.
  */
 const COPIED: readonly [choices: number[], how: 'same' | 'new', full: number, reduced: number][] = [
@@ -80,7 +80,7 @@ const TWICE: readonly [choices: number[], full: number, reduced: number][] = [
   [[0, 0, 1, 2, 0, 4, 0, 3], 20, 15],
   [[0, 1, 0, 1, 0, 3, 0, 1], 40, 30],
   [[0, 2, 0, 1, 0, 0, 4, 0, 5], 56, 42],
-  [[0, 2, 0, 2, 0, 2, 0, 3], 36, 27],
+  [[0, 2, 0, 2, 0, 2, 0, 0, 3], 36, 27],
 ];
 const twice = TWICE.map(([choices, full, reduced], i) => {
   const s = small(choices, `small-twice-${i}`);

@@ -18,19 +18,19 @@ export interface CaughtGenerated {
 
 export const CAUGHT_GENERATED: readonly CaughtGenerated[] = [
   {
-    index: 1460,
+    index: 1545,
     choices: [0, 0, 1, 1, 0, 0, 2, 1, 0, 0],
     variant: 'prior-art',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
   },
   {
-    index: 1377,
+    index: 1451,
     choices: [0, 0, 0, 1, 0, 0, 2, 1, 0, 0],
     variant: 'fault-move-targeted-page',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
   },
   {
-    index: 1377,
+    index: 1451,
     choices: [0, 0, 0, 1, 0, 0, 2, 1, 0, 0],
     variant: 'fault-forget-direct-io',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
@@ -42,37 +42,37 @@ export const CAUGHT_GENERATED: readonly CaughtGenerated[] = [
     findings: ['modeInconsistent'],
   },
   {
-    index: 1929,
+    index: 2025,
     choices: [0, 1, 0, 1, 0, 0, 2, 1, 0, 0],
     variant: 'fault-overlap-copy',
     findings: ['frameTableDisagrees', 'lostWrite'],
   },
   {
-    index: 1651,
+    index: 1747,
     choices: [0, 1, 0, 0, 2, 1, 0, 0],
     variant: 'fault-page-out-pinned',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
   },
   {
-    index: 53,
+    index: 54,
     choices: [0, 0, 0, 1, 1, 0, 0, 0, 2],
     variant: 'fault-limit-off-by-one',
     findings: ['boundsBreach'],
   },
   {
-    index: 1620,
+    index: 1716,
     choices: [0, 1, 0, 0, 0, 2, 1, 1, 0],
     variant: 'fault-offline-under-io',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
   },
   {
-    index: 2470,
+    index: 2578,
     choices: [1, 0, 0, 0, 0, 0, 0, 1, 0, 0],
     variant: 'fault-dedicated-cpu-shared',
     findings: ['cpuAssignment'],
   },
   {
-    index: 1315,
+    index: 1389,
     choices: [0, 0, 0, 0, 3, 0, 0],
     variant: 'fault-interleaved-reconfiguration',
     findings: ['reconfigurationsInterleaved'],
