@@ -27,7 +27,19 @@ import { type VmmProperty, vmmProperties } from './invariants.ts';
 import { PROPERTY_READS } from './visibility.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).
-const { E_DONE, E_REFUSED, G_NEXT_REQUEST, G_RC, IO_STATUS, RC_NONE, S_DONE, S_FAILED, S_IDLE, S_REFUSED, ioBase } = K;
+const {
+  E_DONE,
+  E_REFUSED,
+  G_NEXT_REQUEST,
+  G_RC,
+  IO_STATUS,
+  RC_NONE,
+  S_DONE,
+  S_FAILED,
+  S_IDLE,
+  S_REFUSED,
+  ioBase,
+} = K;
 const { leanActions } = Enabled;
 const { finishSums, fingerprintWords, laneSums, updateSums } = Fp;
 const { leanApply, leanNext, writtenOffsets } = Step;

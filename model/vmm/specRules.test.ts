@@ -130,6 +130,22 @@ describe('SPEC 7.13 one reconfiguration at a time: a request or event that arriv
     }
   });
 
+  it('should refuse an event whose table no longer fits when its turn comes, and a request whose destination the resize took (was: framesAreIsolated)', () => {
+    const s = S.tableNoLongerFits();
+    const result = check(s);
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['resize.refuse']).toBeGreaterThan(0);
+    expect(result.stats.actionCoverage['resize.begin']).toBeGreaterThan(0);
+    expect(result.stats.actionCoverage['request.refuse']).toBeGreaterThan(0);
+    const all = edges(s, 'patent');
+    // Refused only after the relocation moved VM-2 onto VM-1's new origin; nothing resized then.
+    const refused = all.filter(({ state }) => state.events[0] === 'refused');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const { state } of refused) expect(state.vms.map((vm) => vm.origin)).toEqual([1, 4]);
+    for (const { state, actions } of all)
+      for (const a of actions) if (a.kind === 'resize.refuse') expect(state.vms[1]!.origin).toBe(4);
+  });
+
   it.each([
     ['pageable-conversion', conversion, 'request.arrive', 4],
     ['relocate-and-resize', S.relocateAndResize(), 'resize.begin', 3],
@@ -148,4 +164,17 @@ describe('SPEC 7.13 one reconfiguration at a time: a request or event that arriv
       expect(state.heldRelocation !== null || state.reconfig?.kind === 'resize').toBe(true);
     },
   );
+});
+
+describe('SPEC 6 resize: a VM the table moves and grows', () => {
+  it('should move the pages it has (7020), then grow it at its new origin (7030) (was: cpusAndSizesFollowTable)', () => {
+    const s = S.moveAndGrow();
+    const result = check(s);
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['resize.relocate']).toBeGreaterThan(0);
+    expect(result.stats.actionCoverage['resize.askGrow']).toBeGreaterThan(0);
+    const done = reachableStates(createCheckModel(s, 'patent')).filter((st) => st.events[0] === 'done');
+    expect(done.length).toBeGreaterThan(0);
+    for (const st of done) expect(st.vms[0]).toMatchObject({ origin: 2, size: 2, online: 2 });
+  });
 });

@@ -54,6 +54,19 @@ describe('enumerateScenarios', () => {
       true,
     );
     expect(has((s) => s.bounds.channelErrors)).toBe(true);
+    // A relocation request and an event in one scenario (SPEC 7.13), and a VM a table moves and grows.
+    expect(has((s) => s.events.length > 0 && s.reconfigurations.some((r) => r.kind === 'relocate'))).toBe(
+      true,
+    );
+    expect(
+      has((s) =>
+        s.events.some((e) =>
+          s.vms.some(
+            (vm) => e.table[vm.name]!.after.size > vm.size && e.table[vm.name]!.after.origin !== vm.origin,
+          ),
+        ),
+      ),
+    ).toBe(true);
     // Relocations up and down, overlapping the VM's own area and not.
     const moves = tiny.flatMap((g) =>
       g.scenario.reconfigurations

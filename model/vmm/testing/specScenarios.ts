@@ -120,6 +120,48 @@ export const SPEC_SCENARIOS = {
         },
       ],
     }),
+  /**
+   * An event grows VM-1 (intercepted, 1 page at frame 1, writing its page 0) to 2 pages at frame 2:
+   * 7020 moves the page it has, 7030 grows it at its new origin (SPEC 6).
+   */
+  moveAndGrow: () =>
+    specScenario('move-and-grow', {
+      storage: { frames: 4 },
+      vms: [{ name: 'VM-1', size: 1, cpus: shared, origin: 1, pageFixed: true, direct: false }],
+      io: [{ vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 0, length: 1 }] }],
+      events: [
+        {
+          trigger: { kind: 'timeOfDay', at: '22:00' },
+          table: {
+            'VM-1': { before: { size: 1, cpus: shared }, after: { size: 2, origin: 2, cpus: shared } },
+          },
+        },
+      ],
+    }),
+  /**
+   * A relocation request (VM-2, frame 3 to 4) and an event whose table moves VM-1 up to frame 4 and
+   * VM-2 down to frame 2. Each fits the initial machine; whichever runs first, the other no longer
+   * fits: after the relocation the table's 7020 would move VM-1 onto VM-2 (moving up goes first),
+   * and after the resize frame 4 is VM-1's. Both are refused in their turn (SPEC 7.13).
+   */
+  tableNoLongerFits: () =>
+    specScenario('table-no-longer-fits', {
+      storage: { frames: 5 },
+      vms: [
+        { name: 'VM-1', size: 1, cpus: shared, origin: 1, pageFixed: true, direct: true },
+        { name: 'VM-2', size: 1, cpus: shared, origin: 3, pageFixed: true, direct: true },
+      ],
+      reconfigurations: [{ kind: 'relocate', vm: 'VM-2', to: 4 }],
+      events: [
+        {
+          trigger: { kind: 'failover', partner: 'CPC-B' },
+          table: {
+            'VM-1': { before: { size: 1, cpus: shared }, after: { size: 1, origin: 4, cpus: shared } },
+            'VM-2': { before: { size: 1, cpus: shared }, after: { size: 1, origin: 2, cpus: shared } },
+          },
+        },
+      ],
+    }),
 } as const;
 
 /** Every scenario above, once each (the cycle with and without a free frame). */
@@ -135,5 +177,7 @@ export function allSpecScenarios(): Scenario[] {
     S.toPageFixedCycle(3),
     S.toPageFixedCycle(4),
     S.relocateAndResize(),
+    S.moveAndGrow(),
+    S.tableNoLongerFits(),
   ];
 }
