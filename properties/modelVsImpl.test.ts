@@ -347,6 +347,39 @@ describe('the guest read path', () => {
 });
 
 describe('where the model was made to follow SPEC (issue 10), the machine agrees', () => {
+  /** Seeded random paths of `s`'s patent model (the machine's choices) replayed; the kinds of step taken. */
+  const randomReplays = (s: Scenario, runs: number) => {
+    const model = withImplementationChoices(createCheckModel(s, 'patent'));
+    const kinds = new Set<string>();
+    const saved = fc.readConfigureGlobal();
+    fc.configureGlobal({ ...saved, defaultSizeToMaxWhenMaxSpecified: true }); // paths to the end
+    let traces: ReturnType<typeof fc.sample<ReturnType<typeof followActions>>>;
+    try {
+      traces = fc.sample(traceArbitrary(model, 60), { seed: 7, numRuns: runs });
+    } finally {
+      fc.configureGlobal(saved);
+    }
+    for (const trace of traces) {
+      const result = replayOnImpl(model.ctx, trace);
+      expect(result.mismatch?.error.message ?? null).toBeNull();
+      expect(result.difference).toBeNull();
+      expect(result.findings).toEqual([]);
+      for (const step of trace.steps) kinds.add(step.action.kind);
+    }
+    return kinds;
+  };
+
+  it('should refuse an event whose table no longer fits, at arrival or when its turn comes, and a request whose destination the resize took (7.13)', () => {
+    const kinds = randomReplays(SPEC_SCENARIOS.tableNoLongerFits(), 60);
+    for (const kind of ['resize.refuse', 'resize.begin', 'request.refuse', 'request.arrive'])
+      expect(kinds).toContain(kind);
+  });
+
+  it('should move a VM the table moves and grows with the pages it has, then grow it there (SPEC 6)', () => {
+    const kinds = randomReplays(SPEC_SCENARIOS.moveAndGrow(), 30);
+    for (const kind of ['resize.relocate', 'resize.askGrow', 'guest.online']) expect(kinds).toContain(kind);
+  });
+
   const replay = (s: Scenario, actions: Action[]) => {
     const model = createCheckModel(s, 'patent');
     const trace = followActions(model, actions);

@@ -33,7 +33,9 @@
  *   and the replay stops at the step after one (code `interleaved`).
  * - `event.arrive` of a time-of-day event is the machine's clock set to its time and `pollClock`
  *   (one resize must start, or queue behind the running reconfiguration); of a failover,
- *   `signalEvent`; `resize.begin` does nothing here. `guest.offline` / `guest.online` are
+ *   `signalEvent`. An idle machine checks the table at once and may refuse it, changing nothing;
+ *   a queued one is checked when its turn comes and may end as failed. `resize.begin` checks the
+ *   machine refused neither way, `resize.refuse` (the table no longer fits, 7.13) that it did. `guest.offline` / `guest.online` are
  *   steps of the implementation's resize.
  * - Every other reconfiguration action is one `step()` whose report names the same action.
  *
@@ -323,6 +325,10 @@ export class ModelImplAdapter {
   private before: MachineState | null = null;
   /** Scenario events that have arrived. */
   private readonly arrived = new Set<number>();
+  /** The machine's resize of each event that arrived, started or queued. */
+  private readonly eventResizes = new Map<number, Reconfiguration>();
+  /** Events the machine refused at arrival (idle, and the table did not fit: nothing changed). */
+  private readonly refusedAtArrival = new Set<number>();
 
   constructor(
     readonly ctx: VmmContext,
@@ -707,10 +713,29 @@ export class ModelImplAdapter {
         return;
       }
       case 'event.arrive':
-        this.eventArrives(a, a.event);
+        this.eventArrives(a, a.event, after);
         return;
-      case 'resize.begin':
+      case 'resize.begin': {
+        // The machine began (or queued, and has now begun) the event's resize: it must not have
+        // refused it, at arrival or when its turn came.
+        const r = this.eventResizes.get(a.event);
+        if (this.refusedAtArrival.has(a.event) || r?.status === 'failed')
+          throw new ModelImplMismatch(
+            'impl-refused',
+            `resize.begin: the model begins event ${a.event}'s resize; the machine refused it (${this.refusedAtArrival.has(a.event) ? 'at arrival' : 'when its turn came'})`,
+          );
         return;
+      }
+      case 'resize.refuse': {
+        // The model refuses an event whose table no longer fits (7.13): the machine must have
+        // refused it at arrival (it was idle), or ended its queued resize as failed.
+        const r = this.eventResizes.get(a.event);
+        if (this.refusedAtArrival.has(a.event) || r?.status === 'failed') return;
+        throw new ModelImplMismatch(
+          'impl-accepted',
+          `resize.refuse: the model refuses event ${a.event}, its table no longer fitting; the machine's resize is ${r?.status ?? 'missing'}`,
+        );
+      }
       case 'reloc.copyPage':
         this.transit = true;
         return;
@@ -797,7 +822,28 @@ export class ModelImplAdapter {
    * event not yet arrived falls in the same span of the clock; a failover (or such a time) by
    * `signalEvent`.
    */
-  private eventArrives(a: Action, e: number): void {
+  private eventArrives(a: Action, e: number, after: MachineState): void {
+    // Idle, the machine checks the table at once (`planResize`) and refuses one that does not fit,
+    // changing nothing; the model's `resize.refuse` (or `resize.begin`) follows and is checked there.
+    const idle = after.reconfig === null;
+    try {
+      this.signal(a, e);
+    } catch (error) {
+      if (error instanceof ModelImplMismatch) throw error;
+      if (idle && error instanceof MachineError) {
+        this.refusedAtArrival.add(e);
+        return;
+      }
+      throw new ModelImplMismatch(
+        'impl-refused',
+        `${a.kind} ${e}: the machine refused${idle ? '' : ' instead of queueing the resize'}: ${error instanceof Error ? error.message : String(error)}`,
+        { action: a },
+      );
+    }
+  }
+
+  /** `eventArrives` without its refusal handling; remembers the resize the machine started or queued. */
+  private signal(a: Action, e: number): void {
     const events = this.ctx.scenario.events;
     const trigger = events[e]!.trigger;
     this.arrived.add(e);
@@ -816,7 +862,7 @@ export class ModelImplAdapter {
       if (due.length === 1 && due[0] === e) {
         this.clock.set(trigger.at);
         this.clockMinutes = parseTimeOfDay(trigger.at);
-        const started = this.guarded(a, () => this.machine.pollClock());
+        const started = this.machine.pollClock();
         const r = started[0];
         const known =
           r !== undefined &&
@@ -826,10 +872,11 @@ export class ModelImplAdapter {
             'event-differs',
             `event.arrive ${e}: at ${trigger.at} the machine's clock started ${JSON.stringify(started.map((x) => x.description))}, expected the one resize of that time`,
           );
+        this.eventResizes.set(e, r);
         return;
       }
     }
-    this.guarded(a, () => this.machine.signalEvent(trigger));
+    this.eventResizes.set(e, this.machine.signalEvent(trigger));
   }
 
   /**
@@ -1478,7 +1525,10 @@ export function implementationChoices(
   );
   const firstMove = moves.length === 0 ? -1 : movesUp ? Math.max(...moves) : Math.min(...moves);
   const translated = state.io.some((io) => io.status === 'translated');
+  // An event that arrives while the machine is idle has its resize begun (or refused) at once.
+  const eventTurn = state.reconfig === null && state.events.includes('pending');
   return actions.filter((a) => {
+    if (eventTurn && (a.kind === 'request.begin' || a.kind === 'request.refuse')) return false;
     if (translated && (a.kind.startsWith('reloc.') || a.kind.startsWith('prior.'))) return false;
     if (reloc?.transit && a.kind.startsWith('channel.')) return false;
     switch (a.kind) {
