@@ -39,7 +39,7 @@ describe('runSweep on the tiny scope', () => {
   it('should catch every variant but the patent, each first at its pinned scenario, in at most 15 steps', () => {
     const variants = VARIANTS.filter((v) => v !== 'patent');
     const sweep = runSweep({ scope: 'tiny', variants });
-    expect(sweep.scenarios).toBe(18062);
+    expect(sweep.scenarios).toBe(19874);
     const got = Object.fromEntries(
       sweep.variants.map((r) => [r.variant, [r.failure?.index, r.failure?.invariant, r.failure?.steps]]),
     );
