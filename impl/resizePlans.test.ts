@@ -4,12 +4,13 @@
  * destination meanwhile), which the next resize refuses.
  */
 import { describe, expect, it } from 'vitest';
+import type { CpuAssignment } from '../scenario/schema.ts';
 import { DoesNotFitError, VmStateError } from './errors.ts';
 import type { ConfigurationTable } from './resize.ts';
 import { manualMachine, scenarioOf, stepToEnd } from './testSupport.ts';
 
 const PS = 16;
-const CPU0 = { mode: 'shared', cpus: [0] } as const;
+const CPU0: CpuAssignment = { mode: 'shared', cpus: [0] };
 
 /** Page-fixed VMs (name, origin, size) and optionally one pageable VM `P`, on `frames` frames. */
 function machineWith(frames: number, vms: readonly [string, number, number][], pageable?: (number | null)[]) {
@@ -93,7 +94,7 @@ describe('resize plans at their edges', () => {
 
   it('should refuse to resize a VM that a failed resize left partly offline', () => {
     // A shrinks to 1 page and moves to frame 4; before it moves, P pages in to frame 4.
-    const { machine, scheduler } = machineWith(8, [['A', 1, 2]], [3, null]);
+    const { machine } = machineWith(8, [['A', 1, 2]], [3, null]);
     const shrink: ConfigurationTable = {
       A: { before: { size: 2, cpus: CPU0 }, after: { size: 1, origin: 4, cpus: CPU0 } },
     };
