@@ -12,7 +12,7 @@ import { manualMachine, scenarioOf, stepToEnd } from './testSupport.ts';
 const PS = 16;
 const CPU0: CpuAssignment = { mode: 'shared', cpus: [0] };
 
-/** Page-fixed VMs (name, origin, size) and optionally one pageable VM `P`, on `frames` frames. */
+/** Page-fixed VMs (name, origin, size; not direct) and optionally one pageable VM `P`, on `frames` frames. */
 function machineWith(frames: number, vms: readonly [string, number, number][], pageable?: (number | null)[]) {
   return manualMachine(
     scenarioOf({
@@ -21,7 +21,7 @@ function machineWith(frames: number, vms: readonly [string, number, number][], p
       channels: 1,
       cpus: 2,
       vms: [
-        ...vms.map(([name, origin, size]) => ({ name, size, origin, cpus: CPU0 })),
+        ...vms.map(([name, origin, size]) => ({ name, size, origin, direct: false, cpus: CPU0 })),
         ...(pageable
           ? [
               {
@@ -117,5 +117,24 @@ describe('resize plans at their edges', () => {
         details: { vm: 'A', request: 'resize', state: 'fully online' },
       }),
     );
+  });
+  it('should pass its page budget to the relocation it runs', () => {
+    // A (frames 1..3, not direct) moves to 4..6 with page 0 pinned: pages 2 and 1 move in one copy.
+    const { machine } = machineWith(8, [['A', 1, 3]]);
+    const move: ConfigurationTable = {
+      A: { before: { size: 3, cpus: CPU0 }, after: { size: 3, origin: 4, cpus: CPU0 } },
+    };
+    expect(machine.startIo('A', 0, [{ op: 'read', address: 0, length: 1 }]).mode).toBe('intercepted');
+    const r = machine.resize(move);
+    const reports = [];
+    for (let i = 0; i < 5; i++) reports.push(r.step({ maxPages: 4 }).report);
+    expect(reports.map((x) => x?.action)).toEqual([
+      'resize.relocate',
+      'reloc.clearDirect',
+      'reloc.buildSpace',
+      'reloc.startPaging',
+      'reloc.movePage',
+    ]);
+    expect(reports[4]).toMatchObject({ page: 1, from: 2, to: 5, pages: [1, 2] });
   });
 });
