@@ -122,3 +122,47 @@ describe('relocation with frame 0 a guest frame', () => {
     expect(contents(machine, 3)).toEqual([0x40, 0x41, 0x42]);
   });
 });
+
+describe('a page stolen during the move phase', () => {
+  it('should check every page once more when the pages left are in place, and bring back a stolen one', () => {
+    // Storage full: frame 1 is C's, A's destination 2..4 holds page 1 in place (3) and page 0 in
+    // page 2's frame (4); page 2 is out. Page 0 is pinned, so the first scan moves nothing.
+    const { machine, scheduler } = manualMachine(
+      scenarioOf({
+        name: 'steal-in-move',
+        storage: { frames: 5, vmmFrames: 1, pageSize: PS, pagesPerSegment: 4 },
+        channels: 1,
+        cpus: 1,
+        vms: [
+          { name: 'C', size: 1, origin: 1, cpus: { mode: 'shared', cpus: [0] } },
+          {
+            name: 'A',
+            size: 3,
+            pageFixed: false,
+            direct: false,
+            frames: [4, 3, null],
+            cpus: { mode: 'shared', cpus: [0] },
+          },
+        ],
+      }),
+    );
+    machine.write('A', 0, filled(PS, 0x40));
+    machine.write('A', PS, filled(PS, 0x41));
+    const r = machine.toPageFixed('A', 2);
+    pin(machine, 0, 0);
+    expect(r.step().report?.action).toBe('reloc.startPaging');
+    expect(r.step().status).toBe('waiting');
+    // Page 2 comes in: its own frame holds page 0 and storage is full, so it steals page 1's frame.
+    machine.write('A', 2 * PS, filled(PS, 0x42));
+    expect(machine.pageTable('A')).toEqual([4, null, 3]);
+    drain(machine, scheduler);
+    const reports = stepToEnd(r, scheduler);
+    expect(reports.slice(0, 3).map((x) => [x.action, x.page])).toEqual([
+      ['reloc.movePage', 0],
+      ['reloc.movePage', 2],
+      ['reloc.pageInToDest', 1],
+    ]);
+    expect(machine.controlBlock('A')).toMatchObject({ pageFixed: true, origin: 2 });
+    expect(contents(machine, 3)).toEqual([0x40, 0x41, 0x42]);
+  });
+});
