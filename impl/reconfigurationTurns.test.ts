@@ -59,6 +59,16 @@ describe('a resize queued behind another reconfiguration', () => {
   });
 });
 
+describe('a prior-art relocation as plain data', () => {
+  it('should name its VM and phase while it runs', () => {
+    const { machine } = manualMachine(namedScenario('fig8-resize'), 'prior-art');
+    const r = machine.relocate('VM-3', 6);
+    expect(r.snapshot()).toMatchObject({ kind: 'relocate', vm: 'VM-3', status: 'running', phase: 'suspend' });
+    r.step();
+    expect(r.snapshot()).toMatchObject({ vm: 'VM-3', phase: 'copy', steps: 1 });
+  });
+});
+
 describe('waking the machine’s waiters', () => {
   it('should settle changed() at a reconfiguration step that touches no channel', async () => {
     const { machine } = manualMachine(namedScenario('pageable-conversion'));
