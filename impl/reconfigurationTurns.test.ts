@@ -4,6 +4,7 @@
  * first. Seen through `reconfiguration`, `queuedReconfigurations`, `changed()` and the refusals.
  */
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from './clock.ts';
 import { UnknownEventError } from './errors.ts';
 import type { EventTrigger, Machine } from './machine.ts';
 import type { ConfigurationTable } from './resize.ts';
@@ -130,5 +131,12 @@ describe('matching an event trigger', () => {
     expect(() => threeEvents().signalEvent({ kind: 'failover', partner: 'R' })).toThrow(
       'no event of this scenario matches {"kind":"failover","partner":"R"} (known: failover P, failover Q, time 22:00)',
     );
+  });
+  it('should leave failover events to signalEvent when polling the clock', () => {
+    const clock = new ManualClock('21:00');
+    const { machine } = manualMachine(namedScenario('fig1-failover'), 'patent', clock);
+    clock.advance(120);
+    expect(machine.pollClock()).toEqual([]);
+    expect(machine.reconfiguration).toBeNull();
   });
 });
