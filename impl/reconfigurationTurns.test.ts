@@ -60,6 +60,51 @@ describe('a resize queued behind another reconfiguration', () => {
   });
 });
 
+describe('reconfigurations side by side under fault-interleaved-reconfiguration', () => {
+  it('should run a newer request beside the older one and hand the turn back as they end', () => {
+    const CPU0 = { mode: 'shared', cpus: [0] } as const;
+    const { machine, scheduler } = manualMachine(
+      scenarioOf({
+        name: 'side-by-side',
+        storage: { frames: 12, vmmFrames: 1, pageSize: 16, pagesPerSegment: 4 },
+        channels: 1,
+        cpus: 1,
+        vms: [
+          { name: 'A', size: 2, origin: 1, cpus: CPU0 },
+          { name: 'B', size: 2, origin: 3, cpus: CPU0 },
+        ],
+      }),
+      'fault-interleaved-reconfiguration',
+    );
+    expect(machine.runningReconfigurations).toEqual([]);
+    const first = machine.relocate('A', 6);
+    const second = machine.relocate('B', 9);
+    expect(machine.runningReconfigurations).toEqual([first, second]);
+    expect(machine.reconfiguration).toBe(second);
+    // The older one ends first: the newer keeps the turn.
+    stepToEnd(first, scheduler);
+    expect(machine.runningReconfigurations).toEqual([second]);
+    expect(machine.reconfiguration).toBe(second);
+    // A resize arriving now starts beside it instead of waiting.
+    const resize = machine.resize({
+      A: {
+        before: { size: 2, cpus: { ...CPU0, cpus: [0] } },
+        after: { size: 2, origin: 6, cpus: { ...CPU0, cpus: [0] } },
+      },
+    });
+    expect(resize.status).toBe('running');
+    expect(machine.queuedReconfigurations).toEqual([]);
+    expect(machine.runningReconfigurations).toEqual([second, resize]);
+    // The newest ends first: the turn goes back to the one it started beside.
+    stepToEnd(resize, scheduler);
+    expect(machine.reconfiguration).toBe(second);
+    expect(machine.runningReconfigurations).toEqual([second]);
+    stepToEnd(second, scheduler);
+    expect(machine.reconfiguration).toBeNull();
+    expect(machine.runningReconfigurations).toEqual([]);
+  });
+});
+
 describe('a prior-art relocation as plain data', () => {
   it('should name its VM and phase while it runs', () => {
     const { machine } = manualMachine(namedScenario('fig8-resize'), 'prior-art');
