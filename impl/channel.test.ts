@@ -69,6 +69,14 @@ describe('channel programs', () => {
     });
   });
 
+  it('should give an injected channel error a default reason', async () => {
+    const { machine, scheduler } = manualMachine(namedScenario('fig6-relocation'));
+    const io = machine.startIo('VM-1', 0, [{ op: 'write', address: 0, length: 10 }]);
+    machine.injectChannelError(0);
+    scheduler.runOne(0);
+    expect(await io.done).toMatchObject({ status: 'error', reason: 'injected channel error' });
+  });
+
   it('should refuse a start on a busy channel with condition code busy, then accept the retry', async () => {
     const { machine, scheduler } = manualMachine(namedScenario('fig6-relocation'));
     const first = machine.startIo('VM-1', 0, [{ op: 'write', address: 0, length: 10 }]);
