@@ -134,6 +134,18 @@ describe('channel programs', () => {
       details: { vm: 'VM-1', address: -1, reason: 'bad-address' },
     });
   });
+
+  it('should refuse a negative length, and accept an empty access anywhere', () => {
+    expectRefused(fig6(), (x) => x.read('VM-1', 0, -1), {
+      name: 'AddressingException',
+      code: 'addressing',
+      message:
+        'addressing exception for VM-1 at guest address 0: address 0 / length -1 must be non-negative integers',
+      details: { vm: 'VM-1', address: 0, reason: 'bad-address' },
+    });
+    // VM-1 has 2 pages: an empty read past them (inside page 5) transfers nothing and is no error.
+    expect(fig6().read('VM-1', 5 * 4096 + 7, 0)).toEqual(new Uint8Array(0));
+  });
 });
 
 describe('VM names', () => {

@@ -137,4 +137,41 @@ describe('resize plans at their edges', () => {
     ]);
     expect(reports[4]).toMatchObject({ page: 1, from: 2, to: 5, pages: [1, 2] });
   });
+  it('should refuse a second move onto a VM outside the table after simulating the first', () => {
+    // A (3) moves up to 7 first; B (1) would move onto C's frame 5, which stays C's.
+    const { machine } = machineWith(10, [
+      ['B', 1, 1],
+      ['A', 3, 1],
+      ['C', 5, 1],
+    ]);
+    const table: ConfigurationTable = {
+      A: { before: { size: 1, cpus: CPU0 }, after: { size: 1, origin: 7, cpus: CPU0 } },
+      B: { before: { size: 1, cpus: CPU0 }, after: { size: 1, origin: 5, cpus: CPU0 } },
+    };
+    expect(() => machine.resize(table)).toThrow(
+      "the table does not fit: B cannot move to frame 5, frame 5 is still C's then",
+    );
+    expect(machine.reconfiguration).toBeNull();
+  });
+
+  it('should keep a page moved to frame 0 mapped while a shrinking VM gets its new origin', () => {
+    const { machine } = manualMachine(
+      scenarioOf({
+        name: 'to-frame-0',
+        storage: { frames: 6, vmmFrames: 0, pageSize: PS, pagesPerSegment: 4 },
+        channels: 1,
+        cpus: 1,
+        vms: [{ name: 'A', size: 2, origin: 2, direct: false, cpus: CPU0 }],
+      }),
+    );
+    machine.write('A', 0, [0x5a]);
+    const r = machine.resize({
+      A: { before: { size: 2, cpus: CPU0 }, after: { size: 1, origin: 0, cpus: CPU0 } },
+    });
+    let report = r.step().report;
+    for (let i = 0; i < 20 && report?.action !== 'reloc.setOrigin'; i++) report = r.step().report;
+    expect(report).toMatchObject({ action: 'reloc.setOrigin', from: 2, to: 0 });
+    expect(machine.pageTable('A')).toEqual([0]);
+    expect(machine.read('A', 0, 1)).toEqual(Uint8Array.of(0x5a));
+  });
 });
