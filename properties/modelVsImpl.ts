@@ -359,6 +359,8 @@ export class ModelImplAdapter {
   private readonly requested: Reconfiguration[] = [];
   /** Per machine reconfiguration, the steps the adapter saw it take (progress or done, not waiting). */
   private readonly stepsSeen = new Map<Reconfiguration, number>();
+  /** After `drain`: the machine ran its reconfigurations by itself, so their step counts are its own. */
+  private drained = false;
   /** Channel errors made so far: they alternate between `ManualScheduler.fail` and `injectChannelError`. */
   private channelErrors = 0;
 
@@ -712,7 +714,7 @@ export class ModelImplAdapter {
           `the model runs ${expected.kind} of ${expected.vm}, the machine ${snap.kind} of ${snap.vm} (${snap.status}: ${snap.description})`,
         );
     }
-    if (active !== null && active.steps !== (this.stepsSeen.get(active) ?? 0))
+    if (!this.drained && active !== null && active.steps !== (this.stepsSeen.get(active) ?? 0))
       problems.push(
         `${active.description} counts ${active.steps} steps, the adapter saw ${this.stepsSeen.get(active) ?? 0}`,
       );
@@ -737,12 +739,93 @@ export class ModelImplAdapter {
         result.id !== r.id ||
         result.kind !== r.kind ||
         result.description !== r.description ||
-        result.steps !== (this.stepsSeen.get(r) ?? 0) ||
+        (!this.drained && result.steps !== (this.stepsSeen.get(r) ?? 0)) ||
         result.error !== undefined
       )
         problems.push(`${r.description} ended ${r.status}: ${JSON.stringify(result)}`);
     }
     return problems;
+  }
+
+  /**
+   * Drain the machine the way its users do, from the comparable model state `state` at the end of
+   * a walk: the channels by `ManualScheduler.runAll` (each write's data put on the device first, in
+   * the order `runAll` takes the units: ready channels ascending, one unit each, round after
+   * round), then every reconfiguration by `settle()` (`run()`, pages moved in batches) and
+   * `whenIdle()`. The model is run to its end from `state` with no new stimulus (`drainModel`). The
+   * machine must deliver one `ok` interrupt per program, its channels must read the last writes,
+   * `settle` must return one `done` result per reconfiguration the model finished, and the final
+   * projections must agree up to the abstraction: the page -> frame map of VMs pageable at the end
+   * and which VM runs on each CPU are not compared (`run()` moves and dispatches its own way).
+   * Returns the problem, or null. Not under the prior art's suspended channels (nothing drained).
+   */
+  async drain(state: MachineState, model: Model<MachineState, Action>): Promise<string | null> {
+    if (!this.comparableAt(state) || state.channelsSuspended) return null;
+    const { ctx, machine } = this;
+    const versions = new Map([...this.written].map(([vm, w]) => [vm, [...w]]));
+    const left = state.channels.flatMap((io, channel) =>
+      io === null ? [] : [{ channel, io, next: state.io[io]!.done, ended: false }],
+    );
+    const reads: { channel: number; offset: number; want: string }[] = [];
+    let units = 0;
+    for (let round = left; round.length > 0; round = round.filter((c) => !c.ended)) {
+      for (const c of round) {
+        units++;
+        const entry = ctx.io[c.io]!;
+        const t = entry.transfers[c.next];
+        if (t === undefined) {
+          c.ended = true;
+          continue;
+        }
+        const name = ctx.vmNames[entry.vm]!;
+        const w = versions.get(name)!;
+        const offset = deviceBase(ctx.scenario, c.io, this.ps) + c.next * this.ps;
+        if (t.op === 'write') {
+          w[t.page] = (w[t.page] ?? 0) + 1;
+          machine.device(c.channel).write(offset, encodeDatum(datum(name, t.page, w[t.page]!), this.ps));
+        } else reads.push({ channel: c.channel, offset, want: datum(name, t.page, w[t.page] ?? 0) });
+        c.next++;
+      }
+    }
+    const reports = this.scheduler.runAll();
+    if (reports.length !== units) return `runAll ran ${reports.length} channel units, expected ${units}`;
+    const got = this.interrupts.splice(0);
+    for (const c of left) {
+      const i = got.find((x) => this.programToIo.get(x.program) === c.io);
+      const bytes = ctx.scenario.io[c.io]!.program.reduce((n, t) => n + t.length * this.ps, 0);
+      if (i === undefined || i.status !== 'ok' || i.bytesTransferred !== bytes || i.channel !== c.channel)
+        return `draining io${c.io} on channel ${c.channel}: the machine delivered ${JSON.stringify(i ?? null)}`;
+      this.ended.set(c.io, 'done');
+    }
+    if (got.length !== left.length)
+      return `draining the channels delivered ${got.length} interrupts for ${left.length} programs`;
+    for (const r of reads) {
+      const d = decodeDatum(machine.device(r.channel).read(r.offset, this.ps));
+      const read = d === 'zero' ? r.want.replace(/v\d+$/, 'v0') : d;
+      if (read !== r.want)
+        return `channel ${r.channel} read ${read} while draining, the last write was ${r.want}`;
+    }
+    for (const [vm, w] of versions) this.written.set(vm, w);
+    const results = await machine.settle();
+    await machine.whenIdle();
+    const { final, finished } = drainModel(model, state);
+    if (results.length !== finished || results.some((r) => r.status !== 'done'))
+      return `settle() ended ${JSON.stringify(results.map((r) => `${r.description}: ${r.status}`))}; the model finished ${finished}`;
+    if (final.reconfig !== null || final.channels.some((c) => c !== null))
+      return 'the model does not come to rest without new stimulus';
+    const options = {
+      skipPlacement: new Set(final.vms.filter((vm) => !vm.pageFixed).map((vm) => vm.name)),
+      skipRunning: true,
+    };
+    const want = JSON.stringify(projectModel(ctx, final, options));
+    const have = JSON.stringify(this.projection(options));
+    if (want !== have) return `after draining: model ${want}, machine ${have}`;
+    this.drained = true;
+    const control = this.controlProblems(final);
+    if (control.length > 0) return `after draining: ${control.join('; ')}`;
+    const findings = this.findings();
+    if (findings.length > 0) return `after draining: ${findings.map((f) => f.message).join('; ')}`;
+    return null;
   }
 
   /** What the guest would read at `page` (decoded), or `unreadable` when the machine refuses. */
@@ -1509,6 +1592,73 @@ const SPEC_OF: { readonly [action: string]: string } = {
   'guest.online': '7040',
   'resize.reassignCpus': '7050',
 };
+
+/** What the model does, in this order of preference, to come to rest without new stimulus (`drainModel`). */
+const DRAIN_PRIORITY = [
+  'channel.transfer',
+  'channel.end',
+  'reloc.',
+  'prior.',
+  'resize.',
+  'guest.offline',
+  'guest.online',
+];
+
+/**
+ * The model run from `state` to rest with no new stimulus: channels first, then its
+ * reconfigurations (and the pending events' resizes); a VM its resize waits for (7010 / 7040) is
+ * dispatched. Returns the last state and how many reconfigurations ended on the way.
+ */
+export function drainModel(
+  model: Model<MachineState, Action>,
+  state: MachineState,
+  maxSteps = 1000,
+): { final: MachineState; finished: number } {
+  let finished = 0;
+  for (let i = 0; i < maxSteps; i++) {
+    const actions = model.actions(state);
+    let chosen: Action | undefined;
+    for (const prefix of DRAIN_PRIORITY) {
+      chosen = actions.find((a) => a.kind.startsWith(prefix));
+      if (chosen) break;
+    }
+    const r = state.reconfig;
+    if (chosen === undefined && r?.kind === 'resize') {
+      const waited = state.vms.findIndex(
+        (vm, v) => vm.shrinkRequest !== null || (r.step === 'grow' && r.asked && r.cursor === v),
+      );
+      chosen = actions.find((a) => a.kind === 'cpu.dispatch' && a.vm === waited);
+    }
+    if (chosen === undefined) break;
+    const next = model.next(state, chosen);
+    if (state.reconfig !== null && state.reconfig.kind !== 'terminate' && next.reconfig === null) finished++;
+    state = next;
+  }
+  return { final: state, finished };
+}
+
+/**
+ * `replayOnImpl`, then, where the walk ended with model and machine agreeing, the machine drained
+ * as its users do and compared with the model at rest (`ModelImplAdapter.drain`); a problem there
+ * is the result's `mismatch` (code `drain-differs`, at the step after the last).
+ */
+export async function replayAndDrainOnImpl(
+  model: Model<MachineState, Action> & { readonly ctx: VmmContext },
+  trace: {
+    readonly initial: MachineState;
+    readonly steps: readonly { action: Action; state: MachineState }[];
+  },
+  options: ReplayOnImplOptions = {},
+): Promise<ReplayOnImplResult> {
+  const result = replayOnImpl(model.ctx, trace, options);
+  if (result.mismatch !== null || result.difference !== null || result.findings.length > 0) return result;
+  const problem = await result.adapter.drain(trace.steps.at(-1)?.state ?? trace.initial, model);
+  if (problem === null) return result;
+  return {
+    ...result,
+    mismatch: { step: trace.steps.length + 1, error: new ModelImplMismatch('drain-differs', problem) },
+  };
+}
 
 /** Model action kinds that are steps of a reconfiguration (what `expectWaiting` looks for). */
 const RECONFIGURATION_STEP = /^(reloc\.|prior\.|resize\.|guest\.offline$|guest\.online$)/;
