@@ -5,8 +5,9 @@
  * page-fixed, channel errors, events with dedicated CPUs, a request with an event), 64-byte pages.
  * Each is walked on a few short seeded paths of the patent model restricted to the machine's
  * choices, replayed on the machine with the projections and control state compared, waits and
- * refusals probed, then drained (`replayAndDrainOnImpl`: short walks leave the machine mid-way, so
- * `runAll`, `settle` and `whenIdle` do much of the work). Small and seeded, as
+ * refusals probed, then drained (`replayAndDrainOnImpl`), each path also cut after a third and two
+ * thirds of its steps and drained there: short walks leave the machine mid-way, so `runAll`,
+ * `settle` and `whenIdle` do much of the work. Small and seeded, as
  * `modelVsImpl.walks.test.ts` (this set runs under `npm run mutate:mbt`, with fewer paths there).
  */
 import fc from 'fast-check';
@@ -74,7 +75,13 @@ describe('seeded short paths of shaped tiny scenarios replayed on the machine an
     async (_shape, _name, i, scenario) => {
       const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
       const traces = fc.sample(weightedTraceArbitrary(model, 12), { seed: 300 + i, numRuns: PATHS });
-      for (const trace of traces) {
+      // Each path is also cut after a third and two thirds of its steps, and drained there.
+      const cuts = traces.flatMap((t) =>
+        [
+          ...new Set([Math.floor(t.steps.length / 3), Math.floor((2 * t.steps.length) / 3), t.steps.length]),
+        ].map((n) => ({ initial: t.initial, steps: t.steps.slice(0, n) })),
+      );
+      for (const trace of cuts) {
         const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
         const where = `${scenario.name} (${scenario.description}): ${trace.steps.map((s) => s.action.kind).join(' ')}`;
         expect(result.mismatch?.error.message ?? null, where).toBeNull();

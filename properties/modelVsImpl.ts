@@ -678,7 +678,7 @@ export class ModelImplAdapter {
             : s === 'running'
               ? ['running']
               : null;
-      const got = this.refusedAtArrival.has(e) ? 'refused' : (r?.status ?? 'missing');
+      const got = this.refusedAtArrival.has(e) ? 'refused' : (r?.snapshot().status ?? 'missing');
       if (want !== null && !want.includes(got))
         problems.push(`event ${e} is ${s} in the model; the machine's resize is ${got}`);
     }
@@ -723,17 +723,25 @@ export class ModelImplAdapter {
     const wantQueued = queuedWant.map((e) => this.eventResizes.get(e));
     if (
       queued.length !== wantQueued.length ||
-      queued.some((r, i) => r !== wantQueued[i] || r.status !== 'queued')
+      queued.some((r, i) => r !== wantQueued[i] || r.status !== 'queued' || r.snapshot().status !== 'queued')
     )
       problems.push(
         `queued: machine ${JSON.stringify(queued.map((r) => `${r.description} (${r.status})`))}, model events ${JSON.stringify(queuedWant)}`,
       );
+    // The machine's own snapshot shows the same running and queued reconfigurations.
+    const snap = machine.snapshot();
+    if (
+      JSON.stringify([snap.reconfiguration, snap.queued]) !==
+      JSON.stringify([active?.snapshot() ?? null, queued.map((r) => r.snapshot())])
+    )
+      problems.push(`the machine's snapshot shows ${JSON.stringify([snap.reconfiguration, snap.queued])}`);
     // Every reconfiguration the machine began for the model and finished: done, with its steps.
     for (const r of this.requested) {
       if (r === active) continue;
       const result = r.result;
       if (
         r.status !== 'done' ||
+        r.snapshot().phase !== 'done' ||
         result === null ||
         result.status !== 'done' ||
         result.id !== r.id ||
