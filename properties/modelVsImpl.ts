@@ -1724,7 +1724,8 @@ export interface ReplayOnImplOptions {
    * At every comparable state where what the probes depend on changed (`probeKey`; the initial
    * state included), probe the machine with the calls the model's state says it must
    * refuse (`probeRefusals`: accesses outside online storage, gone VMs, busy channels, requests
-   * during a reconfiguration, destinations that do not fit, events handled twice), each refusal's
+   * during a reconfiguration, destinations that do not fit, events handled twice, units and
+   * failures of free channels on the `ManualScheduler`), each refusal's
    * class, code, details and message checked (default false). For the patent's machine.
    */
   readonly probes?: boolean;
@@ -1819,7 +1820,7 @@ export function replayOnImpl(
   const probed = new Set<string>();
   if (options.probes) {
     probed.add(probeKey(ctx, trace.initial));
-    const problem = probeRefusals(ctx, trace.initial, adapter.machine);
+    const problem = probeRefusals(ctx, trace.initial, adapter.machine, adapter.scheduler);
     if (problem !== null)
       return done(0, null, { step: 0, error: new ModelImplMismatch('probe-differs', problem) });
   }
@@ -1843,7 +1844,7 @@ export function replayOnImpl(
     if (difference) return done(i + 1, difference, null);
     if (options.probes && adapter.comparableAt(state) && !probed.has(probeKey(ctx, state))) {
       probed.add(probeKey(ctx, state));
-      const problem = probeRefusals(ctx, state, adapter.machine);
+      const problem = probeRefusals(ctx, state, adapter.machine, adapter.scheduler);
       if (problem !== null)
         return done(i + 1, null, { step: i + 1, error: new ModelImplMismatch('probe-differs', problem) });
     }
