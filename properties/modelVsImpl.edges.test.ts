@@ -2,7 +2,8 @@
  * Model-based tests of the implementation's edges: seeded paths of generated scenarios with guest
  * I/O past the size, a two-page program and CPU accesses of last pages and past them added
  * (`withEdges`), replayed on the machine with the projections compared, waits probed and the
- * machine's refusals probed at every comparable state (`replayOnImpl` with `probes`). Small and
+ * machine's refusals probed at every comparable state (`replayOnImpl` with `probes`), then the
+ * machine drained and compared at rest (`replayAndDrainOnImpl`). Small and
  * seeded, as `modelVsImpl.walks.test.ts` (this set runs under `npm run mutate:mbt` too).
  */
 import fc from 'fast-check';
@@ -11,7 +12,7 @@ import { scenarioArbitrary } from '../scenario/generate/arbitrary.ts';
 import { SCOPES } from '../scenario/generate/enumerate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createCheckModel } from './checkModel.ts';
-import { replayOnImpl, withImplementationChoices } from './modelVsImpl.ts';
+import { replayAndDrainOnImpl, withImplementationChoices } from './modelVsImpl.ts';
 import { withEdges } from './testing/edgeScenarios.ts';
 import { weightedTraceArbitrary } from './weightedWalks.ts';
 
@@ -53,10 +54,10 @@ describe('the edge sample', () => {
 describe('seeded paths of generated scenarios with edges replayed on the machine, refusals probed', () => {
   it.each(EDGES.map((s, i) => [i, s.description ?? '', s] as const))(
     'should agree with the model on edge scenario %i (%s)',
-    (i, _description, scenario) => {
+    async (i, _description, scenario) => {
       const { model, traces } = pathsOf(i);
       for (const trace of traces) {
-        const result = replayOnImpl(model.ctx, trace, { actions: model.actions, probes: true });
+        const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
         const where = `${scenario.name} (${scenario.description}): ${trace.steps.map((s) => s.action.kind).join(' ')}`;
         expect(result.mismatch?.error.message ?? null, where).toBeNull();
         expect(result.difference, where).toBeNull();

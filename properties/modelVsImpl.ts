@@ -31,12 +31,17 @@
  *   request, which the machine must refuse with `ReconfigurationInProgressError`; it is made again
  *   at `request.begin`. States where the model runs two at once (its 7.13 fault) are not compared,
  *   and the replay stops at the step after one (code `interleaved`).
- * - `event.arrive` of a time-of-day event is the machine's clock set to its time and `pollClock`
- *   (one resize must start, or queue behind the running reconfiguration); of a failover,
+ * - `event.arrive` of a time-of-day event is the machine's `ManualClock` `set` to the minute before
+ *   its time and polled (`pollClock` must start nothing), then `advance`d one minute (it must show
+ *   the event's time) and polled: one resize must start, or queue behind the running
+ *   reconfiguration; of a failover,
  *   `signalEvent`. An idle machine checks the table at once and may refuse it, changing nothing;
  *   a queued one is checked when its turn comes and may end as failed. `resize.begin` checks the
  *   machine refused neither way, `resize.refuse` (the table no longer fits, 7.13) that it did. `guest.offline` / `guest.online` are
  *   steps of the implementation's resize.
+ * - `channel.error` is, alternately, `ManualScheduler.fail(channel, reason)` and
+ *   `injectChannelError(channel, reason)` followed by the channel's next unit; either must end
+ *   that program with an error report carrying the reason.
  * - Every other reconfiguration action is one `step()` whose report names the same action.
  *
  * **Where observations are compared.** `compareNow()` is true only where both are at a comparable
@@ -59,9 +64,21 @@
  *
  * **Interrupts.** The adapter listens to the machine's I/O interrupts (`onIoInterrupt`): each
  * `channel.end` / `channel.error` must deliver exactly one, for that program's VM, channel and
- * mode, with status `ok` (every byte transferred) or `error`, and no other step may deliver one.
+ * mode, with status `ok` (every byte transferred, no reason) or `error` (the reason given, the
+ * bytes of the transfers done before it), and no other step may deliver one; so an error the
+ * model has and the machine does not, or the other way round, is a mismatch.
  * The projection's `io` (per scenario I/O entry: idle, running, done, failed) is the machine's
  * view built from those interrupts, compared with the model's I/O status.
+ *
+ * **Control state.** At every comparable point the adapter also compares what users see of the
+ * machine's control (`checkControl`): busy channels (`channelStatus`) and ready ones
+ * (`ManualScheduler.ready`; under the prior art, a suspended VM's channels are busy, not ready),
+ * who is assigned and dedicated each CPU (`cpuStatus`), the running reconfiguration
+ * (`reconfiguration`: the very object the request or event began, its kind, VM, status and the
+ * steps the adapter saw it take), the queue (`queuedReconfigurations`: the pending events' resizes
+ * in arrival order; up to the abstraction, an idle model with pending events matches a machine
+ * already running the first of them, as the machine begins an event's resize at its arrival), the
+ * status of each event's resize, and the result of every reconfiguration begun for a request.
  *
  * **Waits.** Given the model's `actions` (`replayOnImpl` option), wherever the model's
  * reconfiguration has no step enabled (a page pinned by a host program, direct I/O in flight, a
@@ -88,6 +105,7 @@ import {
   type Reconfiguration,
   ReconfigurationInProgressError,
   type StepReport,
+  type StepResult,
 } from '../impl/index.ts';
 import type { Model } from '../model/core/model.ts';
 import type { Trace, TraceStep } from '../model/core/trace.ts';
@@ -279,6 +297,12 @@ function interleaved(state: MachineState): boolean {
   );
 }
 
+/** `HH:MM` of `minutes` since midnight (wrapping). */
+function timeOfDay(minutes: number): string {
+  const m = ((minutes % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
 /** Where the device region of scenario I/O entry `io` starts: each entry gets its own pages. */
 function deviceBase(scenario: Scenario, io: number, pageSize: number): number {
   let pages = 0;
@@ -329,6 +353,16 @@ export class ModelImplAdapter {
   private readonly eventResizes = new Map<number, Reconfiguration>();
   /** Events the machine refused at arrival (idle, and the table did not fit: nothing changed). */
   private readonly refusedAtArrival = new Set<number>();
+  /** Events in the order they arrived (the machine queues their resizes in that order). */
+  private readonly arrivalOrder: number[] = [];
+  /** The machine's reconfigurations begun at the model's `request.begin` (or a `request.arrive` that starts one). */
+  private readonly requested: Reconfiguration[] = [];
+  /** Per machine reconfiguration, the steps the adapter saw it take (progress or done, not waiting). */
+  private readonly stepsSeen = new Map<Reconfiguration, number>();
+  /** After `drain`: the machine ran its reconfigurations by itself, so their step counts are its own. */
+  private drained = false;
+  /** Channel errors made so far: they alternate between `ManualScheduler.fail` and `injectChannelError`. */
+  private channelErrors = 0;
 
   constructor(
     readonly ctx: VmmContext,
@@ -457,7 +491,7 @@ export class ModelImplAdapter {
         return;
       }
     }
-    const result = r.step();
+    const result = this.stepOf(r);
     if (result.status !== 'waiting') {
       if (result.report) this.reports.push(result.report);
       throw new ModelImplMismatch(
@@ -585,6 +619,223 @@ export class ModelImplAdapter {
     }
   }
 
+  /**
+   * What the machine's users see of its control state, against the model's `state` (a comparable
+   * one): which channels are busy (`channelStatus`) and ready (`ManualScheduler.ready`), the CPU
+   * assignments (`cpuStatus`: who is assigned each CPU, who has it dedicated), the running
+   * reconfiguration (`reconfiguration`: kind, VM, status, the steps it took) and the queue
+   * (`queuedReconfigurations`: the pending events' resizes in arrival order), and the status and
+   * result of every reconfiguration the machine began for the model. Throws `ModelImplMismatch`
+   * (`control-differs`).
+   */
+  checkControl(state: MachineState): void {
+    const problems = this.controlProblems(state);
+    if (problems.length > 0)
+      throw new ModelImplMismatch('control-differs', problems.join('; '), { problems });
+  }
+
+  private controlProblems(state: MachineState): string[] {
+    const { ctx, machine } = this;
+    const problems: string[] = [];
+    // Channels: busy where the model runs an I/O entry; ready unless the prior art suspended its VM.
+    const status = machine.channelStatus();
+    const ready = this.scheduler.ready();
+    const suspendedVm = state.channelsSuspended ? (relocationOfAny(state)?.vm ?? null) : null;
+    const wantReady = state.channels.flatMap((io, c) =>
+      io !== null && ctx.io[io]!.vm !== suspendedVm ? [c] : [],
+    );
+    state.channels.forEach((io, c) => {
+      if (status[c]?.busy !== (io !== null))
+        problems.push(`channel ${c} is ${io === null ? 'free' : 'busy'} in the model, not in the machine`);
+    });
+    if (JSON.stringify(ready) !== JSON.stringify(wantReady))
+      problems.push(`ready channels: machine ${JSON.stringify(ready)}, model ${JSON.stringify(wantReady)}`);
+    // CPU assignments as `cpuStatus` shows them.
+    machine.cpuStatus().forEach((cpu) => {
+      const assigned = state.vms.flatMap((vm) =>
+        vm.alive && vm.cpus.cpus.includes(cpu.cpu) ? [vm.name] : [],
+      );
+      const dedicated =
+        state.vms.find((vm) => vm.alive && vm.cpus.mode === 'dedicated' && vm.cpus.cpus.includes(cpu.cpu))
+          ?.name ?? null;
+      if (JSON.stringify(cpu.assigned) !== JSON.stringify(assigned) || cpu.dedicatedTo !== dedicated)
+        problems.push(
+          `CPU ${cpu.cpu}: machine assigns ${JSON.stringify(cpu.assigned)} (dedicated to ${cpu.dedicatedTo}), model ${JSON.stringify(assigned)} (dedicated to ${dedicated})`,
+        );
+    });
+    // Events: the machine's resize of each arrived event, by the model's status of the event.
+    const live = (e: number) =>
+      !this.refusedAtArrival.has(e) && this.eventResizes.get(e)?.status !== 'failed';
+    const pending = this.arrivalOrder.filter((e) => state.events[e] === 'pending' && live(e));
+    for (const e of this.arrivalOrder) {
+      const r = this.eventResizes.get(e);
+      const s = state.events[e];
+      const want =
+        s === 'done'
+          ? ['done']
+          : s === 'refused'
+            ? ['failed', 'refused']
+            : s === 'running'
+              ? ['running']
+              : null;
+      const got = this.refusedAtArrival.has(e) ? 'refused' : (r?.snapshot().status ?? 'missing');
+      if (want !== null && !want.includes(got))
+        problems.push(`event ${e} is ${s} in the model; the machine's resize is ${got}`);
+    }
+    // The running reconfiguration.
+    const active = machine.reconfiguration;
+    const m = state.reconfig;
+    const expected: { kind: string; vm: string | null; r?: Reconfiguration } | null =
+      m === null || m.kind === 'terminate'
+        ? null
+        : m.kind === 'resize'
+          ? { kind: 'resize', vm: null, r: this.eventResizes.get(m.event) }
+          : {
+              kind: m.kind === 'priorArt' ? 'relocate' : m.purpose,
+              vm: ctx.vmNames[m.vm]!,
+              r: this.requested.at(-1),
+            };
+    let queuedWant = pending;
+    if (expected === null) {
+      // Idle in the model: the machine may already run the first pending event's resize.
+      if (active !== null && (pending.length === 0 || active !== this.eventResizes.get(pending[0]!)))
+        problems.push(`the model runs no reconfiguration, the machine ${active.description}`);
+      if (active !== null) queuedWant = pending.slice(1);
+    } else if (active === null) problems.push(`the model runs a ${expected.kind}, the machine none`);
+    else {
+      const snap = active.snapshot();
+      if (
+        active !== expected.r ||
+        snap.kind !== expected.kind ||
+        snap.vm !== expected.vm ||
+        snap.status !== 'running'
+      )
+        problems.push(
+          `the model runs ${expected.kind} of ${expected.vm}, the machine ${snap.kind} of ${snap.vm} (${snap.status}: ${snap.description})`,
+        );
+    }
+    if (!this.drained && active !== null && active.steps !== (this.stepsSeen.get(active) ?? 0))
+      problems.push(
+        `${active.description} counts ${active.steps} steps, the adapter saw ${this.stepsSeen.get(active) ?? 0}`,
+      );
+    // The queue: the pending events' resizes, in arrival order.
+    const queued = machine.queuedReconfigurations;
+    const wantQueued = queuedWant.map((e) => this.eventResizes.get(e));
+    if (
+      queued.length !== wantQueued.length ||
+      queued.some((r, i) => r !== wantQueued[i] || r.status !== 'queued' || r.snapshot().status !== 'queued')
+    )
+      problems.push(
+        `queued: machine ${JSON.stringify(queued.map((r) => `${r.description} (${r.status})`))}, model events ${JSON.stringify(queuedWant)}`,
+      );
+    // The machine's own snapshot shows the same running and queued reconfigurations.
+    const snap = machine.snapshot();
+    if (
+      JSON.stringify([snap.reconfiguration, snap.queued]) !==
+      JSON.stringify([active?.snapshot() ?? null, queued.map((r) => r.snapshot())])
+    )
+      problems.push(`the machine's snapshot shows ${JSON.stringify([snap.reconfiguration, snap.queued])}`);
+    // Every reconfiguration the machine began for the model and finished: done, with its steps.
+    for (const r of this.requested) {
+      if (r === active) continue;
+      const result = r.result;
+      if (
+        r.status !== 'done' ||
+        r.snapshot().phase !== 'done' ||
+        result === null ||
+        result.status !== 'done' ||
+        result.id !== r.id ||
+        result.kind !== r.kind ||
+        result.description !== r.description ||
+        (!this.drained && result.steps !== (this.stepsSeen.get(r) ?? 0)) ||
+        result.error !== undefined
+      )
+        problems.push(`${r.description} ended ${r.status}: ${JSON.stringify(result)}`);
+    }
+    return problems;
+  }
+
+  /**
+   * Drain the machine the way its users do, from the comparable model state `state` at the end of
+   * a walk: the channels by `ManualScheduler.runAll` (each write's data put on the device first, in
+   * the order `runAll` takes the units: ready channels ascending, one unit each, round after
+   * round), then every reconfiguration by `settle()` (`run()`, pages moved in batches) and
+   * `whenIdle()`. The model is run to its end from `state` with no new stimulus (`drainModel`). The
+   * machine must deliver one `ok` interrupt per program, its channels must read the last writes,
+   * `settle` must return one `done` result per reconfiguration the model finished, and the final
+   * projections must agree up to the abstraction: the page -> frame map of VMs pageable at the end
+   * and which VM runs on each CPU are not compared (`run()` moves and dispatches its own way).
+   * Returns the problem, or null. Not under the prior art's suspended channels (nothing drained).
+   */
+  async drain(state: MachineState, model: Model<MachineState, Action>): Promise<string | null> {
+    if (!this.comparableAt(state) || state.channelsSuspended) return null;
+    const { ctx, machine } = this;
+    const versions = new Map([...this.written].map(([vm, w]) => [vm, [...w]]));
+    const left = state.channels.flatMap((io, channel) =>
+      io === null ? [] : [{ channel, io, next: state.io[io]!.done, ended: false }],
+    );
+    const reads: { channel: number; offset: number; want: string }[] = [];
+    let units = 0;
+    for (let round = left; round.length > 0; round = round.filter((c) => !c.ended)) {
+      for (const c of round) {
+        units++;
+        const entry = ctx.io[c.io]!;
+        const t = entry.transfers[c.next];
+        if (t === undefined) {
+          c.ended = true;
+          continue;
+        }
+        const name = ctx.vmNames[entry.vm]!;
+        const w = versions.get(name)!;
+        const offset = deviceBase(ctx.scenario, c.io, this.ps) + c.next * this.ps;
+        if (t.op === 'write') {
+          w[t.page] = (w[t.page] ?? 0) + 1;
+          machine.device(c.channel).write(offset, encodeDatum(datum(name, t.page, w[t.page]!), this.ps));
+        } else reads.push({ channel: c.channel, offset, want: datum(name, t.page, w[t.page] ?? 0) });
+        c.next++;
+      }
+    }
+    const reports = this.scheduler.runAll();
+    if (reports.length !== units) return `runAll ran ${reports.length} channel units, expected ${units}`;
+    const got = this.interrupts.splice(0);
+    for (const c of left) {
+      const i = got.find((x) => this.programToIo.get(x.program) === c.io);
+      const bytes = ctx.scenario.io[c.io]!.program.reduce((n, t) => n + t.length * this.ps, 0);
+      if (i === undefined || i.status !== 'ok' || i.bytesTransferred !== bytes || i.channel !== c.channel)
+        return `draining io${c.io} on channel ${c.channel}: the machine delivered ${JSON.stringify(i ?? null)}`;
+      this.ended.set(c.io, 'done');
+    }
+    if (got.length !== left.length)
+      return `draining the channels delivered ${got.length} interrupts for ${left.length} programs`;
+    for (const r of reads) {
+      const d = decodeDatum(machine.device(r.channel).read(r.offset, this.ps));
+      const read = d === 'zero' ? r.want.replace(/v\d+$/, 'v0') : d;
+      if (read !== r.want)
+        return `channel ${r.channel} read ${read} while draining, the last write was ${r.want}`;
+    }
+    for (const [vm, w] of versions) this.written.set(vm, w);
+    const results = await machine.settle();
+    await machine.whenIdle();
+    const { final, finished } = drainModel(model, state);
+    if (results.length !== finished || results.some((r) => r.status !== 'done'))
+      return `settle() ended ${JSON.stringify(results.map((r) => `${r.description}: ${r.status}`))}; the model finished ${finished}`;
+    if (final.reconfig !== null || final.channels.some((c) => c !== null))
+      return 'the model does not come to rest without new stimulus';
+    const options = {
+      skipPlacement: new Set(final.vms.filter((vm) => !vm.pageFixed).map((vm) => vm.name)),
+      skipRunning: true,
+    };
+    const want = JSON.stringify(projectModel(ctx, final, options));
+    const have = JSON.stringify(this.projection(options));
+    if (want !== have) return `after draining: model ${want}, machine ${have}`;
+    this.drained = true;
+    const control = this.controlProblems(final);
+    if (control.length > 0) return `after draining: ${control.join('; ')}`;
+    const findings = this.findings();
+    if (findings.length > 0) return `after draining: ${findings.map((f) => f.message).join('; ')}`;
+    return null;
+  }
+
   /** What the guest would read at `page` (decoded), or `unreadable` when the machine refuses. */
   private readPage(vm: string, page: number): Datum | 'zero' | 'garbled' | 'unreadable' {
     try {
@@ -646,9 +897,31 @@ export class ModelImplAdapter {
         return;
       }
       case 'channel.error': {
+        // Both ways a user fails a program: the scheduler's `fail` now, or `injectChannelError`
+        // and the next unit; either way one end report and one error interrupt, with the reason.
         const io = before.channels[a.channel]!;
-        this.guarded(a, () => this.scheduler.fail(a.channel));
-        this.takeInterrupt(a, io, 'error');
+        const reason = `vmcheck: channel.error ${this.channelErrors} of io${io}`;
+        const byInjection = this.channelErrors++ % 2 === 1;
+        const report = this.guarded(a, () => {
+          if (!byInjection) return this.scheduler.fail(a.channel, reason);
+          machine.injectChannelError(a.channel, reason);
+          return this.scheduler.runOne(a.channel);
+        });
+        const entry = ctx.scenario.io[io]!;
+        if (
+          report.kind !== 'end' ||
+          report.status !== 'error' ||
+          report.reason !== reason ||
+          report.channel !== a.channel ||
+          report.vm !== entry.vm ||
+          this.programToIo.get(report.program) !== io
+        )
+          throw new ModelImplMismatch(
+            'impl-step-differs',
+            `channel.error io${io} (${byInjection ? 'injected' : 'failed'}): the machine reported ${JSON.stringify(report)}`,
+            { report },
+          );
+        this.takeInterrupt(a, io, 'error', reason, before.io[io]!.done);
         return;
       }
       case 'cpu.dispatch':
@@ -661,9 +934,9 @@ export class ModelImplAdapter {
       case 'request.begin': {
         const r = ctx.scenario.reconfigurations[a.request]!;
         this.guarded(a, () => {
-          if (r.kind === 'relocate') machine.relocate(r.vm, r.to);
-          else if (r.kind === 'toPageable') machine.toPageable(r.vm, r.resident);
-          else if (r.kind === 'toPageFixed') machine.toPageFixed(r.vm, r.to);
+          if (r.kind === 'relocate') this.requested.push(machine.relocate(r.vm, r.to));
+          else if (r.kind === 'toPageable') this.requested.push(machine.toPageable(r.vm, r.resident));
+          else if (r.kind === 'toPageFixed') this.requested.push(machine.toPageFixed(r.vm, r.to));
           else machine.terminate(r.vm);
         });
         return;
@@ -694,9 +967,9 @@ export class ModelImplAdapter {
         const r = ctx.scenario.reconfigurations[a.request]!;
         const started = after.nextRequest > before.nextRequest;
         try {
-          if (r.kind === 'relocate') machine.relocate(r.vm, r.to);
-          else if (r.kind === 'toPageable') machine.toPageable(r.vm, r.resident);
-          else if (r.kind === 'toPageFixed') machine.toPageFixed(r.vm, r.to);
+          if (r.kind === 'relocate') this.requested.push(machine.relocate(r.vm, r.to));
+          else if (r.kind === 'toPageable') this.requested.push(machine.toPageable(r.vm, r.resident));
+          else if (r.kind === 'toPageFixed') this.requested.push(machine.toPageFixed(r.vm, r.to));
           else machine.terminate(r.vm);
         } catch (error) {
           if (!started && error instanceof ReconfigurationInProgressError) return;
@@ -847,6 +1120,7 @@ export class ModelImplAdapter {
     const events = this.ctx.scenario.events;
     const trigger = events[e]!.trigger;
     this.arrived.add(e);
+    this.arrivalOrder.push(e);
     if (trigger.kind === 'timeOfDay') {
       const last = this.clockMinutes;
       const distance = (at: string) => (parseTimeOfDay(at) - last + 1440) % 1440;
@@ -860,7 +1134,23 @@ export class ModelImplAdapter {
           : [],
       );
       if (due.length === 1 && due[0] === e) {
-        this.clock.set(trigger.at);
+        // Both ways a user moves a `ManualClock`: `set` to the minute before the time (a poll
+        // then, no event being due, starts nothing), then `advance` by one minute to it.
+        if (span > 1) {
+          this.clock.set(timeOfDay(parseTimeOfDay(trigger.at) - 1));
+          const early = this.machine.pollClock();
+          if (early.length > 0)
+            throw new ModelImplMismatch(
+              'event-differs',
+              `event.arrive ${e}: a minute before ${trigger.at} the machine's clock started ${JSON.stringify(early.map((x) => x.description))}`,
+            );
+        }
+        this.clock.advance(1);
+        if (this.clock.minutesOfDay() !== parseTimeOfDay(trigger.at))
+          throw new ModelImplMismatch(
+            'event-differs',
+            `event.arrive ${e}: the clock shows minute ${this.clock.minutesOfDay()} of the day, not ${trigger.at}`,
+          );
         this.clockMinutes = parseTimeOfDay(trigger.at);
         const started = this.machine.pollClock();
         const r = started[0];
@@ -883,7 +1173,13 @@ export class ModelImplAdapter {
    * The one I/O interrupt a program end must have delivered: for scenario I/O entry `io`, its VM,
    * channel and mode, with `status`, and (normal end) every byte of the program transferred.
    */
-  private takeInterrupt(a: Action, io: number, status: 'ok' | 'error'): void {
+  private takeInterrupt(
+    a: Action,
+    io: number,
+    status: 'ok' | 'error',
+    reason: string | null = null,
+    piecesDone = 0,
+  ): void {
     const got = this.interrupts.splice(0);
     const entry = this.ctx.scenario.io[io]!;
     const c = got[0];
@@ -897,7 +1193,8 @@ export class ModelImplAdapter {
       c.channel !== entry.channel ||
       c.status !== status ||
       c.mode !== mode ||
-      (status === 'ok' && (c.bytesTransferred !== bytes || c.reason !== null));
+      c.reason !== reason ||
+      c.bytesTransferred !== (status === 'ok' ? bytes : piecesDone * this.ps);
     if (wrong)
       throw new ModelImplMismatch(
         'interrupt-differs',
@@ -1066,6 +1363,14 @@ export class ModelImplAdapter {
       });
   }
 
+  /** One `step()` of `r`, counted (`stepsSeen`) when it did something. */
+  private stepOf(r: Reconfiguration): StepResult {
+    const result = r.step();
+    if (result.status !== 'waiting' && result.report !== null && result.report.action !== 'reconfig.failed')
+      this.stepsSeen.set(r, (this.stepsSeen.get(r) ?? 0) + 1);
+    return result;
+  }
+
   /** The running reconfiguration of the machine, or a mismatch. */
   private active(a: Action): Reconfiguration {
     const r = this.machine.reconfiguration;
@@ -1086,7 +1391,7 @@ export class ModelImplAdapter {
     const wanted = typeof expected === 'string' ? [expected] : expected;
     const r = this.active(a);
     for (let i = 0; i < 16; i++) {
-      const result = r.step();
+      const result = this.stepOf(r);
       if (result.status === 'waiting')
         throw new ModelImplMismatch(
           'impl-waits',
@@ -1176,7 +1481,7 @@ export class ModelImplAdapter {
     }
     const r = this.active(a);
     for (let i = 0; i < 8; i++) {
-      const result = r.step();
+      const result = this.stepOf(r);
       if (result.status === 'waiting')
         throw new ModelImplMismatch(
           'impl-waits',
@@ -1296,6 +1601,73 @@ const SPEC_OF: { readonly [action: string]: string } = {
   'resize.reassignCpus': '7050',
 };
 
+/** What the model does, in this order of preference, to come to rest without new stimulus (`drainModel`). */
+const DRAIN_PRIORITY = [
+  'channel.transfer',
+  'channel.end',
+  'reloc.',
+  'prior.',
+  'resize.',
+  'guest.offline',
+  'guest.online',
+];
+
+/**
+ * The model run from `state` to rest with no new stimulus: channels first, then its
+ * reconfigurations (and the pending events' resizes); a VM its resize waits for (7010 / 7040) is
+ * dispatched. Returns the last state and how many reconfigurations ended on the way.
+ */
+export function drainModel(
+  model: Model<MachineState, Action>,
+  state: MachineState,
+  maxSteps = 1000,
+): { final: MachineState; finished: number } {
+  let finished = 0;
+  for (let i = 0; i < maxSteps; i++) {
+    const actions = model.actions(state);
+    let chosen: Action | undefined;
+    for (const prefix of DRAIN_PRIORITY) {
+      chosen = actions.find((a) => a.kind.startsWith(prefix));
+      if (chosen) break;
+    }
+    const r = state.reconfig;
+    if (chosen === undefined && r?.kind === 'resize') {
+      const waited = state.vms.findIndex(
+        (vm, v) => vm.shrinkRequest !== null || (r.step === 'grow' && r.asked && r.cursor === v),
+      );
+      chosen = actions.find((a) => a.kind === 'cpu.dispatch' && a.vm === waited);
+    }
+    if (chosen === undefined) break;
+    const next = model.next(state, chosen);
+    if (state.reconfig !== null && state.reconfig.kind !== 'terminate' && next.reconfig === null) finished++;
+    state = next;
+  }
+  return { final: state, finished };
+}
+
+/**
+ * `replayOnImpl`, then, where the walk ended with model and machine agreeing, the machine drained
+ * as its users do and compared with the model at rest (`ModelImplAdapter.drain`); a problem there
+ * is the result's `mismatch` (code `drain-differs`, at the step after the last).
+ */
+export async function replayAndDrainOnImpl(
+  model: Model<MachineState, Action> & { readonly ctx: VmmContext },
+  trace: {
+    readonly initial: MachineState;
+    readonly steps: readonly { action: Action; state: MachineState }[];
+  },
+  options: ReplayOnImplOptions = {},
+): Promise<ReplayOnImplResult> {
+  const result = replayOnImpl(model.ctx, trace, options);
+  if (result.mismatch !== null || result.difference !== null || result.findings.length > 0) return result;
+  const problem = await result.adapter.drain(trace.steps.at(-1)?.state ?? trace.initial, model);
+  if (problem === null) return result;
+  return {
+    ...result,
+    mismatch: { step: trace.steps.length + 1, error: new ModelImplMismatch('drain-differs', problem) },
+  };
+}
+
 /** Model action kinds that are steps of a reconfiguration (what `expectWaiting` looks for). */
 const RECONFIGURATION_STEP = /^(reloc\.|prior\.|resize\.|guest\.offline$|guest\.online$)/;
 
@@ -1352,7 +1724,8 @@ export interface ReplayOnImplOptions {
    * At every comparable state where what the probes depend on changed (`probeKey`; the initial
    * state included), probe the machine with the calls the model's state says it must
    * refuse (`probeRefusals`: accesses outside online storage, gone VMs, busy channels, requests
-   * during a reconfiguration, destinations that do not fit, events handled twice), each refusal's
+   * during a reconfiguration, destinations that do not fit, events handled twice, units and
+   * failures of free channels on the `ManualScheduler`), each refusal's
    * class, code, details and message checked (default false). For the patent's machine.
    */
   readonly probes?: boolean;
@@ -1418,7 +1791,9 @@ export function replayOnImpl(
     };
     const model = projectModel(ctx, state, projectionOptions);
     const impl = adapter.projection(projectionOptions);
-    return JSON.stringify(model) === JSON.stringify(impl) ? null : { step, action, model, impl };
+    if (JSON.stringify(model) !== JSON.stringify(impl)) return { step, action, model, impl };
+    adapter.checkControl(state);
+    return null;
   };
   const done = (
     applied: number,
@@ -1434,12 +1809,18 @@ export function replayOnImpl(
     adapter,
   });
   collect(0);
-  const initialDifference = compare(0, null, trace.initial);
+  let initialDifference: ProjectionDifference | null;
+  try {
+    initialDifference = compare(0, null, trace.initial);
+  } catch (error) {
+    if (!(error instanceof ModelImplMismatch)) throw error;
+    return done(0, null, { step: 0, error });
+  }
   if (initialDifference) return done(0, initialDifference, null);
   const probed = new Set<string>();
   if (options.probes) {
     probed.add(probeKey(ctx, trace.initial));
-    const problem = probeRefusals(ctx, trace.initial, adapter.machine);
+    const problem = probeRefusals(ctx, trace.initial, adapter.machine, adapter.scheduler);
     if (problem !== null)
       return done(0, null, { step: 0, error: new ModelImplMismatch('probe-differs', problem) });
   }
@@ -1453,11 +1834,17 @@ export function replayOnImpl(
       return done(i, null, { step: i + 1, error });
     }
     collect(i + 1);
-    const difference = compare(i + 1, action.kind, state);
+    let difference: ProjectionDifference | null;
+    try {
+      difference = compare(i + 1, action.kind, state);
+    } catch (error) {
+      if (!(error instanceof ModelImplMismatch)) throw error;
+      return done(i + 1, null, { step: i + 1, error });
+    }
     if (difference) return done(i + 1, difference, null);
     if (options.probes && adapter.comparableAt(state) && !probed.has(probeKey(ctx, state))) {
       probed.add(probeKey(ctx, state));
-      const problem = probeRefusals(ctx, state, adapter.machine);
+      const problem = probeRefusals(ctx, state, adapter.machine, adapter.scheduler);
       if (problem !== null)
         return done(i + 1, null, { step: i + 1, error: new ModelImplMismatch('probe-differs', problem) });
     }

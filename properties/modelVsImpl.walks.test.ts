@@ -24,7 +24,13 @@ import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { createCheckModel } from './checkModel.ts';
-import { continueTrace, followActions, replayOnImpl, withImplementationChoices } from './modelVsImpl.ts';
+import {
+  continueTrace,
+  followActions,
+  replayAndDrainOnImpl,
+  replayOnImpl,
+  withImplementationChoices,
+} from './modelVsImpl.ts';
 import { CAUGHT_GENERATED } from './testing/caughtGenerated.ts';
 import { weightedTraceArbitrary } from './weightedWalks.ts';
 
@@ -40,16 +46,21 @@ const shipped = (name: string) =>
 const patentModel = (scenario: Scenario) => withImplementationChoices(createCheckModel(scenario, 'patent'));
 
 /**
- * Replay `paths` seeded paths (uniform and weighted) of `scenario`'s patent model on the machine;
- * every one must agree with the model, and the machine must show no misbehaviour. Returns the
- * number of states compared.
+ * Replay `paths` seeded paths (uniform and weighted) of `scenario`'s patent model on the machine,
+ * then drain it (`replayAndDrainOnImpl`); every one must agree with the model, and the machine must
+ * show no misbehaviour. Returns the number of states compared.
  */
-function agreeOnPaths(scenario: Scenario, seed: number, paths: number, maxLength: number): number {
+async function agreeOnPaths(
+  scenario: Scenario,
+  seed: number,
+  paths: number,
+  maxLength: number,
+): Promise<number> {
   const model = patentModel(scenario);
   const traces = fc.sample(weightedTraceArbitrary(model, maxLength), { seed, numRuns: paths });
   let compared = 0;
   for (const trace of traces) {
-    const result = replayOnImpl(model.ctx, trace, { actions: model.actions, probes: true });
+    const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
     const where = `${scenario.name} (${scenario.description ?? ''}), path of seed ${seed}: ${trace.steps.map((s) => s.action.kind).join(' ')}`;
     expect(result.mismatch?.error.message ?? null, where).toBeNull();
     expect(result.difference, where).toBeNull();
@@ -65,8 +76,8 @@ const SEEDS = [1, 2, 3, 4, 5, 6];
 describe('seeded paths of the shipped scenarios replayed on the machine', () => {
   it.each(SHIPPED.flatMap((name) => SEEDS.map((seed) => [name, seed] as const)))(
     'should agree with the model on %s, paths of seed %i',
-    (name, seed) => {
-      expect(agreeOnPaths(shipped(name), seed, 3, 60)).toBeGreaterThan(10);
+    async (name, seed) => {
+      expect(await agreeOnPaths(shipped(name), seed, 3, 60)).toBeGreaterThan(10);
     },
   );
 });
@@ -85,8 +96,8 @@ describe('seeded paths of generated scenarios replayed on the machine', () => {
 
   it.each(GENERATED.map((s, i) => [i, s.description ?? '', s] as const))(
     'should agree with the model on generated scenario %i (%s)',
-    (i, _description, scenario) => {
-      expect(agreeOnPaths(scenario, i, 4, 30)).toBeGreaterThan(0);
+    async (i, _description, scenario) => {
+      expect(await agreeOnPaths(scenario, i, 4, 30)).toBeGreaterThan(0);
     },
   );
 });

@@ -4,7 +4,8 @@
  * writes and start-I/O, requests, dispatch, events), and check each refusal as the user sees it:
  * the error's class, `code`, `details` and message, each computed from the model's state (which
  * VMs are alive, their size, online storage, origin and end, who holds each frame, which channel
- * runs whose program, whether a reconfiguration runs, which events have arrived). Configuration
+ * runs whose program, whether a reconfiguration runs, which events have arrived), and, given the
+ * machine's `ManualScheduler`, a unit or a failure of a channel the model has free. Configuration
  * tables that cannot be carried out (empty, a gone or pageable VM, a wrong size before, no pages
  * after, a move or growth past storage or onto another VM's frame) are probed while none runs.
  *
@@ -22,6 +23,7 @@ import {
   InvalidRequestError,
   type Machine,
   MachineError,
+  type ManualScheduler,
   ReconfigurationInProgressError,
   UnknownChannelError,
   UnknownEventError,
@@ -120,13 +122,18 @@ function request(machine: Machine, r: VmmContext['scenario']['reconfigurations']
  * Probe `machine` at model state `state` (a comparable state of a path of `ctx`'s model, with the
  * projections just found equal). Returns the first problem, or null. `pageSize` is the machine's.
  */
-export function probeRefusals(ctx: VmmContext, state: MachineState, machine: Machine): string | null {
+export function probeRefusals(
+  ctx: VmmContext,
+  state: MachineState,
+  machine: Machine,
+  scheduler?: ManualScheduler,
+): string | null {
   // The refusals thrown here are caught at once: no stack trace is needed (and capturing one per
   // probe is most of a probe's cost).
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return probeAll(ctx, state, machine);
+    return probeAll(ctx, state, machine, scheduler);
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -152,7 +159,12 @@ export function probeKey(ctx: VmmContext, state: MachineState): string {
   return JSON.stringify([vms, state.channels, state.reconfig === null, state.events]);
 }
 
-function probeAll(ctx: VmmContext, state: MachineState, machine: Machine): string | null {
+function probeAll(
+  ctx: VmmContext,
+  state: MachineState,
+  machine: Machine,
+  scheduler: ManualScheduler | undefined,
+): string | null {
   const ps = machine.pageSize;
   const names = ctx.vmNames;
   const alive = names.filter((_, v) => state.vms[v]!.alive);
@@ -444,5 +456,22 @@ function probeAll(ctx: VmmContext, state: MachineState, machine: Machine): strin
         ? null
         : `message ${JSON.stringify(m)}`,
   });
+  // The manual scheduler: a channel the model has free has no unit to run and no program to fail.
+  if (scheduler !== undefined)
+    state.channels.forEach((io, channel) => {
+      if (io !== null) return;
+      probe(`a unit of free channel ${channel}`, () => scheduler.runOne(channel), {
+        cls: InvalidRequestError,
+        code: 'invalid-request',
+        details: { channel },
+        message: `channel ${channel} has no unit ready (idle or suspended)`,
+      });
+      probe(`failing free channel ${channel}`, () => scheduler.fail(channel), {
+        cls: InvalidRequestError,
+        code: 'invalid-request',
+        details: { channel },
+        message: `channel ${channel} has no program to fail`,
+      });
+    });
   return problems.find((p) => p !== null) ?? null;
 }

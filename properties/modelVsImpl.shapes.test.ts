@@ -1,0 +1,94 @@
+/**
+ * Model-based tests of the implementation on generated scenarios of chosen shapes: a seeded sample
+ * of the `tiny` scope (`enumerateScenarios(SCOPES.tiny)`, known model gaps left out), a few
+ * scenarios of each shape that the walks rarely reach (`SHAPES`: page-out, conversions to
+ * page-fixed, channel errors, events with dedicated CPUs, a request with an event), 64-byte pages.
+ * Each is walked on a few short seeded paths of the patent model restricted to the machine's
+ * choices, replayed on the machine with the projections and control state compared, waits and
+ * refusals probed, then drained (`replayAndDrainOnImpl`), each path also cut after a third and two
+ * thirds of its steps and drained there: short walks leave the machine mid-way, so `runAll`,
+ * `settle` and `whenIdle` do much of the work. Small and seeded, as
+ * `modelVsImpl.walks.test.ts` (this set runs under `npm run mutate:mbt`, with fewer paths there).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
+import { knownGapOf } from '../scenario/generate/knownGaps.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { createCheckModel } from './checkModel.ts';
+import { replayAndDrainOnImpl, withImplementationChoices } from './modelVsImpl.ts';
+import { weightedTraceArbitrary } from './weightedWalks.ts';
+
+/** Under Stryker (one run per mutant) fewer paths per scenario. */
+const PATHS = process.env.STRYKER_MUTATOR_WORKER === undefined ? 4 : 2;
+
+/** The shapes sampled, each a test of a scenario. */
+const SHAPES: { readonly [shape: string]: (s: Scenario) => boolean } = {
+  pageOut: (s) => s.reconfigurations.some((r) => r.kind === 'toPageable') && s.io.length > 0,
+  conversion: (s) => s.reconfigurations.some((r) => r.kind === 'toPageFixed'),
+  channelError: (s) => s.bounds.channelErrors && s.io.length > 0,
+  dedicatedEvent: (s) =>
+    s.events.length > 0 &&
+    (s.vms.some((vm) => vm.cpus.mode === 'dedicated') ||
+      s.events.some((e) =>
+        Object.values(e.table).some(
+          (t) => t.before.cpus.mode === 'dedicated' || t.after.cpus.mode === 'dedicated',
+        ),
+      )),
+  requestAndEvent: (s) => s.reconfigurations.length > 0 && s.events.length > 0,
+};
+
+/** Scenarios of each shape picked from the tiny scope. */
+const PER_SHAPE = 6;
+
+const SAMPLE: readonly { readonly shape: string; readonly scenario: Scenario }[] = (() => {
+  const all = enumerateScenarios(SCOPES.tiny)
+    .map((g) => g.scenario)
+    .filter((s) => knownGapOf(s) === undefined);
+  return Object.entries(SHAPES).flatMap(([shape, fits], k) => {
+    const of = all.filter(fits);
+    const picks = fc.sample(fc.integer({ min: 0, max: of.length - 1 }), {
+      seed: 700 + k,
+      numRuns: PER_SHAPE,
+    });
+    return picks.map((i) => ({
+      shape,
+      scenario: { ...of[i]!, storage: { ...of[i]!.storage, pageSize: 64 } },
+    }));
+  });
+})();
+
+describe('the shapes sample of the tiny scope', () => {
+  it('should have six scenarios of each shape', () => {
+    const counts = Object.fromEntries(Object.keys(SHAPES).map((k) => [k, 0]));
+    for (const { shape, scenario } of SAMPLE) {
+      expect(SHAPES[shape]!(scenario), scenario.name).toBe(true);
+      counts[shape]!++;
+    }
+    expect(counts).toEqual(Object.fromEntries(Object.keys(SHAPES).map((k) => [k, PER_SHAPE])));
+  });
+});
+
+describe('seeded short paths of shaped tiny scenarios replayed on the machine and drained', () => {
+  it.each(SAMPLE.map(({ shape, scenario }, i) => [shape, scenario.name, i, scenario] as const))(
+    'should agree with the model on a %s scenario (%s)',
+    async (_shape, _name, i, scenario) => {
+      const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
+      const traces = fc.sample(weightedTraceArbitrary(model, 12), { seed: 300 + i, numRuns: PATHS });
+      // Each path is also cut after a third and two thirds of its steps, and drained there.
+      const cuts = traces.flatMap((t) =>
+        [
+          ...new Set([Math.floor(t.steps.length / 3), Math.floor((2 * t.steps.length) / 3), t.steps.length]),
+        ].map((n) => ({ initial: t.initial, steps: t.steps.slice(0, n) })),
+      );
+      for (const trace of cuts) {
+        const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
+        const where = `${scenario.name} (${scenario.description}): ${trace.steps.map((s) => s.action.kind).join(' ')}`;
+        expect(result.mismatch?.error.message ?? null, where).toBeNull();
+        expect(result.difference, where).toBeNull();
+        expect(result.findings, where).toEqual([]);
+      }
+    },
+    60_000,
+  );
+});
