@@ -7,6 +7,7 @@ import { fingerprintHex } from '../model/core/index.ts';
 import { ACTION_KINDS } from '../model/vmm/actions.ts';
 import { fieldAt, type LayoutField } from '../model/vmm/lean/layout.ts';
 import { ACTION_TABLE } from '../model/vmm/machine.ts';
+import { readWatcher } from '../model/vmm/testing/watchReads.ts';
 import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -28,8 +29,6 @@ const generated = enumerateScenarios(SCOPES.tiny)
 const pool = new WorkerPool(2);
 afterAll(() => pool.close(), 60_000);
 
-const isIndex = (key: string | symbol): key is string => typeof key === 'string' && /^\d+$/.test(key);
-
 /** The fields the properties and the final predicate read on every reachable state that `PROPERTY_READS` leaves out. */
 function undeclaredPropertyReads(scenario: Scenario, variant: Variant, declared: readonly LayoutField[]) {
   const model = createLeanModel(scenario, variant);
@@ -37,18 +36,14 @@ function undeclaredPropertyReads(scenario: Scenario, variant: Variant, declared:
   const undeclared = new Set<string>();
   const fieldOf = Array.from({ length: L.length }, (_, i) => fieldAt(L, i).field);
   const isDeclared = Uint8Array.from(fieldOf, (f) => (declared.includes(f) ? 1 : 0));
+  const watcher = readWatcher(L.length, isDeclared, (word) => undeclared.add(fieldOf[word]!));
   const seen = new Set<string>();
   let frontier = [...model.initialStates()];
   for (const s of frontier) seen.add(fingerprintHex(model.fingerprint(s)));
   while (frontier.length > 0) {
     const next: Int32Array[] = [];
     for (const s of frontier) {
-      const watched = new Proxy(Int32Array.from(s), {
-        get(t, key) {
-          if (isIndex(key) && isDeclared[Number(key)] === 0) undeclared.add(fieldOf[Number(key)]!);
-          return Reflect.get(t, key);
-        },
-      });
+      const watched = watcher.watch(s);
       for (const p of model.properties) p.check(watched);
       leanIsFinal(model.kit, watched);
       for (const code of model.actions(s)) {

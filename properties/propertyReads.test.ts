@@ -4,6 +4,7 @@ import { checkBfs } from '../generators/index.ts';
 import { fingerprintHex } from '../model/core/index.ts';
 import { fieldAt, type LayoutField } from '../model/vmm/lean/layout.ts';
 import { allSpecScenarios } from '../model/vmm/testing/specScenarios.ts';
+import { readWatcher } from '../model/vmm/testing/watchReads.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { VARIANTS, type Variant } from '../scenario/variants.ts';
@@ -15,8 +16,6 @@ const shipped = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((f) => loadScenarioFile(new URL(f, dir).pathname));
-
-const isIndex = (key: string | symbol): key is string => typeof key === 'string' && /^\d+$/.test(key);
 
 /**
  * Check every property on every reachable state (BFS) wrapped so that each word it reads is
@@ -36,24 +35,16 @@ function undeclaredReads(
   );
   const undeclared = new Set<string>();
   const names = new Set(model.properties.map((p) => p.name));
+  const watchers = model.properties.map((p, i) =>
+    readWatcher(L.length, declaredWords[i]!, (word) => undeclared.add(`${p.name} reads ${fieldOf[word]!}`)),
+  );
   const seen = new Set<string>();
   let frontier = [...model.initialStates()];
   for (const s of frontier) seen.add(fingerprintHex(model.fingerprint(s)));
   while (frontier.length > 0) {
     const next: Int32Array[] = [];
     for (const s of frontier) {
-      for (let i = 0; i < model.properties.length; i++) {
-        const p = model.properties[i]!;
-        const reads = declaredWords[i]!;
-        const watched = new Proxy(Int32Array.from(s), {
-          get(t, key) {
-            if (isIndex(key) && reads[Number(key)] === 0)
-              undeclared.add(`${p.name} reads ${fieldOf[Number(key)]!}`);
-            return Reflect.get(t, key);
-          },
-        });
-        p.check(watched);
-      }
+      for (let i = 0; i < model.properties.length; i++) model.properties[i]!.check(watchers[i]!.watch(s));
       for (const code of model.actions(s)) {
         const n = model.next(s, code);
         const key = fingerprintHex(model.fingerprint(n));
