@@ -14,12 +14,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CheckResult } from '../model/core/result.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
-import {
-  enumerateScenarios,
-  type GeneratedScenario,
-  SCOPES,
-  type ScopeName,
-} from '../scenario/generate/enumerate.ts';
+import { scopeScenarios } from '../scenario/generate/cached.ts';
+import { type GeneratedScenario, SCOPES, type ScopeName } from '../scenario/generate/enumerate.ts';
 import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { isVariant, VARIANTS, type Variant } from '../scenario/variants.ts';
@@ -89,7 +85,7 @@ export interface SweepResult {
 export function runSweep(options: SweepOptions): SweepResult {
   const now = options.now ?? (() => performance.now());
   const start = now();
-  const all = scopeScenarios(options.scope);
+  const all = scopeScenarios(SCOPES[options.scope]);
   const from = options.from ?? 0;
   const results: SweepVariantResult[] = [];
   for (const variant of options.variants) {
@@ -106,17 +102,6 @@ export function runSweep(options: SweepOptions): SweepResult {
     asExpected,
     incomplete: results.some((r) => r.status === 'incomplete'),
   };
-}
-
-/** Each scope's scenarios, enumerated once per process (a third of a tiny sweep's set-up otherwise). */
-const enumerated = new Map<ScopeName, readonly GeneratedScenario[]>();
-function scopeScenarios(scope: ScopeName): readonly GeneratedScenario[] {
-  let all = enumerated.get(scope);
-  if (all === undefined) {
-    all = enumerateScenarios(SCOPES[scope]);
-    enumerated.set(scope, all);
-  }
-  return all;
 }
 
 function sweepVariant(

@@ -5,7 +5,8 @@ import { checkParallel, WorkerPool } from '../generators/parallel/checkParallel.
 import type { CheckResult, PartialOrderFaults } from '../model/core/index.ts';
 import { ACTION_KINDS } from '../model/vmm/actions.ts';
 import { ACTION_TABLE } from '../model/vmm/machine.ts';
-import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
+import { scopeScenarios } from '../scenario/generate/cached.ts';
+import { SCOPES } from '../scenario/generate/enumerate.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { VARIANTS, type Variant } from '../scenario/variants.ts';
@@ -20,7 +21,7 @@ const shipped = readdirSync(dir)
   .sort()
   .map((f) => loadScenarioFile(new URL(f, dir).pathname));
 /** Every 600th scenario of the `tiny` generated scope (31 of 18,062), a spread of its features. */
-const generated = enumerateScenarios(SCOPES.tiny)
+const generated = scopeScenarios(SCOPES.tiny)
   .filter((_, i) => i % 600 === 0)
   .map((g) => g.scenario);
 const pool = new WorkerPool(2);
