@@ -14,6 +14,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './tests/setup/sequencer.ts';
 
 /** Test files of the `exhaustive` project; everything else is `unit`. */
 export const EXHAUSTIVE = [
@@ -40,6 +41,8 @@ export default defineConfig({
     // timers, the action table) in `finally`, so no state crosses files.
     isolate: false,
     setupFiles: ['tests/setup/seed.ts'],
+    // Longest files first (tests/setup/durations.json), so both workers end together.
+    sequence: { sequencer: LongestFirstSequencer },
     teardownTimeout: 60 * SECOND,
     projects: [
       {

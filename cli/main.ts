@@ -366,7 +366,7 @@ export function buildProgram(exit: (code: number) => void, io: CliIo): Command {
       }
       exit(summary.ok ? EXIT.ok : EXIT.violation);
     });
-  registerSweep(program, exit);
+  registerSweep(program, exit, io);
   return program;
 }
 

@@ -3,23 +3,22 @@
  * (pinned: index, property, steps), the patent passing every tiny scenario, and the saved scenario
  * and trace replaying through the command line.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VARIANTS } from '../scenario/variants.ts';
+import { CapturedStream } from './io.ts';
+import { runCli } from './main.ts';
 import { runSweep } from './sweep.ts';
 
-const BIN = new URL('../bin/vmcheck.mjs', import.meta.url).pathname;
-const vmcheck = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
-    timeout: 100_000, // a hung child fails the test (killed) instead of hanging the run
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+/** The command line in-process (the real-process smoke tests are in cli.test.ts). */
+async function vmcheck(...args: string[]) {
+  const stdout = new CapturedStream();
+  const stderr = new CapturedStream();
+  const code = await runCli(args, { stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
 
 /** The first tiny scenario that fails each variant, the property and the counterexample's length. */
 const CAUGHT_AT: Record<string, [number, string, number]> = {
@@ -79,10 +78,10 @@ describe('runSweep on the tiny scope', () => {
   }, 120_000);
 });
 
-describe('vmcheck sweep', () => {
-  it('should save the first failing scenario and its trace, which replay confirms', () => {
+describe('vmcheck sweep, in-process', () => {
+  it('should save the first failing scenario and its trace, which replay confirms', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmcheck-sweep-'));
-    const r = vmcheck(
+    const r = await vmcheck(
       'sweep',
       '--scope',
       'tiny',
@@ -102,13 +101,13 @@ describe('vmcheck sweep', () => {
     });
     expect(readdirSync(dir).sort()).toContain('tiny-19.json');
     const trace = join(dir, 'tiny-19.fault-limit-off-by-one.accessesStayInBounds.itf.json');
-    const replay = vmcheck('replay', trace, '--scenario', join(dir, 'tiny-19.json'));
+    const replay = await vmcheck('replay', trace, '--scenario', join(dir, 'tiny-19.json'));
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain('replay confirmed: accessesStayInBounds');
   }, 120_000);
 
-  it('should refuse an unknown variant with exit 2', () => {
-    const r = vmcheck('sweep', '--scope', 'tiny', '--variant', 'nope');
+  it('should refuse an unknown variant with exit 2', async () => {
+    const r = await vmcheck('sweep', '--scope', 'tiny', '--variant', 'nope');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown variant "nope"');
   }, 60_000);

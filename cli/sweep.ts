@@ -14,15 +14,12 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CheckResult } from '../model/core/result.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
-import {
-  enumerateScenarios,
-  type GeneratedScenario,
-  SCOPES,
-  type ScopeName,
-} from '../scenario/generate/enumerate.ts';
+import { scopeScenarios } from '../scenario/generate/cached.ts';
+import { type GeneratedScenario, SCOPES, type ScopeName } from '../scenario/generate/enumerate.ts';
 import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { isVariant, VARIANTS, type Variant } from '../scenario/variants.ts';
+import type { CliIo } from './io.ts';
 import { runCheck, writeReports } from './run.ts';
 
 /** Options of `runSweep`. */
@@ -88,7 +85,7 @@ export interface SweepResult {
 export function runSweep(options: SweepOptions): SweepResult {
   const now = options.now ?? (() => performance.now());
   const start = now();
-  const all = enumerateScenarios(SCOPES[options.scope]);
+  const all = scopeScenarios(SCOPES[options.scope]);
   const from = options.from ?? 0;
   const results: SweepVariantResult[] = [];
   for (const variant of options.variants) {
@@ -249,8 +246,13 @@ function whole(name: string) {
   };
 }
 
-/** Register `sweep` on `program`; `exit` receives the exit code (0 as SPEC 8 expects, 1 not, 3 out of time). */
-export function registerSweep(program: Command, exit: (code: number) => void): void {
+/**
+ * Register `sweep` on `program`; `exit` receives the exit code (0 as SPEC 8 expects, 1 not, 3 out
+ * of time); output goes to `io`.
+ */
+export function registerSweep(program: Command, exit: (code: number) => void, io: CliIo): void {
+  const { stdout, stderr } = io;
+  const clock = io.now ?? (() => performance.now());
   program
     .command('sweep')
     .description('check every generated scenario of a small scope under a variant (or all)')
@@ -279,7 +281,7 @@ export function registerSweep(program: Command, exit: (code: number) => void): v
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action((opts) => {
       const variants: Variant[] = opts.variant === 'all' ? [...VARIANTS] : [opts.variant];
-      const tty = !opts.json && process.stderr.isTTY;
+      const tty = !opts.json && stderr.isTTY === true;
       let last = 0;
       const sweep = runSweep({
         scope: opts.scope,
@@ -291,20 +293,20 @@ export function registerSweep(program: Command, exit: (code: number) => void): v
         ...(tty
           ? {
               onScenario: (variant: Variant, index: number, total: number) => {
-                const t = performance.now();
+                const t = clock();
                 if (t - last < 200) return;
                 last = t;
-                process.stderr.write(`\r\x1b[2Ksweep ${variant}: scenario ${index + 1}/${total}`);
+                stderr.write(`\r\x1b[2Ksweep ${variant}: scenario ${index + 1}/${total}`);
               },
             }
           : {}),
       });
-      if (tty) process.stderr.write('\r\x1b[2K');
+      if (tty) stderr.write('\r\x1b[2K');
       const files = opts.out ? writeSweepReports(opts.out, sweep) : [];
-      if (opts.json) process.stdout.write(`${JSON.stringify(sweepToJson(sweep, files))}\n`);
+      if (opts.json) stdout.write(`${JSON.stringify(sweepToJson(sweep, files))}\n`);
       else {
-        process.stdout.write(`${renderSweepText(sweep)}\n`);
-        if (files.length > 0) process.stdout.write(`wrote ${files.join(', ')}\n`);
+        stdout.write(`${renderSweepText(sweep)}\n`);
+        if (files.length > 0) stdout.write(`wrote ${files.join(', ')}\n`);
       }
       exit(sweep.incomplete ? 3 : sweep.asExpected ? 0 : 1);
     });

@@ -12,6 +12,11 @@ import { VmcheckError } from '../model/core/index.ts';
 
 /** Words of an `EdgeLog` chunk (1 MiB; a record longer than that gets a chunk of its own). */
 const CHUNK_WORDS = 1 << 18;
+/**
+ * Words of the first chunk (4 KiB); each next one doubles up to `CHUNK_WORDS`, so a check of a tiny
+ * model (a sweep runs thousands) does not zero a mebibyte it never uses.
+ */
+const FIRST_CHUNK_WORDS = 1 << 10;
 
 /** A run of records: words `[start, end)` of the `Int32Array` over `buffer`. */
 export interface EdgeRange {
@@ -88,7 +93,7 @@ export class EdgeLog {
   private addChunk(words: number): void {
     // Mark the unused tail of the full chunk as ending there.
     if (this.chunks.length > 0) this.chunks[this.chunks.length - 1] = this.view.subarray(0, this.used);
-    const length = Math.max(CHUNK_WORDS, words);
+    const length = Math.max(Math.min(CHUNK_WORDS, FIRST_CHUNK_WORDS * 2 ** this.chunks.length), words);
     const buffer = this.shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4);
     this.view = new Int32Array(buffer);
     this.chunks.push(this.view);

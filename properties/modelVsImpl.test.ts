@@ -10,7 +10,8 @@ import { checkBfs, traceArbitrary } from '../generators/index.ts';
 import { createMachine, type Machine } from '../impl/index.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import { SPEC_SCENARIOS } from '../model/vmm/testing/specScenarios.ts';
-import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
+import { scopeScenarios } from '../scenario/generate/cached.ts';
+import { SCOPES } from '../scenario/generate/enumerate.ts';
 import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -285,7 +286,7 @@ describe('known differences between the model and the machine', () => {
 });
 
 /** Generated tiny scenarios (`scenario/generate/`) but the known model gaps, in sweep order. */
-const GENERATED = enumerateScenarios(SCOPES.tiny).filter((g) => !knownGapOf(g.scenario));
+const GENERATED = scopeScenarios(SCOPES.tiny).filter((g) => !knownGapOf(g.scenario));
 
 describe('random model paths on generated scenarios', () => {
   /** A fixed, seeded sample of generated scenarios, a few paths each: fewer under Stryker. */

@@ -4,10 +4,11 @@ import { checkBfs } from '../generators/index.ts';
 import { fingerprintHex } from '../model/core/index.ts';
 import { fieldAt, type LayoutField } from '../model/vmm/lean/layout.ts';
 import { allSpecScenarios } from '../model/vmm/testing/specScenarios.ts';
+import { readWatcher } from '../model/vmm/testing/watchReads.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { VARIANTS, type Variant } from '../scenario/variants.ts';
-import { createLeanModel } from './leanCheckModel.ts';
+import { createLeanModel, leanIsFinal } from './leanCheckModel.ts';
 import { PROPERTY_FIELD_READS, PROPERTY_READS } from './visibility.ts';
 
 const dir = new URL('../scenarios/', import.meta.url);
@@ -16,16 +17,19 @@ const shipped = readdirSync(dir)
   .sort()
   .map((f) => loadScenarioFile(new URL(f, dir).pathname));
 
-const isIndex = (key: string | symbol): key is string => typeof key === 'string' && /^\d+$/.test(key);
-
 /**
- * Check every property on every reachable state (BFS) wrapped so that each word it reads is
- * recorded; returns the states and, per property, the fields it read that `declared` leaves out.
+ * Check every property and the final predicate (`leanIsFinal`) on every reachable state (BFS)
+ * wrapped so that each word it reads is recorded; returns the states and, per property, the fields
+ * it read that `declared` leaves out (`isFinal reads ...` for the final predicate's reads outside
+ * `finalDeclared`). With each property's reads within its list and each list within
+ * `PROPERTY_READS` (the first test), every field a property or `isFinal` reads is in `PROPERTY_READS`,
+ * the visible fields of the partial-order reduction.
  */
 function undeclaredReads(
   scenario: Scenario,
   variant: Variant,
   declared: { readonly [name: string]: readonly LayoutField[] },
+  finalDeclared: readonly LayoutField[] = PROPERTY_READS,
 ) {
   const model = createLeanModel(scenario, variant);
   const L = model.kit.L;
@@ -36,24 +40,22 @@ function undeclaredReads(
   );
   const undeclared = new Set<string>();
   const names = new Set(model.properties.map((p) => p.name));
+  const watchers = model.properties.map((p, i) =>
+    readWatcher(L.length, declaredWords[i]!, (word) => undeclared.add(`${p.name} reads ${fieldOf[word]!}`)),
+  );
+  const final = readWatcher(
+    L.length,
+    Uint8Array.from(fieldOf, (f) => (finalDeclared.includes(f) ? 1 : 0)),
+    (word) => undeclared.add(`isFinal reads ${fieldOf[word]!}`),
+  );
   const seen = new Set<string>();
   let frontier = [...model.initialStates()];
   for (const s of frontier) seen.add(fingerprintHex(model.fingerprint(s)));
   while (frontier.length > 0) {
     const next: Int32Array[] = [];
     for (const s of frontier) {
-      for (let i = 0; i < model.properties.length; i++) {
-        const p = model.properties[i]!;
-        const reads = declaredWords[i]!;
-        const watched = new Proxy(Int32Array.from(s), {
-          get(t, key) {
-            if (isIndex(key) && reads[Number(key)] === 0)
-              undeclared.add(`${p.name} reads ${fieldOf[Number(key)]!}`);
-            return Reflect.get(t, key);
-          },
-        });
-        p.check(watched);
-      }
+      for (let i = 0; i < model.properties.length; i++) model.properties[i]!.check(watchers[i]!.watch(s));
+      leanIsFinal(model.kit, final.watch(s));
       for (const code of model.actions(s)) {
         const n = model.next(s, code);
         const key = fingerprintHex(model.fingerprint(n));
@@ -81,7 +83,7 @@ function outcome(scenario: Scenario, variant: Variant, skip: boolean) {
   };
 }
 
-describe("each property's declared reads (PROPERTY_FIELD_READS, what lets explorers skip it)", () => {
+describe("each property's declared reads (PROPERTY_FIELD_READS, what lets explorers skip it; PROPERTY_READS, what the partial-order reduction sees)", () => {
   it('should declare reads for every property, each within PROPERTY_READS', () => {
     const names = new Set(
       [...shipped.flatMap((s) => VARIANTS.map((v) => createLeanModel(s, v)))].flatMap((m) =>
@@ -97,7 +99,7 @@ describe("each property's declared reads (PROPERTY_FIELD_READS, what lets explor
   });
 
   it.each(shipped.flatMap((s) => VARIANTS.map((v) => [s.name, v, s] as const)))(
-    'should cover every field each property reads on every reachable state of %s under %s',
+    'should cover every field each property (and isFinal) reads on every reachable state of %s under %s',
     (_, variant, scenario) => {
       const r = undeclaredReads(scenario, variant, PROPERTY_FIELD_READS);
       expect(r.states).toBeGreaterThan(100);
@@ -106,7 +108,7 @@ describe("each property's declared reads (PROPERTY_FIELD_READS, what lets explor
   );
 
   it.each(allSpecScenarios().flatMap((s) => VARIANTS.map((v) => [s.name, v, s] as const)))(
-    'should cover every field each property reads on every reachable state of the SPEC rule scenario %s under %s',
+    'should cover every field each property (and isFinal) reads on every reachable state of the SPEC rule scenario %s under %s',
     (_, variant, scenario) => {
       const r = undeclaredReads(scenario, variant, PROPERTY_FIELD_READS);
       expect(r.states).toBeGreaterThan(3);
@@ -121,6 +123,13 @@ describe("each property's declared reads (PROPERTY_FIELD_READS, what lets explor
     };
     expect(undeclaredReads(shipped[0]!, 'patent', fewer).undeclared).toEqual([
       'contentIsPreserved reads frames',
+    ]);
+  });
+
+  it('should catch a field the final predicate reads left out (the check can fail)', () => {
+    const fewer = PROPERTY_READS.filter((f) => f !== 'events');
+    expect(undeclaredReads(shipped[0]!, 'patent', PROPERTY_FIELD_READS, fewer).undeclared).toEqual([
+      'isFinal reads events',
     ]);
   });
 

@@ -2,7 +2,7 @@
  * The layout fields the VMM's properties read: every invariant and `sometimes` property of
  * invariants.ts and the final predicate (`leanIsFinal`). An action kind that writes none of them is
  * invisible, the only kind the partial-order reduction may leave out at a state
- * (model/core/partialOrder.ts); visibility.test.ts checks the list on every reachable state.
+ * (model/core/partialOrder.ts); propertyReads.test.ts checks the list on every reachable state.
  */
 import type { LayoutField } from '../model/vmm/lean/layout.ts';
 

@@ -13,13 +13,12 @@ import { fieldAt, type LayoutField } from './lean/layout.ts';
 import { createKit } from './lean/queries.ts';
 import { leanApply } from './lean/step.ts';
 import { allSpecScenarios } from './testing/specScenarios.ts';
+import { readWatcher } from './testing/watchReads.ts';
 
 const DIR = new URL('../../scenarios/', import.meta.url).pathname;
 const FILES = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
-
-const isIndex = (key: string | symbol): key is string => typeof key === 'string' && /^\d+$/.test(key);
 
 /**
  * Apply every enabled action in every reachable state (BFS), with the state before the step and the
@@ -44,51 +43,52 @@ function observe(file: string | Scenario, variant: (typeof VARIANTS)[number]) {
   const writeDeclared = declaredWords((kind) => ACTION_TABLE[kind].writes);
   const applied = new Set<string>();
   const seen = new Set<string>();
+  // One watched state per guard and one per effect's state before, pointed at each state in turn.
+  const guardWatchers = ACTION_KINDS.map((kind, g) =>
+    readWatcher(L.length, guardDeclared[g]!, (word) =>
+      undeclaredGuardReads.push(`${kind} guard reads ${fieldOf[word]}`),
+    ),
+  );
+  const beforeWatchers = ACTION_KINDS.map((kind, g) =>
+    readWatcher(L.length, readDeclared[g]!, (word) => undeclaredReads.push(`${kind} reads ${fieldOf[word]}`)),
+  );
+  // The state being built: a word read counts until the effect has written it (`writtenAt[i] === step`).
+  let n: Int32Array = new Int32Array(L.length);
+  let kind: (typeof ACTION_KINDS)[number] = ACTION_KINDS[0];
+  let reads = readDeclared[0]! as unknown as Record<string | symbol, unknown>;
+  const writtenAt = new Int32Array(L.length);
+  let step = 0;
+  const building = new Proxy(new Int32Array(L.length), {
+    get(_, key) {
+      if (reads[key] === 0 && writtenAt[Number(key)] !== step)
+        undeclaredReads.push(`${kind} reads ${fieldOf[Number(key)]}`);
+      return (n as unknown as Record<string | symbol, unknown>)[key];
+    },
+    set(_, key, value) {
+      if (typeof key === 'string') {
+        const i = Number(key);
+        if (i >= 0) writtenAt[i] = step;
+      }
+      return Reflect.set(n, key, value);
+    },
+  });
   let frontier = [encode(L, initialState(ctx))];
   seen.add(frontier[0]!.join(','));
   while (frontier.length > 0) {
     const next: Int32Array[] = [];
     for (const s of frontier) {
-      // Every guard, enabled or not, on the state wrapped so that each word it reads is recorded.
-      for (let g = 0; g < ACTION_KINDS.length; g++) {
-        const kind = ACTION_KINDS[g]!;
-        const declared = guardDeclared[g]!;
-        const watched = new Proxy(Int32Array.from(s), {
-          get(t, key) {
-            if (isIndex(key) && declared[Number(key)] === 0)
-              undeclaredGuardReads.push(`${kind} guard reads ${fieldOf[Number(key)]}`);
-            return Reflect.get(t, key);
-          },
-        });
-        ACTION_TABLE[kind].enabled(kit, watched, []);
-      }
+      // Every guard, enabled or not, on the state watched so that each word it reads is recorded.
+      for (let g = 0; g < ACTION_KINDS.length; g++)
+        ACTION_TABLE[ACTION_KINDS[g]!].enabled(kit, guardWatchers[g]!.watch(s), []);
       for (const code of leanActions(kit, s)) {
-        const kind = kit.T.kindName[code] as (typeof ACTION_KINDS)[number];
+        kind = kit.T.kindName[code] as (typeof ACTION_KINDS)[number];
         const g = kit.T.kind[code]!;
-        const reads = readDeclared[g]!;
+        reads = readDeclared[g]! as unknown as Record<string | symbol, unknown>;
         const writes = writeDeclared[g]!;
         applied.add(kind);
-        const read = (offset: number) => {
-          if (reads[offset] === 0) undeclaredReads.push(`${kind} reads ${fieldOf[offset]}`);
-        };
-        const n = Int32Array.from(s);
-        const written = new Set<number>();
-        const before = new Proxy(Int32Array.from(s), {
-          get(t, key) {
-            if (isIndex(key)) read(Number(key));
-            return Reflect.get(t, key);
-          },
-        });
-        const building = new Proxy(n, {
-          get(t, key) {
-            if (isIndex(key) && !written.has(Number(key))) read(Number(key));
-            return Reflect.get(t, key);
-          },
-          set(t, key, value) {
-            if (isIndex(key)) written.add(Number(key));
-            return Reflect.set(t, key, value);
-          },
-        });
+        n = Int32Array.from(s);
+        step++;
+        const before = beforeWatchers[g]!.watch(s);
         leanApply(kit, before, building, code);
         for (let i = 0; i < n.length; i++)
           if (n[i] !== s[i] && writes[i] === 0) undeclaredWrites.push(`${kind} writes ${fieldOf[i]}`);

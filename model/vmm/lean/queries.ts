@@ -111,6 +111,7 @@ export interface IncidentFact {
 
 /** States carved from one slab: a slab is freed once none of its states is reachable. */
 const SLAB_STATES = 2048;
+const FIRST_SLAB_STATES = 16;
 
 /**
  * A fresh zeroed-or-reused lean state: a view into a shared slab, since allocating a small
@@ -120,7 +121,11 @@ const SLAB_STATES = 2048;
 export function allocState(k: LeanKit): Int32Array {
   const length = k.L.length;
   if (k.slabOffset + length > k.slab.length) {
-    k.slab = new Int32Array(length * SLAB_STATES);
+    // The first slabs are small and each doubles up to SLAB_STATES: a tiny model (a sweep checks
+    // thousands) then never zeroes room for 2,048 states it does not reach.
+    k.slab = new Int32Array(
+      length * Math.min(SLAB_STATES, Math.max(FIRST_SLAB_STATES, (2 * k.slab.length) / length)),
+    );
     k.slabOffset = 0;
   }
   const state = k.slab.subarray(k.slabOffset, k.slabOffset + length);
