@@ -185,3 +185,27 @@ describe('matching an event trigger', () => {
     expect(machine.reconfiguration).toBeNull();
   });
 });
+
+describe('a queued resize that cannot start when its turn comes', () => {
+  it('should end as failed and hand the turn to the next one only, the rest staying queued', () => {
+    const { machine, scheduler } = manualMachine(namedScenario('fig8-resize'));
+    machine.relocate('VM-3', 6);
+    const table = machine.scenario.events[0]!.table;
+    const [first] = Object.keys(table);
+    const entry = table[first!]!;
+    const wrong: ConfigurationTable = {
+      ...table,
+      [first!]: { ...entry, before: { ...entry.before, size: entry.before.size + 1 } },
+    };
+    const failing = machine.resize(wrong);
+    const next = machine.resize(table);
+    const last = machine.resize(table);
+    expect(machine.queuedReconfigurations).toEqual([failing, next, last]);
+    stepToEnd(machine.reconfiguration!, scheduler);
+    expect(failing.status).toBe('failed');
+    expect(machine.reconfiguration).toBe(next);
+    expect(next.status).toBe('running');
+    expect(machine.queuedReconfigurations).toEqual([last]);
+    expect(last.status).toBe('queued');
+  });
+});
