@@ -12,7 +12,8 @@ import { scenarioArbitrary } from '../scenario/generate/arbitrary.ts';
 import { SCOPES } from '../scenario/generate/enumerate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createCheckModel } from './checkModel.ts';
-import { replayAndDrainOnImpl, withImplementationChoices } from './modelVsImpl.ts';
+import { withImplementationChoices } from './modelVsImpl.ts';
+import { expectDrainedAgreement } from './testing/drainedAgreement.ts';
 import { withEdges } from './testing/edgeScenarios.ts';
 import { weightedTraceArbitrary } from './weightedWalks.ts';
 
@@ -57,11 +58,7 @@ describe('seeded paths of generated scenarios with edges replayed on the machine
     async (i, _description, scenario) => {
       const { model, traces } = pathsOf(i);
       for (const trace of traces) {
-        const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
-        const where = `${scenario.name} (${scenario.description}): ${trace.steps.map((s) => s.action.kind).join(' ')}`;
-        expect(result.mismatch?.error.message ?? null, where).toBeNull();
-        expect(result.difference, where).toBeNull();
-        expect(result.findings, where).toEqual([]);
+        await expectDrainedAgreement(model, scenario, trace);
       }
     },
     60_000,

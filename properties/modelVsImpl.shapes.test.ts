@@ -16,7 +16,8 @@ import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
 import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createCheckModel } from './checkModel.ts';
-import { replayAndDrainOnImpl, withImplementationChoices } from './modelVsImpl.ts';
+import { withImplementationChoices } from './modelVsImpl.ts';
+import { expectDrainedAgreement } from './testing/drainedAgreement.ts';
 import { weightedTraceArbitrary } from './weightedWalks.ts';
 
 /** Under Stryker (one run per mutant) fewer paths per scenario. */
@@ -82,11 +83,7 @@ describe('seeded short paths of shaped tiny scenarios replayed on the machine an
         ].map((n) => ({ initial: t.initial, steps: t.steps.slice(0, n) })),
       );
       for (const trace of cuts) {
-        const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
-        const where = `${scenario.name} (${scenario.description}): ${trace.steps.map((s) => s.action.kind).join(' ')}`;
-        expect(result.mismatch?.error.message ?? null, where).toBeNull();
-        expect(result.difference, where).toBeNull();
-        expect(result.findings, where).toEqual([]);
+        await expectDrainedAgreement(model, scenario, trace);
       }
     },
     60_000,
