@@ -34,11 +34,11 @@
  * - `event.arrive` of a time-of-day event is the machine's `ManualClock` `set` to the minute before
  *   its time and polled (`pollClock` must start nothing), then `advance`d one minute (it must show
  *   the event's time) and polled: one resize must start, or queue behind the running
- *   reconfiguration; of a failover,
- *   `signalEvent`. An idle machine checks the table at once and may refuse it, changing nothing;
- *   a queued one is checked when its turn comes and may end as failed. `resize.begin` checks the
- *   machine refused neither way, `resize.refuse` (the table no longer fits, 7.13) that it did. `guest.offline` / `guest.online` are
- *   steps of the implementation's resize.
+ *   reconfiguration; of a failover, `signalEvent`. An idle machine checks the table at once and
+ *   may refuse it, changing nothing; a queued one is checked when its turn comes and may end as
+ *   failed. `resize.begin` checks the machine refused neither way, `resize.refuse` (the table no
+ *   longer fits, 7.13) that it did. `guest.offline` / `guest.online` are steps of the
+ *   implementation's resize.
  * - `channel.error` is, alternately, `ManualScheduler.fail(channel, reason)` and
  *   `injectChannelError(channel, reason)` followed by the channel's next unit; either must end
  *   that program with an error report carrying the reason.
@@ -962,12 +962,7 @@ export class ModelImplAdapter {
         return;
       case 'request.begin': {
         const r = ctx.scenario.reconfigurations[a.request]!;
-        this.guarded(a, () => {
-          if (r.kind === 'relocate') this.requested.push(machine.relocate(r.vm, r.to));
-          else if (r.kind === 'toPageable') this.requested.push(machine.toPageable(r.vm, r.resident));
-          else if (r.kind === 'toPageFixed') this.requested.push(machine.toPageFixed(r.vm, r.to));
-          else machine.terminate(r.vm);
-        });
+        this.guarded(a, () => this.request(r));
         return;
       }
       case 'request.refuse': {
@@ -996,10 +991,7 @@ export class ModelImplAdapter {
         const r = ctx.scenario.reconfigurations[a.request]!;
         const started = after.nextRequest > before.nextRequest;
         try {
-          if (r.kind === 'relocate') this.requested.push(machine.relocate(r.vm, r.to));
-          else if (r.kind === 'toPageable') this.requested.push(machine.toPageable(r.vm, r.resident));
-          else if (r.kind === 'toPageFixed') this.requested.push(machine.toPageFixed(r.vm, r.to));
-          else machine.terminate(r.vm);
+          this.request(r);
         } catch (error) {
           if (!started && error instanceof ReconfigurationInProgressError) return;
           throw new ModelImplMismatch(
@@ -1129,7 +1121,7 @@ export class ModelImplAdapter {
     // changing nothing; the model's `resize.refuse` (or `resize.begin`) follows and is checked there.
     const idle = after.reconfig === null;
     try {
-      this.signal(a, e);
+      this.signal(e);
     } catch (error) {
       if (error instanceof ModelImplMismatch) throw error;
       if (idle && error instanceof MachineError) {
@@ -1145,7 +1137,7 @@ export class ModelImplAdapter {
   }
 
   /** `eventArrives` without its refusal handling; remembers the resize the machine started or queued. */
-  private signal(a: Action, e: number): void {
+  private signal(e: number): void {
     const events = this.ctx.scenario.events;
     const trigger = events[e]!.trigger;
     this.arrived.add(e);
@@ -1390,6 +1382,15 @@ export class ModelImplAdapter {
         message: `${by} read ${read} from ${vm} page ${page}, but the last write was ${want}`,
         details: { vm, page, found: read, expected: want },
       });
+  }
+
+  /** Make scenario request `r` of the machine; a relocation or conversion it begins is `requested`. */
+  private request(r: Scenario['reconfigurations'][number]): void {
+    const { machine } = this;
+    if (r.kind === 'relocate') this.requested.push(machine.relocate(r.vm, r.to));
+    else if (r.kind === 'toPageable') this.requested.push(machine.toPageable(r.vm, r.resident));
+    else if (r.kind === 'toPageFixed') this.requested.push(machine.toPageFixed(r.vm, r.to));
+    else machine.terminate(r.vm);
   }
 
   /** One `step()` of `r`, counted (`stepsSeen`) when it did something. */
