@@ -41,10 +41,10 @@ function undeclaredReads(
   const undeclared = new Set<string>();
   const names = new Set(model.properties.map((p) => p.name));
   const watchers = model.properties.map((p, i) =>
-    readWatcher(L.length, declaredWords[i]!, (word) => undeclared.add(`${p.name} reads ${fieldOf[word]!}`)),
+    readWatcher(L, declaredWords[i]!, (word) => undeclared.add(`${p.name} reads ${fieldOf[word]!}`)),
   );
   const final = readWatcher(
-    L.length,
+    L,
     Uint8Array.from(fieldOf, (f) => (finalDeclared.includes(f) ? 1 : 0)),
     (word) => undeclared.add(`isFinal reads ${fieldOf[word]!}`),
   );

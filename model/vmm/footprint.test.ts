@@ -45,12 +45,12 @@ function observe(file: string | Scenario, variant: (typeof VARIANTS)[number]) {
   const seen = new Set<string>();
   // One watched state per guard and one per effect's state before, pointed at each state in turn.
   const guardWatchers = ACTION_KINDS.map((kind, g) =>
-    readWatcher(L.length, guardDeclared[g]!, (word) =>
+    readWatcher(L, guardDeclared[g]!, (word) =>
       undeclaredGuardReads.push(`${kind} guard reads ${fieldOf[word]}`),
     ),
   );
   const beforeWatchers = ACTION_KINDS.map((kind, g) =>
-    readWatcher(L.length, readDeclared[g]!, (word) => undeclaredReads.push(`${kind} reads ${fieldOf[word]}`)),
+    readWatcher(L, readDeclared[g]!, (word) => undeclaredReads.push(`${kind} reads ${fieldOf[word]}`)),
   );
   // The state being built: a word read counts until the effect has written it (`writtenAt[i] === step`).
   let n: Int32Array = new Int32Array(L.length);

@@ -3,6 +3,8 @@
  * action table's guards and effects, of the properties) on every reachable state.
  */
 
+import type { LeanLayout } from '../lean/layout.ts';
+
 /** A stand-in for packed states; `watch(s)` points it at `s` (its reads go to `s`), for reuse. */
 export interface ReadWatcher {
   readonly state: Int32Array;
@@ -12,13 +14,16 @@ export interface ReadWatcher {
 /**
  * A read-only proxy of a state of `length` words that calls `undeclared(i)` on each read of a word
  * `i` with `declared[i] === 0`. One proxy serves every state (`watch`): a proxy and a copy per state
- * and check cost more than the checks. Writes throw: what is watched only reads.
+ * and check cost more than the checks. Writes throw: what is watched only reads. Since the proxy
+ * keeps its identity from state to state, `watch` first forgets what the layout derived and keyed
+ * by the state object (`holdersOf`, `targetsOf`), so nothing of the state watched before is reused.
  */
 export function readWatcher(
-  length: number,
+  L: Pick<LeanLayout, 'length' | 'holdersOf' | 'targetsOf'>,
   declared: Uint8Array,
   undeclared: (word: number) => void,
 ): ReadWatcher {
+  const { length } = L;
   let current: Int32Array = new Int32Array(length);
   // Indexed by the property key as is: `declared['12']` is word 12's flag; a name (`length`, a
   // method) or a symbol is never 0, so only word reads are tested.
@@ -35,6 +40,8 @@ export function readWatcher(
   return {
     state,
     watch(s) {
+      L.holdersOf = null;
+      L.targetsOf = null;
       current = s;
       return state;
     },
