@@ -17,6 +17,7 @@ export type Action =
   | { readonly kind: 'vmm.startRefused'; readonly io: number } // 5083: busy, unpin, retry
   | { readonly kind: 'vmm.refuseIo'; readonly io: number } // addressing exception: storage offline since
   | { readonly kind: 'vmm.pageIn'; readonly vm: number; readonly page: number } // page fault
+  | { readonly kind: 'vmm.stealPage'; readonly vm: number; readonly page: number; readonly victim: number } // page fault, no free frame
   // Channels
   | { readonly kind: 'channel.transfer'; readonly channel: number }
   | { readonly kind: 'channel.end'; readonly channel: number }
@@ -66,6 +67,7 @@ export const ACTION_KINDS = [
   'vmm.startRefused',
   'vmm.refuseIo',
   'vmm.pageIn',
+  'vmm.stealPage',
   'channel.transfer',
   'channel.end',
   'channel.error',
@@ -137,6 +139,11 @@ export function describeAction(ctx: VmmContext, action: Action): string {
       (a) => `vmm.refuseIo io${a.io}: it names storage now offline, addressing exception (5070)`,
     )
     .with({ kind: 'vmm.pageIn' }, (a) => `vmm.pageIn: page fault, page in ${vm(a.vm)} page ${a.page}`)
+    .with(
+      { kind: 'vmm.stealPage' },
+      (a) =>
+        `vmm.stealPage: page fault, no free frame: page ${vm(a.vm)} page ${a.victim} out and page ${a.page} in to its frame`,
+    )
     .with({ kind: 'channel.transfer' }, (a) => `channel.transfer: channel ${a.channel} moves one page`)
     .with({ kind: 'channel.end' }, (a) => `channel.end: channel ${a.channel} ends normally, I/O interrupt`)
     .with(

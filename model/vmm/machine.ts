@@ -111,6 +111,7 @@ const {
 const {
   computeHolders,
   computeTargets,
+  ensureTargets,
   frameOf,
   hasIoInFlight,
   hasIoStarted,
@@ -124,6 +125,7 @@ const {
   pteOf,
   residentPages,
   tableFits,
+  targetCount,
 } = Q;
 const {
   advanceResize,
@@ -320,6 +322,15 @@ const HELD: readonly LayoutField[] = ['svPurpose', 'svVm', 'svDest', 'svResident
 const AT_STEP: readonly LayoutField[] = ['rl', 'rlStep'];
 /** Fields read by `finishing` (`atStep`, `moving`, `allAtDest`). */
 const FINISHING: readonly LayoutField[] = [...AT_STEP, ...FRAME_OF, 'trPage', 'rlVm', 'rlDest', 'rlSize'];
+
+/** True when some live VM is pageable (has a host segment table): only then can a page fault happen. */
+function anyPageable(k: LeanKit, s: Int32Array): boolean {
+  for (let v = 0; v < k.vmCount; v++) {
+    const b = vmBase(k.L, v);
+    if (s[b + VM_ALIVE] === 1 && s[b + VM_FIXED] === 0 && s[b + VM_HAS_ST] === 1) return true;
+  }
+  return false;
+}
 
 /** The table of actions, in `ACTION_KINDS` order (the order in which their guards list them). */
 export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
@@ -568,7 +579,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'vmm.pageIn': {
     step: 'page fault',
     params: ['vm', 'page'],
-    summary: 'The VMM pages a demanded page in to the lowest free frame.',
+    summary: 'The VMM pages a demanded page in to the lowest free frame (none free: `vmm.stealPage`).',
     reads: [
       'rl',
       'rlVm',
@@ -589,12 +600,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     guardReads: [...HOLDERS, ...DISPATCHED, 'rlSize', 'vm.paging', 'access', 'io.status'],
     enabled(k, s, out) {
       const L = k.L;
-      let pageable = false;
-      for (let v = 0; v < k.vmCount && !pageable; v++) {
-        const b = vmBase(L, v);
-        pageable = s[b + VM_ALIVE] === 1 && s[b + VM_FIXED] === 0 && s[b + VM_HAS_ST] === 1;
-      }
-      if (!pageable) return;
+      if (!anyPageable(k, s)) return;
       computeHolders(k, s);
       if (lowestFreeFrame(k, s) < 0) return;
       const transitVm = s[G_RL] === RL_PATENT ? s[G_RL_VM]! : -1;
@@ -617,6 +623,51 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       computeHolders(k, s);
       const f = lowestFreeFrame(k, s);
       n[L.frames + f] = n[b + L.paging + page]!;
+      n[b + L.paging + page] = 0;
+      n[b + L.pte + page] = f;
+    },
+  },
+  'vmm.stealPage': {
+    step: 'page fault (no free frame)',
+    params: ['vm', 'page', 'victim'],
+    summary:
+      'No frame is free: the VMM pages a victim page of the same VM out (resident, not the demanded page, not pinned, no transfer targets it) and the demanded page in to its frame.',
+    reads: ['frames', 'vm.hasSt', 'vm.size', 'vm.pte', 'vm.paging'],
+    writes: ['frames', 'vm.pte', 'vm.paging'],
+    guardReads: [...HOLDERS, ...DISPATCHED, ...TARGETS, 'rlSize', 'vm.paging', 'vm.pins', 'access'],
+    enabled(k, s, out) {
+      const L = k.L;
+      if (!anyPageable(k, s)) return;
+      computeHolders(k, s);
+      if (lowestFreeFrame(k, s) >= 0) return;
+      // A VM whose own relocation runs waits for a free frame or for the relocation's page-in.
+      const relocating = s[G_RL] !== RL_NONE ? s[G_RL_VM]! : -1;
+      for (let v = 0; v < k.vmCount; v++) {
+        const b = vmBase(L, v);
+        if (v === relocating || s[b + VM_ALIVE] === 0 || s[b + VM_FIXED] === 1 || s[b + VM_HAS_ST] === 0)
+          continue;
+        const online = s[b + VM_ONLINE]!;
+        for (let page = 0; page < online; page++) {
+          if (pteOf(L, s, b, page) >= 0 || s[b + L.paging + page] === 0) continue;
+          if (!pageFaultDemanded(k, s, v, page)) continue;
+          ensureTargets(k, s);
+          for (let victim = 0; victim < online; victim++) {
+            if (victim === page || pteOf(L, s, b, victim) < 0 || s[b + L.pins + victim]! > 0) continue;
+            if (targetCount(L, v, victim, true, true) > 0) continue;
+            out.push(k.T.stealPage[(v * L.maxPages + page) * L.maxPages + victim]!);
+          }
+        }
+      }
+    },
+    effect(k, s, n, code) {
+      const L = k.L;
+      const b = vmBase(L, k.T.arg[code]!);
+      const page = k.T.arg2[code]!;
+      const victim = k.T.arg3[code]!;
+      const f = pteOf(L, s, b, victim);
+      n[b + L.paging + victim] = s[L.frames + f]!;
+      n[b + L.pte + victim] = -1;
+      n[L.frames + f] = s[b + L.paging + page]!;
       n[b + L.paging + page] = 0;
       n[b + L.pte + page] = f;
     },

@@ -9,6 +9,8 @@ import { createCheckModel } from '../../properties/checkModel.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { Variant } from '../../scenario/variants.ts';
+import { frameOf } from './queries.ts';
+import type { VmState } from './state.ts';
 import { reachableStates } from './testing/drive.ts';
 import { SPEC_SCENARIOS as S } from './testing/specScenarios.ts';
 
@@ -176,5 +178,40 @@ describe('SPEC 6 resize: a VM the table moves and grows', () => {
     const done = reachableStates(createCheckModel(s, 'patent')).filter((st) => st.events[0] === 'done');
     expect(done.length).toBeGreaterThan(0);
     for (const st of done) expect(st.vms[0]).toMatchObject({ origin: 2, size: 2, online: 2 });
+  });
+});
+
+describe('SPEC 3, 7.11 a page fault with no free frame: a pageable VM whose working set exceeds its frames', () => {
+  it('should page one of its own unpinned pages out to page the demanded one in, and finish (was: deadlock)', () => {
+    const s = S.workingSetExceedsFrames();
+    const result = check(s);
+    expect(result.discoveries).toEqual([]);
+    expect(result.stats.actionCoverage['vmm.pageIn'] ?? 0).toBe(0); // no frame is ever free
+    expect(result.stats.actionCoverage['vmm.stealPage']).toBeGreaterThan(0);
+    const model = createCheckModel(s, 'patent');
+    const frame = (vm: VmState, page: number) => frameOf(model.ctx, vm, page);
+    const victims = new Set<string>();
+    for (const state of reachableStates(model)) {
+      const vm = state.vms[0]!;
+      for (const a of model.actions(state)) {
+        if (a.kind !== 'vmm.stealPage') continue;
+        // Another page of the same VM, resident, unpinned, no transfer in flight targets it.
+        expect(a.vm).toBe(0);
+        expect(a.victim).not.toBe(a.page);
+        expect(frame(vm, a.victim)).not.toBeNull();
+        expect(vm.pins[a.victim]).toBe(0);
+        const running = state.io[0]!.status === 'running' || state.io[0]!.status === 'translated';
+        if (running) expect(a.victim).not.toBe(2);
+        const next = model.next(state, a).vms[0]!;
+        // The demanded page takes the victim's frame; the victim keeps its content on the device.
+        expect(frame(next, a.page)).toBe(frame(vm, a.victim));
+        expect(frame(next, a.victim)).toBeNull();
+        expect(next.pagingStore[a.victim]).toBe(state.frames[frame(vm, a.victim)!]);
+        victims.add(`${a.page}<-${a.victim}${running ? ' under I/O' : ''}`);
+      }
+    }
+    // Page 2 for the channel program steals page 0 or 1; page 0 for the CPU read steals page 1,
+    // or page 2 once the program has ended (never while it pins page 2).
+    expect([...victims].sort()).toEqual(['0<-1', '0<-1 under I/O', '0<-2', '2<-0', '2<-1']);
   });
 });

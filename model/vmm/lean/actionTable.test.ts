@@ -18,8 +18,10 @@ describe('the lean action table', () => {
         expect(table.kindName[code]).toBe(action.kind);
         const a = action as unknown as Record<string, number>;
         const first = a.io ?? a.access ?? a.cpu ?? a.channel ?? a.request ?? a.event ?? a.vm ?? a.page ?? 0;
-        const second = action.kind === 'vmm.pageIn' ? a.page : action.kind === 'cpu.dispatch' ? a.vm : 0;
-        expect([table.arg[code], table.arg2[code]]).toEqual([first, second]);
+        const paging = action.kind === 'vmm.pageIn' || action.kind === 'vmm.stealPage';
+        const second = paging ? a.page : action.kind === 'cpu.dispatch' ? a.vm : 0;
+        const third = action.kind === 'vmm.stealPage' ? a.victim : 0;
+        expect([table.arg[code], table.arg2[code], table.arg3[code]]).toEqual([first, second, third]);
       });
     },
   );

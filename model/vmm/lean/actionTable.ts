@@ -16,10 +16,12 @@ export interface ActionTable {
   /**
    * `arg[code]`: the action's first parameter (io, access, vm, page, channel, request or event;
    * the CPU of `cpu.dispatch`), 0 when it has none; `arg2[code]`: the page of `vmm.pageIn`, the VM
-   * of `cpu.dispatch`, else 0. Plain arrays of numbers, so the hot path reads no action objects.
+   * of `cpu.dispatch`, else 0; `arg3[code]`: the victim of `vmm.stealPage`, else 0. Plain arrays
+   * of numbers, so the hot path reads no action objects.
    */
   readonly arg: Int32Array;
   readonly arg2: Int32Array;
+  readonly arg3: Int32Array;
   readonly startIo: Int32Array;
   readonly cpuAccess: Int32Array;
   readonly offline: Int32Array;
@@ -30,6 +32,8 @@ export interface ActionTable {
   readonly refuseIo: Int32Array;
   /** `pageIn[vm * maxPages + page]`. */
   readonly pageIn: Int32Array;
+  /** `stealPage[(vm * maxPages + page) * maxPages + victim]`. */
+  readonly stealPage: Int32Array;
   readonly transfer: Int32Array;
   readonly end: Int32Array;
   readonly error: Int32Array;
@@ -90,6 +94,12 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
       vm: Math.floor(i / maxPages),
       page: i % maxPages,
     })),
+    stealPage: each(V * maxPages * maxPages, (i) => ({
+      kind: 'vmm.stealPage',
+      vm: Math.floor(i / (maxPages * maxPages)),
+      page: Math.floor(i / maxPages) % maxPages,
+      victim: i % maxPages,
+    })),
     transfer: each(C, (channel) => ({ kind: 'channel.transfer', channel })),
     end: each(C, (channel) => ({ kind: 'channel.end', channel })),
     error: each(C, (channel) => ({ kind: 'channel.error', channel })),
@@ -126,6 +136,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
     kindName: actions.map((a) => a.kind),
     arg: Int32Array.from(actions, (a) => parameters(a)[0]),
     arg2: Int32Array.from(actions, (a) => parameters(a)[1]),
+    arg3: Int32Array.from(actions, (a) => (a.kind === 'vmm.stealPage' ? a.victim : 0)),
   };
 }
 
@@ -148,6 +159,7 @@ function parameters(a: Action): [number, number] {
     case 'resize.askGrow':
       return [a.vm, 0];
     case 'vmm.pageIn':
+    case 'vmm.stealPage':
       return [a.vm, a.page];
     case 'channel.transfer':
     case 'channel.end':

@@ -162,6 +162,19 @@ export const SPEC_SCENARIOS = {
         },
       ],
     }),
+  /**
+   * VM-1 (pageable, 3 pages, frames 1 and 2 its only ones, page 2 paged out) writes page 2 by an
+   * intercepted channel program and reads page 0 by CPU: its working set exceeds its frames, so
+   * each page-in steals a frame from one of its own pages, never one the channel program pins
+   * (SPEC 3, 7.5, 7.8, 7.11).
+   */
+  workingSetExceedsFrames: () =>
+    specScenario('working-set-exceeds-frames', {
+      storage: { frames: 3 },
+      vms: [{ name: 'VM-1', size: 3, cpus: shared, ...pageable([1, 2, null]) }],
+      io: [{ vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 2, length: 1 }] }],
+      cpuAccess: [{ vm: 'VM-1', op: 'read', page: 0 }],
+    }),
 } as const;
 
 /** Every scenario above, once each (the cycle with and without a free frame). */
@@ -179,5 +192,6 @@ export function allSpecScenarios(): Scenario[] {
     S.relocateAndResize(),
     S.moveAndGrow(),
     S.tableNoLongerFits(),
+    S.workingSetExceedsFrames(),
   ];
 }
