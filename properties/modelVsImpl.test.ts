@@ -388,6 +388,38 @@ describe('where the model was made to follow SPEC (issue 10), the machine agrees
     return replayOnImpl(model.ctx, trace);
   };
 
+  it('should steal a frame from the same VM where no frame is free, the same page as the machine (vmm.stealPage)', () => {
+    const kinds = randomReplays(SPEC_SCENARIOS.workingSetExceedsFrames(), 30);
+    for (const kind of ['vmm.stealPage', 'channel.end', 'guest.cpuAccess']) expect(kinds).toContain(kind);
+    expect(kinds).not.toContain('vmm.pageIn');
+  });
+
+  it('should page the stolen page back in where the machine does, its content kept, never stealing a pinned page', () => {
+    const result = replay(SPEC_SCENARIOS.workingSetExceedsFrames(), [
+      { kind: 'guest.startIo', io: 0 },
+      { kind: 'vmm.stealPage', vm: 0, page: 2, victim: 0 }, // page 2 to frame 1
+      { kind: 'vmm.translateIo', io: 0 },
+      { kind: 'vmm.startHostProgram', io: 0 }, // page 2 pinned
+      { kind: 'vmm.stealPage', vm: 0, page: 0, victim: 1 }, // page 0 back, to frame 2
+      { kind: 'guest.cpuAccess', access: 0 },
+      { kind: 'channel.transfer', channel: 0 },
+      { kind: 'channel.end', channel: 0 },
+    ]);
+    expect(result.mismatch?.error.message ?? null).toBeNull();
+    expect(result.difference).toBeNull();
+    expect(result.findings).toEqual([]);
+    expect(result.compared).toBeGreaterThanOrEqual(5);
+  });
+
+  it('should catch a machine that steals another page than the model (the check can fail)', () => {
+    const result = replay(SPEC_SCENARIOS.workingSetExceedsFrames(), [
+      { kind: 'guest.startIo', io: 0 },
+      { kind: 'vmm.stealPage', vm: 0, page: 2, victim: 1 }, // the machine steals page 0, the lowest
+    ]);
+    expect(result.mismatch?.step).toBe(2);
+    expect(result.mismatch?.error.message).toMatch(/page 1 out for page 2, the machine page 0/);
+  });
+
   it('should refuse a relocation into a frame another VM paged in (request.refuse is DoesNotFitError)', () => {
     const result = replay(SPEC_SCENARIOS.relocateIntoPagedIn(), [
       { kind: 'vmm.pageIn', vm: 1, page: 1 },

@@ -16,6 +16,9 @@
  *   `startIo`, so `guest.startIo` and `vmm.translateIo` do nothing here, `vmm.startHostProgram`
  *   calls `startIo` (which must start an intercepted program) and `vmm.startRefused` calls it and
  *   must get `ChannelBusyError`. `vmm.pageIn` is a page fault: a one-byte guest `read` of the page.
+ *   So is `vmm.stealPage` (no frame free): the machine must page out one page of the same VM and
+ *   give its frame to the demanded page; where placement has not diverged, the model's victim
+ *   (`withImplementationChoices`: the lowest page the model may steal, the machine's order).
  * - `reloc.breakCycle` is one `step()` that moves a page or pages one out (the machine breaks
  *   the cycle its own way, or its placement already let a page move); placement diverges.
  * - `reloc.copyPage` does nothing here; the following `reloc.remapPage` is one `step()` that must
@@ -909,6 +912,10 @@ export class ModelImplAdapter {
         this.guarded(a, () => machine.read(ctx.vmNames[a.vm]!, a.page * this.ps, 1));
         this.notePlacement(before, after, a.vm);
         return;
+      case 'vmm.stealPage':
+        this.stealPage(a);
+        this.notePlacement(before, after, a.vm);
+        return;
       case 'guest.cpuAccess':
         this.cpuAccess(before, a.access, after);
         return;
@@ -1226,6 +1233,31 @@ export class ModelImplAdapter {
   }
 
   /** Run `f`; a `MachineError` (or any error) becomes a `ModelImplMismatch('impl-refused')`. */
+  /**
+   * `vmm.stealPage`: a page fault with no free frame. The machine must page exactly one other
+   * page of the VM out and map the demanded page to that page's frame; where placement has not
+   * diverged, the same victim as the model (the frames and contents are then compared as usual).
+   */
+  private stealPage(a: Extract<Action, { kind: 'vmm.stealPage' }>): void {
+    const name = this.ctx.vmNames[a.vm]!;
+    const was = this.machine.pageTable(name);
+    this.guarded(a, () => this.machine.read(name, a.page * this.ps, 1));
+    const now = this.machine.pageTable(name);
+    const out = was.flatMap((f, p) => (f !== null && now[p] === null ? [p] : []));
+    if (out.length !== 1 || was[a.page] !== null || now[a.page] !== was[out[0]!])
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `vmm.stealPage: the model pages ${name} page ${a.victim} out for page ${a.page}; the machine paged out ${out.length === 0 ? 'nothing' : `page(s) ${out.join(', ')}`} and mapped page ${a.page} to frame ${now[a.page]}`,
+        { was, now },
+      );
+    if (out[0] !== a.victim && !this.placementDiverged.has(name))
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `vmm.stealPage: the model pages ${name} page ${a.victim} out for page ${a.page}, the machine page ${out[0]}`,
+        { was, now },
+      );
+  }
+
   private guarded<T>(a: Action, f: () => T): T {
     try {
       return f();
@@ -1901,7 +1933,8 @@ export function replayOnImpl(
  *   (5120) while a start of the VM is half done (the machine would then start it directly);
  * - 5085 copies a page and switches its entry in one step, so no channel moves between the
  *   model's `reloc.copyPage` and `reloc.remapPage`;
- * - 5020-5030 pages out the lowest eligible page first;
+ * - 5020-5030 pages out the lowest eligible page first, and so does a page fault with no free
+ *   frame (`vmm.stealPage`: the lowest page the model may steal);
  * - 5085 moves pages away from the direction of travel first: highest first when moving up,
  *   else lowest first;
  * - a conversion to pageable ends within its footprint: after its last page-out (5030) the model
@@ -1935,6 +1968,11 @@ export function implementationChoices(
   const reloc = relocationOf(state);
   const pageOuts = actions.flatMap((a) => (a.kind === 'reloc.pageOut' ? [a.page] : []));
   const lowestPageOut = pageOuts.length > 0 ? Math.min(...pageOuts) : -1;
+  // Per VM and demanded page, the lowest victim (the guard lists victims in ascending order).
+  const firstVictim = new Map<string, number>();
+  for (const a of actions)
+    if (a.kind === 'vmm.stealPage' && !firstVictim.has(`${a.vm}:${a.page}`))
+      firstVictim.set(`${a.vm}:${a.page}`, a.victim);
   const movesUp =
     reloc !== null && reloc.purpose !== 'toPageFixed' && reloc.dest! > state.vms[reloc.vm]!.origin;
   const moves = actions.flatMap((a) =>
@@ -1965,6 +2003,8 @@ export function implementationChoices(
         );
       case 'vmm.pageIn':
         return !(reloc?.vm === a.vm && reloc.dest === null && reloc.step === 'dispatch');
+      case 'vmm.stealPage':
+        return firstVictim.get(`${a.vm}:${a.page}`) === a.victim;
       case 'resize.askShrink':
         return !ctx.io.some(
           (entry, i) =>
