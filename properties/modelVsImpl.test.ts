@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkBfs, traceArbitrary } from '../generators/index.ts';
 import { createMachine, type Machine } from '../impl/index.ts';
 import type { Action } from '../model/vmm/actions.ts';
+import { frameOf } from '../model/vmm/queries.ts';
 import { SPEC_SCENARIOS } from '../model/vmm/testing/specScenarios.ts';
 import { scopeScenarios } from '../scenario/generate/cached.ts';
 import { SCOPES } from '../scenario/generate/enumerate.ts';
@@ -252,6 +253,30 @@ describe('known differences between the model and the machine', () => {
     ]);
     expect(result.mismatch?.step).toBe(8);
     expect(result.mismatch?.error.message).toMatch(/reloc.pageOut .* instead of reloc.finishPageable/);
+  });
+
+  it('should show the machine keeping a converted VM within its footprint at a page-in with frames free (its resident limit), where the model takes a free frame', () => {
+    // VM-1 ends its conversion to pageable with page 2 resident (footprint 1); page 0 faults in.
+    const { model, trace, result } = replayActions('pageable-conversion', [
+      { kind: 'request.begin', request: 0 },
+      { kind: 'reloc.clearDirect' },
+      { kind: 'reloc.buildSpace' },
+      { kind: 'reloc.pageOut', page: 0 },
+      { kind: 'reloc.pageOut', page: 1 },
+      { kind: 'reloc.dispatch' },
+      { kind: 'guest.startIo', io: 0 },
+      { kind: 'vmm.pageIn', vm: 0, page: 0 },
+      { kind: 'vmm.translateIo', io: 0 },
+      { kind: 'vmm.startHostProgram', io: 0 },
+    ]);
+    expect(result.mismatch?.error.message ?? null).toBeNull();
+    expect(result.difference).toBeNull(); // contents agree; frames are not compared once placement diverged
+    expect(result.adapter.placementDiverged.has('VM-1')).toBe(true);
+    // The model pages page 0 in to the lowest free frame and keeps page 2 (no footprint once
+    // converted, no vmm.stealPage with a frame free); the machine steals page 2's frame.
+    const last = trace.steps.at(-1)!.state;
+    expect([0, 1, 2].map((p) => frameOf(model.ctx, last.vms[0]!, p))).toEqual([1, null, 3]);
+    expect(result.adapter.machine.pageTable('VM-1')).toEqual([3, null, null]);
   });
 
   it('should show the machine dispatching the relocated VM at 5130-5160, which the model leaves to cpu.dispatch', () => {
