@@ -2,7 +2,8 @@
  * Model-based tests of the implementation on generated scenarios of chosen shapes: a seeded sample
  * of the `tiny` scope (`enumerateScenarios(SCOPES.tiny)`, known model gaps left out), a few
  * scenarios of each shape that the walks rarely reach (`SHAPES`: page-out, conversions to
- * page-fixed, channel errors, events with dedicated CPUs, a request with an event), 64-byte pages.
+ * page-fixed, channel errors, events with dedicated CPUs, a request with an event, a page-in with
+ * no frame free), 64-byte pages.
  * Each is walked on a few short seeded paths of the patent model restricted to the machine's
  * choices, replayed on the machine with the projections and control state compared, waits and
  * refusals probed, then drained (`replayAndDrainOnImpl`), each path also cut after a third and two
@@ -37,6 +38,18 @@ const SHAPES: { readonly [shape: string]: (s: Scenario) => boolean } = {
         ),
       )),
   requestAndEvent: (s) => s.reconfigurations.length > 0 && s.events.length > 0,
+  // Fewer free frames than paged-out pages, one of which is accessed: its page-in steals a frame.
+  steal: (s) => {
+    const held = s.vms.reduce((a, vm) => a + (vm.frames?.filter((f) => f !== null).length ?? vm.size), 0);
+    const out = s.vms.flatMap((vm) =>
+      (vm.frames ?? []).flatMap((f, p) => (f === null ? [`${vm.name}:${p}`] : [])),
+    );
+    const used = [
+      ...s.io.map((io) => `${io.vm}:${io.program[0]!.page}`),
+      ...s.cpuAccess.map((a) => `${a.vm}:${a.page}`),
+    ];
+    return s.storage.frames - s.storage.vmmFrames - held < out.length && used.some((x) => out.includes(x));
+  },
 };
 
 /** Scenarios of each shape picked from the tiny scope. */
@@ -70,12 +83,29 @@ describe('the shapes sample of the tiny scope', () => {
   });
 });
 
+/** The seeded paths of sample scenario `i` (the model restricted to the machine's choices). */
+function pathsOf(i: number) {
+  const model = withImplementationChoices(createCheckModel(SAMPLE[i]!.scenario, 'patent'));
+  return { model, traces: fc.sample(weightedTraceArbitrary(model, 12), { seed: 300 + i, numRuns: PATHS }) };
+}
+
+describe('the steal shape', () => {
+  it('should have paths whose page faults find no frame free and steal one (vmm.stealPage)', () => {
+    let steals = 0;
+    SAMPLE.forEach(({ shape }, i) => {
+      if (shape !== 'steal') return;
+      for (const t of pathsOf(i).traces)
+        steals += t.steps.filter((x) => x.action.kind === 'vmm.stealPage').length;
+    });
+    expect(steals).toBeGreaterThan(0);
+  });
+});
+
 describe('seeded short paths of shaped tiny scenarios replayed on the machine and drained', () => {
   it.each(SAMPLE.map(({ shape, scenario }, i) => [shape, scenario.name, i, scenario] as const))(
     'should agree with the model on a %s scenario (%s)',
     async (_shape, _name, i, scenario) => {
-      const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
-      const traces = fc.sample(weightedTraceArbitrary(model, 12), { seed: 300 + i, numRuns: PATHS });
+      const { model, traces } = pathsOf(i);
       // Each path is also cut after a third and two thirds of its steps, and drained there.
       const cuts = traces.flatMap((t) =>
         [

@@ -18,19 +18,19 @@ export interface CaughtGenerated {
 
 export const CAUGHT_GENERATED: readonly CaughtGenerated[] = [
   {
-    index: 1545,
+    index: 1578,
     choices: [0, 0, 1, 1, 0, 0, 2, 1, 0, 0],
     variant: 'prior-art',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
   },
   {
-    index: 1451,
+    index: 1484,
     choices: [0, 0, 0, 1, 0, 0, 2, 1, 0, 0],
     variant: 'fault-move-targeted-page',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
   },
   {
-    index: 1451,
+    index: 1484,
     choices: [0, 0, 0, 1, 0, 0, 2, 1, 0, 0],
     variant: 'fault-forget-direct-io',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
@@ -42,13 +42,13 @@ export const CAUGHT_GENERATED: readonly CaughtGenerated[] = [
     findings: ['modeInconsistent'],
   },
   {
-    index: 2025,
+    index: 2096,
     choices: [0, 1, 0, 1, 0, 0, 2, 1, 0, 0],
     variant: 'fault-overlap-copy',
     findings: ['frameTableDisagrees', 'lostWrite'],
   },
   {
-    index: 1747,
+    index: 1818,
     choices: [0, 1, 0, 0, 2, 1, 0, 0],
     variant: 'fault-page-out-pinned',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
@@ -60,19 +60,19 @@ export const CAUGHT_GENERATED: readonly CaughtGenerated[] = [
     findings: ['boundsBreach'],
   },
   {
-    index: 1716,
+    index: 1787,
     choices: [0, 1, 0, 0, 0, 2, 1, 1, 0],
     variant: 'fault-offline-under-io',
     findings: ['channelTargetsWrongFrame', 'lostWrite'],
   },
   {
-    index: 2578,
+    index: 2649,
     choices: [1, 0, 0, 0, 0, 0, 0, 1, 0, 0],
     variant: 'fault-dedicated-cpu-shared',
     findings: ['cpuAssignment'],
   },
   {
-    index: 1389,
+    index: 1422,
     choices: [0, 0, 0, 0, 3, 0, 0],
     variant: 'fault-interleaved-reconfiguration',
     findings: ['reconfigurationsInterleaved'],

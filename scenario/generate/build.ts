@@ -71,10 +71,13 @@ export function buildScenario(scope: ScenarioScope, choose: Choose, name: string
     kinds.push(options[choose(options.length)]!);
     sizes.push(size);
   }
-  // A page on the paging device needs a free frame to come back in (nothing pages out on demand).
+  // As many free frames as pages on the paging device, or more; then fewer: a page-in with no frame
+  // free steals one of its own VM's (each pageable-out VM keeps a resident page to steal).
   const pagedOut = kinds.filter((k) => k === 'pageable-out').length;
-  if (pagedOut > scope.maxFree) return null;
-  const free = pagedOut + choose(scope.maxFree - pagedOut + 1);
+  const freeOptions: number[] = [];
+  for (let f = pagedOut; f <= scope.maxFree; f++) freeOptions.push(f);
+  for (let f = 0; f < Math.min(pagedOut, scope.maxFree + 1); f++) freeOptions.push(f);
+  const free = freeOptions[choose(freeOptions.length)]!;
   const gapAt = free > 0 ? choose(n + 1) : n;
   const vms: { kind: VmKind; size: number; first: number }[] = [];
   let next = VMM_FRAMES;
