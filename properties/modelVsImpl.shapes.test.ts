@@ -13,6 +13,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SPEC_SCENARIOS } from '../model/vmm/testing/specScenarios.ts';
 import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
 import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -117,5 +118,25 @@ describe('seeded short paths of shaped tiny scenarios replayed on the machine an
       }
     },
     60_000,
+  );
+});
+
+describe('seeded paths of working-set-exceeds-frames replayed on the machine and drained', () => {
+  // Page faults with no frame free: the machine's victim (lowest, unpinned, not the demanded page)
+  // against the model's, and the stolen pages paged in again (SPEC_SCENARIOS).
+  it.each([
+    [2, 0],
+    [2, 1],
+    [0, 2],
+    [0, 3],
+  ] as const)(
+    'should agree with the model with the channel program at page %i, seed %i',
+    async (ioPage, seed) => {
+      const scenario = SPEC_SCENARIOS.workingSetExceedsFrames(ioPage);
+      const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
+      const traces = fc.sample(weightedTraceArbitrary(model, 16), { seed: 900 + seed, numRuns: 2 * PATHS });
+      expect(traces.some((t) => t.steps.some((x) => x.action.kind === 'vmm.stealPage'))).toBe(true);
+      for (const trace of traces) await expectDrainedAgreement(model, scenario, trace);
+    },
   );
 });

@@ -1929,7 +1929,8 @@ export function replayOnImpl(
  *
  * - an intercepted start-I/O (5070-5083: translate, pin, start or refuse) is one atomic step of the
  *   machine, taken at the model's `vmm.startHostProgram` / `vmm.startRefused`: so no relocation
- *   step comes between the model's `vmm.translateIo` and that start, and bit 431 is not set
+ *   step and no `vmm.stealPage` (whose victims depend on the pins `vmm.translateIo` took) comes
+ *   between the model's `vmm.translateIo` and that start, and bit 431 is not set
  *   (5120) while a start of the VM is half done (the machine would then start it directly);
  * - 5085 copies a page and switches its entry in one step, so no channel moves between the
  *   model's `reloc.copyPage` and `reloc.remapPage`;
@@ -1985,6 +1986,7 @@ export function implementationChoices(
   return actions.filter((a) => {
     if (eventTurn && (a.kind === 'request.begin' || a.kind === 'request.refuse')) return false;
     if (translated && (a.kind.startsWith('reloc.') || a.kind.startsWith('prior.'))) return false;
+    if (translated && a.kind === 'vmm.stealPage') return false; // its victims depend on the pins
     if (reloc?.transit && a.kind.startsWith('channel.')) return false;
     switch (a.kind) {
       case 'reloc.pageOut':

@@ -163,17 +163,20 @@ export const SPEC_SCENARIOS = {
       ],
     }),
   /**
-   * VM-1 (pageable, 3 pages, frames 1 and 2 its only ones, page 2 paged out) writes page 2 by an
-   * intercepted channel program and reads page 0 by CPU: its working set exceeds its frames, so
-   * each page-in steals a frame from one of its own pages, never one the channel program pins
-   * (SPEC 3, 7.5, 7.8, 7.11).
+   * VM-1 (pageable, 3 pages, frames 1 and 2 its only ones, page 2 paged out) writes page `ioPage`
+   * (2 unless given) by an intercepted channel program and reads page 0 by CPU, and with `ioPage`
+   * 0 writes page 2 by CPU too: its working set exceeds its frames, so each page-in steals a frame
+   * from one of its own pages, never one the channel program pins (SPEC 3, 7.5, 7.8, 7.11).
    */
-  workingSetExceedsFrames: () =>
-    specScenario('working-set-exceeds-frames', {
+  workingSetExceedsFrames: (ioPage: 0 | 2 = 2) =>
+    specScenario(`working-set-exceeds-frames${ioPage === 2 ? '' : '-io-0'}`, {
       storage: { frames: 3 },
       vms: [{ name: 'VM-1', size: 3, cpus: shared, ...pageable([1, 2, null]) }],
-      io: [{ vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 2, length: 1 }] }],
-      cpuAccess: [{ vm: 'VM-1', op: 'read', page: 0 }],
+      io: [{ vm: 'VM-1', channel: 0, program: [{ op: 'write', page: ioPage, length: 1 }] }],
+      cpuAccess: [
+        { vm: 'VM-1', op: 'read', page: 0 },
+        ...(ioPage === 0 ? [{ vm: 'VM-1', op: 'write', page: 2 }] : []),
+      ],
     }),
 } as const;
 
@@ -193,5 +196,6 @@ export function allSpecScenarios(): Scenario[] {
     S.moveAndGrow(),
     S.tableNoLongerFits(),
     S.workingSetExceedsFrames(),
+    S.workingSetExceedsFrames(0),
   ];
 }
