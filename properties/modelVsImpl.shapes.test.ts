@@ -13,12 +13,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Action } from '../model/vmm/actions.ts';
 import { SPEC_SCENARIOS } from '../model/vmm/testing/specScenarios.ts';
 import { enumerateScenarios, SCOPES } from '../scenario/generate/enumerate.ts';
 import { knownGapOf } from '../scenario/generate/knownGaps.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createCheckModel } from './checkModel.ts';
-import { withImplementationChoices } from './modelVsImpl.ts';
+import { followActions, withImplementationChoices } from './modelVsImpl.ts';
 import { expectDrainedAgreement } from './testing/drainedAgreement.ts';
 import { weightedTraceArbitrary } from './weightedWalks.ts';
 
@@ -139,4 +140,21 @@ describe('seeded paths of working-set-exceeds-frames replayed on the machine and
       for (const trace of traces) await expectDrainedAgreement(model, scenario, trace);
     },
   );
+
+  it('should agree where the channel program pins the lowest page: the page fault steals the next', async () => {
+    const scenario = SPEC_SCENARIOS.workingSetExceedsFrames(0);
+    const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
+    const actions: Action[] = [
+      { kind: 'guest.startIo', io: 0 },
+      { kind: 'vmm.translateIo', io: 0 },
+      { kind: 'vmm.startHostProgram', io: 0 }, // page 0 pinned
+      { kind: 'vmm.stealPage', vm: 0, page: 2, victim: 1 }, // for the CPU write of page 2
+      { kind: 'guest.cpuAccess', access: 1 },
+      { kind: 'channel.transfer', channel: 0 },
+      { kind: 'guest.cpuAccess', access: 0 },
+    ];
+    const trace = followActions(model, actions);
+    expect(trace.steps.map((x) => x.action)).toEqual(actions);
+    await expectDrainedAgreement(model, scenario, trace);
+  });
 });
