@@ -41,7 +41,7 @@ const {
   ioBase,
 } = K;
 const { leanActions } = Enabled;
-const { finishSums, fingerprintWords, laneSums, updateSums } = Fp;
+const { ensureKeys, finishSums, fingerprintWords, laneSums, updateSums } = Fp;
 const { leanApply, leanNext, writtenOffsets } = Step;
 
 /** The packed model, with the context, the kit and the conversions to and from the JSON view. */
@@ -142,13 +142,41 @@ export function createLeanModel(
     if (L.targetsOf === scratch) L.targetsOf = null;
     if (last === scratch) last = null;
     if (parentOf === scratch) parentOf = null;
+    sumsOf = null;
     scratch.set(state);
     leanApply(kit, state, scratch, code);
     return stepped(state, scratch, code);
   };
+  // Kept states are carved from slabs of the model's own, `length + 2` words a state: the two words
+  // after each hold its lane sums, so a step from it starts from them instead of hashing it in full
+  // (`parentSums` in `stepped`). Only states `keep` made are read so (their slabs are in `keptSlabs`).
+  const length = L.length;
+  const stride = length + 2;
+  let keptSlab = new Int32Array(0);
+  let keptOffset = 0;
+  const keptSlabs = new WeakSet<ArrayBufferLike>();
+  let sideBuffer: ArrayBufferLike | null = null;
+  let sideView: Int32Array<ArrayBufferLike> = keptSlab;
+  const keptSums = new Int32Array(2);
+  ensureKeys(length);
   const keep = (s: Int32Array): Int32Array => {
-    const n = allocState(kit);
+    if (keptOffset + stride > keptSlab.length) {
+      // As `allocState`: small first slabs, each doubling up to 2,048 states.
+      keptSlab = new Int32Array(stride * Math.min(2048, Math.max(16, (2 * keptSlab.length) / stride)));
+      keptSlabs.add(keptSlab.buffer);
+      keptOffset = 0;
+    }
+    const n = keptSlab.subarray(keptOffset, keptOffset + length);
     n.set(s);
+    if (s === sumsOf) {
+      keptSlab[keptOffset + length] = childSums[0]!;
+      keptSlab[keptOffset + length + 1] = childSums[1]!;
+    } else {
+      laneSums(s, keptSums);
+      keptSlab[keptOffset + length] = keptSums[0]!;
+      keptSlab[keptOffset + length + 1] = keptSums[1]!;
+    }
+    keptOffset += stride;
     if (s === lastStep) lastStep = n;
     return n;
   };
@@ -162,11 +190,24 @@ export function createLeanModel(
   let parentOf: Int32Array | null = null;
   const childSums = new Int32Array(2);
   let childOf: Int32Array | null = null;
+  /** The state `childSums` are the lane sums of (`childOf` is cleared once `fingerprint` takes them). */
+  let sumsOf: Int32Array | null = null;
   const written = writtenOffsets(kit.L);
   const kindOf = kit.T.kind;
   const stepped = (state: Int32Array, n: Int32Array, code: number): Int32Array => {
     if (state !== parentOf) {
-      laneSums(state, parentSums);
+      const buffer = state.buffer;
+      if (buffer !== sideBuffer && keptSlabs.has(buffer)) {
+        sideBuffer = buffer;
+        sideView = new Int32Array(buffer);
+      }
+      if (buffer === sideBuffer && state.length === length) {
+        const at = (state.byteOffset >> 2) + length;
+        parentSums[0] = sideView[at]!;
+        parentSums[1] = sideView[at + 1]!;
+      } else {
+        laneSums(state, parentSums);
+      }
       parentOf = state;
     }
     childSums[0] = parentSums[0]!;
@@ -174,6 +215,7 @@ export function createLeanModel(
     const kind = kindOf[code]!;
     updateSums(state, n, childSums, written[kind]!);
     childOf = n;
+    sumsOf = n;
     lastStep = n;
     lastKind = kind;
     return n;
