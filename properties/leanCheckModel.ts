@@ -38,6 +38,7 @@ const {
   S_FAILED,
   S_IDLE,
   S_REFUSED,
+  forgetCached,
   ioBase,
 } = K;
 const { leanActions } = Enabled;
@@ -138,8 +139,7 @@ export function createLeanModel(
   const L = kit.L;
   const intoScratch = (state: Int32Array, code: number): Int32Array => {
     if (state === scratch) return stepped(state, leanNext(kit, state, code), code);
-    if (L.holdersOf === scratch) L.holdersOf = null;
-    if (L.targetsOf === scratch) L.targetsOf = null;
+    forgetCached(L, scratch);
     if (last === scratch) last = null;
     if (parentOf === scratch) parentOf = null;
     sumsOf = null;
