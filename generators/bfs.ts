@@ -277,7 +277,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         }
         const nextIndex = distinct++;
         parents?.append(index, fullIndex(enabled, actions, a));
-        const stored = scratch === undefined ? next : scratch.keep(next);
+        const stored = scratch === undefined ? next : scratch.keep(next, true);
         queue.push(stored);
         deepest = nextDepth;
         if (recorder.scan(stored) && recorder.commit(traceTo(nextIndex, fingerprint, nextDepth))) {

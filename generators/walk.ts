@@ -67,7 +67,7 @@ export function walkBreadthFirst<S, A>(
       if (!visited.add(fingerprint[0], fingerprint[1])) continue;
       nextLevel?.add(fingerprint[0], fingerprint[1]);
       const nextIndex = parents.append(index, fullIndex(enabled, actions, a));
-      const stored = scratch === undefined ? next : scratch.keep(next);
+      const stored = scratch === undefined ? next : scratch.keep(next, nextDepth < lastLevel);
       if (visitor.onNew(stored, nextIndex, fingerprint, nextDepth)) return;
       if (nextDepth < lastLevel) queue.push(stored);
     }

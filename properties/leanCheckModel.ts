@@ -38,10 +38,11 @@ const {
   S_FAILED,
   S_IDLE,
   S_REFUSED,
+  forgetCached,
   ioBase,
 } = K;
 const { leanActions } = Enabled;
-const { finishSums, fingerprintWords, laneSums, updateSums } = Fp;
+const { ensureKeys, finishSums, fingerprintWords, laneSums, updateSums } = Fp;
 const { leanApply, leanNext, writtenOffsets } = Step;
 
 /** The packed model, with the context, the kit and the conversions to and from the JSON view. */
@@ -103,7 +104,7 @@ export function createLeanModel(
     if (state !== last) {
       // Handed out as is, typed `readonly` (no copy, and not frozen: `Object.freeze` costs more than
       // all the guards of a state); the check reads `enabledMark`, which no caller can reach.
-      lastCodes = leanActions(kit, state);
+      lastCodes = codesOf(state);
       last = state;
       if (stamp === 0x7fffffff) {
         enabledMark.fill(0);
@@ -138,17 +139,76 @@ export function createLeanModel(
   const L = kit.L;
   const intoScratch = (state: Int32Array, code: number): Int32Array => {
     if (state === scratch) return stepped(state, leanNext(kit, state, code), code);
-    if (L.holdersOf === scratch) L.holdersOf = null;
-    if (L.targetsOf === scratch) L.targetsOf = null;
+    forgetCached(L, scratch);
     if (last === scratch) last = null;
     if (parentOf === scratch) parentOf = null;
+    sumsOf = null;
     scratch.set(state);
     leanApply(kit, state, scratch, code);
     return stepped(state, scratch, code);
   };
-  const keep = (s: Int32Array): Int32Array => {
-    const n = allocState(kit);
+  // Kept states are carved from slabs of the model's own, `length + SIDE_WORDS` words a state. The
+  // words after each state (its side) hold its lane sums, so a step from it starts from them
+  // instead of hashing it in full (`stepped`), then the count of its enabled actions (-1: not
+  // stored) and their codes, worked out by `keep` when the explorer will expand the state: the
+  // guards then run right before the properties are checked on the new state, and share with them
+  // the holders and target counts cached for it (lean/queries.ts). Only states `keep` made are
+  // read so (their slabs are in `keptSlabs`).
+  const length = L.length;
+  const stride = length + SIDE_WORDS;
+  let keptSlab = new Int32Array(0);
+  let keptOffset = 0;
+  const keptSlabs = new WeakSet<ArrayBufferLike>();
+  let sideBuffer: ArrayBufferLike | null = null;
+  let sideView: Int32Array<ArrayBufferLike> = keptSlab;
+  const keptSums = new Int32Array(2);
+  ensureKeys(length);
+  /** Where `state`'s side words start in `sideView`, or -1 when `keep` did not make it. */
+  const sideOf = (state: Int32Array): number => {
+    const buffer = state.buffer;
+    if (buffer !== sideBuffer) {
+      if (!keptSlabs.has(buffer)) return -1;
+      sideBuffer = buffer;
+      sideView = new Int32Array(buffer);
+    }
+    return state.length === length ? (state.byteOffset >> 2) + length : -1;
+  };
+  /** The enabled actions of `state`: the codes `keep` stored, or its guards run now. */
+  const codesOf = (state: Int32Array): number[] => {
+    const side = sideOf(state);
+    const count = side < 0 ? -1 : sideView[side + 2]!;
+    if (count < 0) return leanActions(kit, state);
+    const codes = new Array<number>(count);
+    for (let i = 0; i < count; i++) codes[i] = sideView[side + 3 + i]!;
+    return codes;
+  };
+  const keep = (s: Int32Array, expand?: boolean): Int32Array => {
+    if (keptOffset + stride > keptSlab.length) {
+      // As `allocState`: small first slabs, each doubling up to 2,048 states.
+      keptSlab = new Int32Array(stride * Math.min(2048, Math.max(16, (2 * keptSlab.length) / stride)));
+      keptSlabs.add(keptSlab.buffer);
+      keptOffset = 0;
+    }
+    const side = keptOffset + length;
+    const n = new Int32Array(keptSlab.buffer, keptOffset * 4, length);
     n.set(s);
+    if (s === sumsOf) {
+      keptSlab[side] = childSums[0]!;
+      keptSlab[side + 1] = childSums[1]!;
+    } else {
+      laneSums(s, keptSums);
+      keptSlab[side] = keptSums[0]!;
+      keptSlab[side + 1] = keptSums[1]!;
+    }
+    keptSlab[side + 2] = -1;
+    if (expand === true) {
+      const codes = leanActions(kit, n);
+      if (codes.length <= STORED_CODES) {
+        keptSlab[side + 2] = codes.length;
+        for (let i = 0; i < codes.length; i++) keptSlab[side + 3 + i] = codes[i]!;
+      }
+    }
+    keptOffset += stride;
     if (s === lastStep) lastStep = n;
     return n;
   };
@@ -162,11 +222,19 @@ export function createLeanModel(
   let parentOf: Int32Array | null = null;
   const childSums = new Int32Array(2);
   let childOf: Int32Array | null = null;
+  /** The state `childSums` are the lane sums of (`childOf` is cleared once `fingerprint` takes them). */
+  let sumsOf: Int32Array | null = null;
   const written = writtenOffsets(kit.L);
   const kindOf = kit.T.kind;
   const stepped = (state: Int32Array, n: Int32Array, code: number): Int32Array => {
     if (state !== parentOf) {
-      laneSums(state, parentSums);
+      const side = sideOf(state);
+      if (side >= 0) {
+        parentSums[0] = sideView[side]!;
+        parentSums[1] = sideView[side + 1]!;
+      } else {
+        laneSums(state, parentSums);
+      }
       parentOf = state;
     }
     childSums[0] = parentSums[0]!;
@@ -174,6 +242,7 @@ export function createLeanModel(
     const kind = kindOf[code]!;
     updateSums(state, n, childSums, written[kind]!);
     childOf = n;
+    sumsOf = n;
     lastStep = n;
     lastKind = kind;
     return n;
@@ -227,7 +296,7 @@ export function createLeanModel(
     action: (code) => actions[code]!,
     code: (action) => codes.get(actionKey(action)) ?? -1,
     initialStates: () => [initial],
-    actions: check ? enabledCodes : (state) => leanActions(kit, state),
+    actions: check ? enabledCodes : codesOf,
     next,
     scratch: scratchStep,
     properties: vmmProperties(kit),
@@ -243,6 +312,11 @@ export function createLeanModel(
     ample: leanAmple(kit, PROPERTY_READS, options.partialOrderFaults),
   };
 }
+
+/** Most enabled actions a kept state stores (`keep`); a state with more runs its guards again. */
+const STORED_CODES = 8;
+/** Words after each kept state: its two lane sums, its count of enabled actions, their codes. */
+const SIDE_WORDS = 3 + STORED_CODES;
 
 /** `isFinal` of model.ts on a lean state. */
 export function leanIsFinal(kit: LeanKit, s: Int32Array): boolean {

@@ -20,6 +20,8 @@ import { SharedFingerprintTable, type SharedTableBuffers } from './sharedTable.t
 
 const STOP_MAX_STATES = STOP_REASONS.indexOf('max-states');
 const STOP_ERROR = STOP_REASONS.indexOf('error');
+/** States a slab of `freshState` holds. */
+const SLAB_STATES = 256;
 
 /** Settings an expander takes from the coordinator's `InitMessage`. */
 export type ExpanderSettings = Pick<
@@ -46,6 +48,8 @@ export class LevelExpander {
   private extraCoverage: { [kind: string]: number } = {};
   /** Properties broken or witnessed in this level (which states did it is decided afterwards). */
   private found = new Set<number>();
+  /** `foundMark[i]` is 1 exactly when `found` has property `i`. */
+  private foundMark = new Uint8Array(0);
   private deadlocked = false;
   private depthCut = false;
   private failure: DoneMessage['error'];
@@ -57,6 +61,9 @@ export class LevelExpander {
   };
   /** With `progress`: this thread's edge records, across levels. */
   private readonly edges: EdgeLog | undefined;
+  /** Where the states being expanded are copied to (`freshState`). */
+  private slab = new Int32Array(0);
+  private slabOffset = 0;
 
   constructor(
     private readonly model: Model<Int32Array, number>,
@@ -85,6 +92,7 @@ export class LevelExpander {
     this.coverage = new Array(this.model.actionKinds.length).fill(0);
     this.extraCoverage = {};
     this.found = new Set();
+    this.foundMark = new Uint8Array(this.model.properties.length);
     this.deadlocked = false;
     this.depthCut = false;
     this.failure = undefined;
@@ -168,9 +176,14 @@ export class LevelExpander {
     // The model's scratch step, while it stands for `next`: `append` copies what is kept.
     const scratch =
       model.scratch !== undefined && model.scratch.next === model.next ? model.scratch : undefined;
+    let lastKind: string | undefined;
+    let lastCode: number | undefined;
+    const found = this.found;
+    const foundMark = this.foundMark;
     for (let s = first; s < first + count; s++) {
-      // A fresh array per state: models may cache derived data by state identity.
-      const state = new Int32Array(W);
+      // A fresh array per state (models may cache derived data by state identity), carved from a
+      // slab: an `Int32Array` of its own would cost a backing store each.
+      const state = this.freshState();
       state.set((narrow ?? wide)!.subarray(s * W, s * W + W));
       const enabled = model.actions(state);
       const por = this.settings.partialOrder;
@@ -197,7 +210,10 @@ export class LevelExpander {
         const next = scratch === undefined ? model.next(state, action) : scratch.into(state, action);
         this.generated++;
         const kind = model.actionKind(action);
-        const code = this.kindCode.get(kind);
+        // Successors come grouped by kind: the last kind's code first.
+        const code = kind === lastKind ? lastCode : this.kindCode.get(kind);
+        lastKind = kind;
+        lastCode = code;
         if (code === undefined) this.extraCoverage[kind] = (this.extraCoverage[kind] ?? 0) + 1;
         else this.coverage[code]!++;
         const [hi, lo] = model.fingerprint(next);
@@ -224,10 +240,13 @@ export class LevelExpander {
         const step = model.stepClass === undefined ? -1 : model.stepClass(next);
         for (let p = 0; p < pending.length; p++) {
           const index = pending[p]!;
-          if (this.found.has(index)) continue;
+          if (foundMark[index] === 1) continue;
           const property = properties[index]!;
           if (keepsVerdict(property, step)) continue;
-          if (property.check(next) !== undefined) this.found.add(index);
+          if (property.check(next) !== undefined) {
+            found.add(index);
+            foundMark[index] = 1;
+          }
         }
       }
     }
@@ -257,6 +276,18 @@ export class LevelExpander {
       if (!this.table.has(hi, lo)) return true;
     }
     return false;
+  }
+
+  /** A state-sized array no other state shares, from `slab`. */
+  private freshState(): Int32Array {
+    const W = this.words;
+    if (this.slabOffset + W > this.slab.length) {
+      this.slab = new Int32Array(W * SLAB_STATES);
+      this.slabOffset = 0;
+    }
+    const state = this.slab.subarray(this.slabOffset, this.slabOffset + W);
+    this.slabOffset += W;
+    return state;
   }
 
   /** Copy `state`, stored at `position` in the table, into the segment being filled of its width. */

@@ -128,8 +128,12 @@ export interface ScratchStep<S, A> {
   /** The model's `next` this stands for. */
   next(state: S, action: A): S;
   into(state: S, action: A): S;
-  /** A state of its own equal to `scratch`, the last result of `into`. */
-  keep(scratch: S): S;
+  /**
+   * A state of its own equal to `scratch`, the last result of `into`. `expand`: the explorer will
+   * ask `actions` of the kept state, so the model may work them out now (while what it derived
+   * from the state for its properties is fresh) and keep them with it.
+   */
+  keep(scratch: S, expand?: boolean): S;
 }
 
 /** Raised on misuse of a model or explorer: `code` names the kind, the message the likely cause. */

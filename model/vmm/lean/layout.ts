@@ -344,12 +344,16 @@ export interface LeanLayout {
   readonly cpuSortedIds: number[];
   readonly cpuKeys: Map<string, number>;
   readonly cpuSortedKeys: Map<string, number>;
-  /** Scratch: holders per frame (count, VM bitmask, distinct pairs capped at 2, first pair). */
-  readonly hCount: Int32Array;
-  readonly hMask: Int32Array;
-  readonly hDistinct: Int32Array;
-  readonly hFirstVm: Int32Array;
-  readonly hFirstPage: Int32Array;
+  /**
+   * Scratch: holders per frame (count, VM bitmask, distinct pairs capped at 2, first pair), of
+   * state `holdersOf`. Two sets of buffers take turns (`spareHolders`, lean/queries.ts): read them
+   * through the layout after `computeHolders`, never keep one across it.
+   */
+  hCount: Int32Array;
+  hMask: Int32Array;
+  hDistinct: Int32Array;
+  hFirstVm: Int32Array;
+  hFirstPage: Int32Array;
   /** Scratch: per-page target counts (`dataPages` slots) and how far they reach. */
   readonly targets: Int32Array;
   /** Scratch: page contents during a copy. */
@@ -358,13 +362,38 @@ export interface LeanLayout {
   readonly owners: Int32Array;
   /** The state the holder buffers describe (states are values: never mutated once built). */
   holdersOf: Int32Array | null;
-  /** Per-VM target counts of host and of direct programs (`v * dataPages + page`), and of which state. */
-  readonly hostTargets: Int32Array;
-  readonly directTargets: Int32Array;
+  /** The other set of holder buffers: of the state asked about before `holdersOf`. */
+  readonly spareHolders: HolderBuffers;
+  /**
+   * Per-VM target counts of host and of direct programs (`v * dataPages + page`), and of which
+   * state; like the holders, two sets take turns (`spareTargets`).
+   */
+  hostTargets: Int32Array;
+  directTargets: Int32Array;
   /** Per VM: one past the highest page targeted by a host / direct program, 0 when none. */
-  readonly hostReach: Int32Array;
-  readonly directReach: Int32Array;
+  hostReach: Int32Array;
+  directReach: Int32Array;
   targetsOf: Int32Array | null;
+  readonly spareTargets: TargetBuffers;
+}
+
+/** A set of holder buffers (`LeanLayout.hCount`...) and the state they describe. */
+export interface HolderBuffers {
+  of: Int32Array | null;
+  hCount: Int32Array;
+  hMask: Int32Array;
+  hDistinct: Int32Array;
+  hFirstVm: Int32Array;
+  hFirstPage: Int32Array;
+}
+
+/** A set of target-count buffers (`LeanLayout.hostTargets`...) and the state they describe. */
+export interface TargetBuffers {
+  of: Int32Array | null;
+  hostTargets: Int32Array;
+  directTargets: Int32Array;
+  hostReach: Int32Array;
+  directReach: Int32Array;
 }
 
 /** Build the layout of `ctx`'s scenario. */
@@ -431,21 +460,43 @@ export function createLayout(ctx: VmmContext): LeanLayout {
     cpuSortedIds: [],
     cpuKeys: new Map(),
     cpuSortedKeys: new Map(),
-    hCount: new Int32Array(ctx.frameCount),
-    hMask: new Int32Array(ctx.frameCount),
-    hDistinct: new Int32Array(ctx.frameCount),
-    hFirstVm: new Int32Array(ctx.frameCount),
-    hFirstPage: new Int32Array(ctx.frameCount),
+    ...holderBuffers(ctx.frameCount),
     targets: new Int32Array(dataPages),
     contents: new Int32Array(maxPages),
     owners: new Int32Array(ctx.frameCount),
     holdersOf: null,
+    spareHolders: { of: null, ...holderBuffers(ctx.frameCount) },
+    ...targetBuffers(vmCount, dataPages),
+    targetsOf: null,
+    spareTargets: { of: null, ...targetBuffers(vmCount, dataPages) },
+  };
+}
+
+function holderBuffers(frames: number): Omit<HolderBuffers, 'of'> {
+  return {
+    hCount: new Int32Array(frames),
+    hMask: new Int32Array(frames),
+    hDistinct: new Int32Array(frames),
+    hFirstVm: new Int32Array(frames),
+    hFirstPage: new Int32Array(frames),
+  };
+}
+
+function targetBuffers(vmCount: number, dataPages: number): Omit<TargetBuffers, 'of'> {
+  return {
     hostTargets: new Int32Array(vmCount * dataPages),
     directTargets: new Int32Array(vmCount * dataPages),
     hostReach: new Int32Array(vmCount),
     directReach: new Int32Array(vmCount),
-    targetsOf: null,
   };
+}
+
+/** Forget the holders and target counts cached for `s` (about to change: a scratch state), or for every state (null). */
+export function forgetCached(L: LeanLayout, s: Int32Array | null): void {
+  if (s === null || L.holdersOf === s) L.holdersOf = null;
+  if (s === null || L.spareHolders.of === s) L.spareHolders.of = null;
+  if (s === null || L.targetsOf === s) L.targetsOf = null;
+  if (s === null || L.spareTargets.of === s) L.spareTargets.of = null;
 }
 
 /** Offset of VM `v`'s block. */

@@ -244,7 +244,23 @@ function addHolder(L: LeanLayout, f: number, v: number, page: number): void {
 export function computeHolders(k: LeanKit, s: Int32Array): void {
   const L = k.L;
   if (L.holdersOf === s) return;
+  // The two sets of buffers swap: the spare is of the state asked about before, or is refilled.
+  const spare = L.spareHolders;
+  const of = spare.of;
+  const { hCount, hMask, hDistinct, hFirstVm, hFirstPage } = spare;
+  spare.of = L.holdersOf;
+  spare.hCount = L.hCount;
+  spare.hMask = L.hMask;
+  spare.hDistinct = L.hDistinct;
+  spare.hFirstVm = L.hFirstVm;
+  spare.hFirstPage = L.hFirstPage;
+  L.hCount = hCount;
+  L.hMask = hMask;
+  L.hDistinct = hDistinct;
+  L.hFirstVm = hFirstVm;
+  L.hFirstPage = hFirstPage;
   L.holdersOf = s;
+  if (of === s) return;
   L.hCount.fill(0);
   L.hMask.fill(0);
   L.hDistinct.fill(0);
@@ -298,7 +314,21 @@ export function inFlight(k: LeanKit, s: Int32Array, i: number): boolean {
 function computeAllTargets(k: LeanKit, s: Int32Array): void {
   const L = k.L;
   if (L.targetsOf === s) return;
+  // The two sets of buffers swap, as the holders' do.
+  const spare = L.spareTargets;
+  const of = spare.of;
+  const { hostTargets, directTargets, hostReach, directReach } = spare;
+  spare.of = L.targetsOf;
+  spare.hostTargets = L.hostTargets;
+  spare.directTargets = L.directTargets;
+  spare.hostReach = L.hostReach;
+  spare.directReach = L.directReach;
+  L.hostTargets = hostTargets;
+  L.directTargets = directTargets;
+  L.hostReach = hostReach;
+  L.directReach = directReach;
   L.targetsOf = s;
+  if (of === s) return;
   L.hostTargets.fill(0);
   L.directTargets.fill(0);
   L.hostReach.fill(0);

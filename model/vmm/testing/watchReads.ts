@@ -3,7 +3,7 @@
  * action table's guards and effects, of the properties) on every reachable state.
  */
 
-import type { LeanLayout } from '../lean/layout.ts';
+import { forgetCached, type LeanLayout } from '../lean/layout.ts';
 
 /** A stand-in for packed states; `watch(s)` points it at `s` (its reads go to `s`), for reuse. */
 export interface ReadWatcher {
@@ -16,10 +16,10 @@ export interface ReadWatcher {
  * `i` with `declared[i] === 0`. One proxy serves every state (`watch`): a proxy and a copy per state
  * and check cost more than the checks. Writes throw: what is watched only reads. Since the proxy
  * keeps its identity from state to state, `watch` first forgets what the layout derived and keyed
- * by the state object (`holdersOf`, `targetsOf`), so nothing of the state watched before is reused.
+ * by the state object (`holdersOf`, `targetsOf` and their spares), so nothing of the state watched before is reused.
  */
 export function readWatcher(
-  L: Pick<LeanLayout, 'length' | 'holdersOf' | 'targetsOf'>,
+  L: LeanLayout,
   declared: Uint8Array,
   undeclared: (word: number) => void,
 ): ReadWatcher {
@@ -40,8 +40,7 @@ export function readWatcher(
   return {
     state,
     watch(s) {
-      L.holdersOf = null;
-      L.targetsOf = null;
+      forgetCached(L, null);
       current = s;
       return state;
     },
