@@ -1907,13 +1907,16 @@ export function replayOnImpl(
  * - a conversion to pageable ends within its footprint: after its last page-out (5030) the model
  *   may page a page in and still end; the machine pages out again first. So no page-in between
  *   the model's last page-out and the end of the conversion;
+ * - pending events' resizes begin in the order the events arrived (the machine queues them first
+ *   in, first out; the model begins any pending one that fits): so events arrive in list order,
+ *   and only the first pending event's resize begins or is refused;
  * - a guest asked to shrink (7000) starts no I/O into the part it will take offline (the machine
  *   refuses it with an addressing exception; the model lets it start and makes 7010 wait); and
  *   7000 does not come while an intercepted start of the VM is half done (the machine's start is
  *   one step at the model's `vmm.startHostProgram`, which would then come after 7000 and be refused).
  *
  * The last two are real differences of behaviour, each pinned by a test in `modelVsImpl.test.ts`;
- * the first two only pick one of the model's options. Every action kept is enabled in the model,
+ * the others only pick one of the model's options. Every action kept is enabled in the model,
  * so paths of this model are paths of the model.
  */
 export function withImplementationChoices<M extends Model<MachineState, Action> & { ctx: VmmContext }>(
@@ -1944,7 +1947,11 @@ export function implementationChoices(
   const translated = state.io.some((io) => io.status === 'translated');
   // An event that arrives while the machine is idle has its resize begun (or refused) at once.
   const eventTurn = state.reconfig === null && state.events.includes('pending');
+  const nextToArrive = state.events.indexOf('waiting');
+  const firstPending = state.events.indexOf('pending');
   return actions.filter((a) => {
+    if (a.kind === 'event.arrive') return a.event === nextToArrive;
+    if (a.kind === 'resize.begin' || a.kind === 'resize.refuse') return a.event === firstPending;
     if (eventTurn && (a.kind === 'request.begin' || a.kind === 'request.refuse')) return false;
     if (translated && (a.kind.startsWith('reloc.') || a.kind.startsWith('prior.'))) return false;
     if (reloc?.transit && a.kind.startsWith('channel.')) return false;
