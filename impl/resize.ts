@@ -206,9 +206,10 @@ export class Resize extends Reconfiguration {
  * `MachineError` naming the problem (unknown VM, wrong "before" size, a pageable VM, CPUs that do
  * not add up, areas that cannot be reached one relocation at a time). Changes nothing.
  *
- * Order: every shrinking VM is asked and goes offline; then VMs are relocated, those moving up
- * first (highest origin first), then the rest (lowest origin first), a VM that shrinks in place
- * included; then the growing VMs grow and go online; then CPUs are reassigned.
+ * Order: each shrinking VM in turn is asked and goes offline (7000-7010); then VMs are relocated,
+ * those moving up first (highest origin first), then the rest (lowest origin first), a VM that
+ * shrinks in place included; then each growing VM in turn grows and goes online (7030-7040); then
+ * CPUs are reassigned.
  */
 export function planResize(ctx: MachineContext, table: ConfigurationTable): ResizeTask[] {
   const entries = Object.entries(table).map(([name, entry]) => ({ vm: ctx.liveVm(name), entry }));
@@ -237,8 +238,11 @@ export function planResize(ctx: MachineContext, table: ConfigurationTable): Resi
 
   const tasks: ResizeTask[] = [];
   const shrinkers = entries.filter((e) => e.entry.after.size < e.vm.size);
-  for (const { vm, entry } of shrinkers) tasks.push({ kind: 'askShrink', vm, size: entry.after.size });
-  for (const { vm, entry } of shrinkers) tasks.push({ kind: 'offline', vm, size: entry.after.size });
+  for (const { vm, entry } of shrinkers)
+    tasks.push(
+      { kind: 'askShrink', vm, size: entry.after.size },
+      { kind: 'offline', vm, size: entry.after.size },
+    );
 
   // Simulate frame ownership to check that the relocations work in this order, one at a time.
   const owner = Int32Array.from(ctx.frames.owner);
@@ -287,9 +291,8 @@ export function planResize(ctx: MachineContext, table: ConfigurationTable): Resi
       }
     }
     owner.fill(vm.id, at + vm.size, at + size);
-    tasks.push({ kind: 'askGrow', vm, size });
+    tasks.push({ kind: 'askGrow', vm, size }, { kind: 'online', vm });
   }
-  for (const { vm } of growers) tasks.push({ kind: 'online', vm });
   tasks.push({ kind: 'reassignCpus' });
   return tasks;
 }

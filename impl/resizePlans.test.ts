@@ -52,9 +52,10 @@ describe('resize plans at their edges', () => {
     };
     const result = stepToEnd(machine.resize(table), scheduler);
     expect(result.map((r) => [r.action, r.vm, r.pages ?? null])).toEqual([
+      // Each grower in turn is asked and brings its storage online (7030-7040), as in the model.
       ['resize.askGrow', 'A', [2]],
-      ['resize.askGrow', 'B', [1, 2]],
       ['guest.online', 'A', [2]],
+      ['resize.askGrow', 'B', [1, 2]],
       ['guest.online', 'B', [1, 2]],
       ['resize.reassignCpus', null, null],
     ]);

@@ -119,6 +119,7 @@ import { frameOf } from '../model/vmm/queries.ts';
 import { type Datum, datum, type MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
+import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
 
 /** A VM as both sides can show it. */
@@ -351,6 +352,8 @@ function deviceBase(scenario: Scenario, io: number, pageSize: number): number {
 export class ModelImplAdapter {
   readonly machine: Machine;
   readonly scheduler = new ManualScheduler();
+  /** The machine's scheduler: `scheduler` until a drain hands the channels to the event loop. */
+  private readonly channelScheduler = new HandOverScheduler(this.scheduler);
   /** VMs whose page placement differs by a choice the model leaves open (see the module TSDoc). */
   readonly placementDiverged = new Set<string>();
   /**
@@ -403,7 +406,7 @@ export class ModelImplAdapter {
     const scenario = ctx.scenario;
     this.machine = createMachine(scenario, {
       variant,
-      scheduler: this.scheduler,
+      scheduler: this.channelScheduler,
       clock: this.clock,
       // The machine's 5130-5160 dispatches the relocated VM (possibly preempting one the model
       // keeps running), so dispatch is not enforced here; see `compareRunning`.
@@ -791,15 +794,20 @@ export class ModelImplAdapter {
    * Drain the machine the way its users do, from the comparable model state `state` at the end of
    * a walk: the channels by `ManualScheduler.runAll` (each write's data put on the device first, in
    * the order `runAll` takes the units: ready channels ascending, one unit each, round after
-   * round), then every reconfiguration by `settle()` (`run()`, pages moved in batches) and
-   * `whenIdle()`. The model is run to its end from `state` with no new stimulus (`drainModel`). The
+   * round), or with `byEventLoop` by the machine's `EventLoopScheduler` taking the channels over
+   * (`HandOverScheduler`, one unit a turn, or two if one channel is busy: the same order) while the drain awaits `whenIdle()`, then every
+   * reconfiguration by `settle()` (`run()`, pages moved in batches) and `whenIdle()`. The model is run to its end from `state` with no new stimulus (`drainModel`). The
    * machine must deliver one `ok` interrupt per program, its channels must read the last writes,
    * `settle` must return one `done` result per reconfiguration the model finished, and the final
    * projections must agree up to the abstraction: the page -> frame map of VMs pageable at the end
    * and which VM runs on each CPU are not compared (`run()` moves and dispatches its own way).
    * Returns the problem, or null. Not under the prior art's suspended channels (nothing drained).
    */
-  async drain(state: MachineState, model: Model<MachineState, Action>): Promise<string | null> {
+  async drain(
+    state: MachineState,
+    model: Model<MachineState, Action>,
+    byEventLoop: false | 'one' | 'two' = false,
+  ): Promise<string | null> {
     if (!this.comparableAt(state) || state.channelsSuspended) return null;
     const { ctx, machine } = this;
     const versions = new Map([...this.written].map(([vm, w]) => [vm, [...w]]));
@@ -827,8 +835,15 @@ export class ModelImplAdapter {
         c.next++;
       }
     }
-    const reports = this.scheduler.runAll();
-    if (reports.length !== units) return `runAll ran ${reports.length} channel units, expected ${units}`;
+    if (byEventLoop) {
+      // One unit a turn keeps `runAll`'s order (ready channels ascending, round after round); so
+      // does two a turn with one busy channel.
+      this.channelScheduler.handOver(byEventLoop === 'two' && left.length === 1 ? 2 : 1);
+      await machine.whenIdle();
+    } else {
+      const reports = this.scheduler.runAll();
+      if (reports.length !== units) return `runAll ran ${reports.length} channel units, expected ${units}`;
+    }
     const got = this.interrupts.splice(0);
     for (const c of left) {
       const i = got.find((x) => this.programToIo.get(x.program) === c.io);
@@ -1722,7 +1737,14 @@ export async function replayAndDrainOnImpl(
 ): Promise<ReplayOnImplResult> {
   const result = replayOnImpl(model.ctx, trace, options);
   if (result.mismatch !== null || result.difference !== null || result.findings.length > 0) return result;
-  const problem = await result.adapter.drain(trace.steps.at(-1)?.state ?? trace.initial, model);
+  // Paths of odd length drain their channels on the event loop (one or two units a turn), the
+  // others by `runAll`.
+  const n = trace.steps.length;
+  const problem = await result.adapter.drain(
+    trace.steps.at(-1)?.state ?? trace.initial,
+    model,
+    n % 2 === 0 ? false : n % 4 === 1 ? 'one' : 'two',
+  );
   if (problem === null) return result;
   return {
     ...result,
@@ -1941,13 +1963,16 @@ export function replayOnImpl(
  * - a conversion to pageable ends within its footprint: after its last page-out (5030) the model
  *   may page a page in and still end; the machine pages out again first. So no page-in between
  *   the model's last page-out and the end of the conversion;
+ * - pending events' resizes begin in the order the events arrived (the machine queues them first
+ *   in, first out; the model begins any pending one that fits): so events arrive in list order,
+ *   and only the first pending event's resize begins or is refused;
  * - a guest asked to shrink (7000) starts no I/O into the part it will take offline (the machine
  *   refuses it with an addressing exception; the model lets it start and makes 7010 wait); and
  *   7000 does not come while an intercepted start of the VM is half done (the machine's start is
  *   one step at the model's `vmm.startHostProgram`, which would then come after 7000 and be refused).
  *
  * The last two are real differences of behaviour, each pinned by a test in `modelVsImpl.test.ts`;
- * the first two only pick one of the model's options. Every action kept is enabled in the model,
+ * the others only pick one of the model's options. Every action kept is enabled in the model,
  * so paths of this model are paths of the model.
  */
 export function withImplementationChoices<M extends Model<MachineState, Action> & { ctx: VmmContext }>(
@@ -1983,7 +2008,11 @@ export function implementationChoices(
   const translated = state.io.some((io) => io.status === 'translated');
   // An event that arrives while the machine is idle has its resize begun (or refused) at once.
   const eventTurn = state.reconfig === null && state.events.includes('pending');
+  const nextToArrive = state.events.indexOf('waiting');
+  const firstPending = state.events.indexOf('pending');
   return actions.filter((a) => {
+    if (a.kind === 'event.arrive') return a.event === nextToArrive;
+    if (a.kind === 'resize.begin' || a.kind === 'resize.refuse') return a.event === firstPending;
     if (eventTurn && (a.kind === 'request.begin' || a.kind === 'request.refuse')) return false;
     if (translated && (a.kind.startsWith('reloc.') || a.kind.startsWith('prior.'))) return false;
     if (translated && a.kind === 'vmm.stealPage') return false; // its victims depend on the pins

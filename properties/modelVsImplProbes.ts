@@ -437,9 +437,13 @@ function probeAll(
     });
   }
 
-  // Events: each is handled once; a trigger that matches none is refused.
+  // Events: each is handled once; a trigger that matches none is refused. Not an event the model
+  // refused: the machine refuses one at arrival changing nothing (signalled again, its table is
+  // refused again), one that failed when its turn came as handled, and the model's state has both
+  // as `refused`; nor one pending at an idle model (its turn is now: the machine may have refused it).
   state.events.forEach((status, e) => {
-    if (status === 'waiting') return;
+    if (status === 'waiting' || status === 'refused' || (status === 'pending' && state.reconfig === null))
+      return;
     probe(`event ${e} again`, () => machine.signalEvent(ctx.scenario.events[e]!.trigger), {
       cls: InvalidRequestError,
       code: 'invalid-request',
