@@ -196,6 +196,55 @@ function replayActions(name: string, actions: Action[], compareRunning = false) 
   return { model, trace, result: replayOnImpl(model.ctx, trace, { compareRunning }) };
 }
 
+describe("a converted VM's resident limit ([0030], claims 8-9)", () => {
+  it('should steal within the footprint at a page-in with frames free, as the machine does (same victim, same frame)', () => {
+    // VM-1 ends its conversion to pageable with page 2 resident (footprint 1); page 0 faults in.
+    const upToFault: Action[] = [
+      { kind: 'request.begin', request: 0 },
+      { kind: 'reloc.clearDirect' },
+      { kind: 'reloc.buildSpace' },
+      { kind: 'reloc.pageOut', page: 0 },
+      { kind: 'reloc.pageOut', page: 1 },
+      { kind: 'reloc.dispatch' },
+      { kind: 'guest.startIo', io: 0 },
+    ];
+    const model = createCheckModel(load('pageable-conversion'), 'patent');
+    const before = followActions(model, upToFault).steps.at(-1)!.state;
+    expect(before.vms[0]!.residentLimit).toBe(1);
+    expect(before.frames.some((f) => f === null)).toBe(true); // frames are free
+    const faults = model.actions(before).filter((a) => a.kind === 'vmm.pageIn' || a.kind === 'vmm.stealPage');
+    expect(faults).toEqual([{ kind: 'vmm.stealPage', vm: 0, page: 0, victim: 2 }]);
+    const { trace, result } = replayActions('pageable-conversion', [
+      ...upToFault,
+      ...faults,
+      { kind: 'vmm.translateIo', io: 0 },
+      { kind: 'vmm.startHostProgram', io: 0 },
+    ]);
+    expect(result.mismatch?.error.message ?? null).toBeNull();
+    expect(result.difference).toBeNull();
+    expect(result.adapter.placementDiverged.has('VM-1')).toBe(false); // frames still compared
+    const last = trace.steps.at(-1)!.state;
+    expect([0, 1, 2].map((p) => frameOf(model.ctx, last.vms[0]!, p))).toEqual([3, null, null]);
+    expect(result.adapter.machine.pageTable('VM-1')).toEqual([3, null, null]);
+  });
+
+  it('should clear the limit when a conversion back to page-fixed begins, as the machine does ([0031])', () => {
+    const model = createCheckModel(load('pageable-conversion'), 'patent');
+    const converted = followActions(model, [
+      { kind: 'request.begin', request: 0 },
+      { kind: 'reloc.clearDirect' },
+      { kind: 'reloc.buildSpace' },
+      { kind: 'reloc.pageOut', page: 0 },
+      { kind: 'reloc.pageOut', page: 1 },
+      { kind: 'reloc.dispatch' },
+    ]).steps.at(-1)!.state;
+    expect(converted.vms[0]!.residentLimit).toBe(1);
+    const back = model.actions(converted).find((a) => a.kind === 'request.begin');
+    expect(back).toBeDefined();
+    expect(model.next(converted, back!).vms[0]!.residentLimit).toBeNull();
+  });
+});
+
 describe('known differences between the model and the machine', () => {
   it('should show the machine refusing start-I/O into storage a guest was asked to take offline, which the model allows (7000-7010)', () => {
     const { result } = replayActions('fig8-resize', [
@@ -253,30 +302,6 @@ describe('known differences between the model and the machine', () => {
     ]);
     expect(result.mismatch?.step).toBe(8);
     expect(result.mismatch?.error.message).toMatch(/reloc.pageOut .* instead of reloc.finishPageable/);
-  });
-
-  it('should show the machine keeping a converted VM within its footprint at a page-in with frames free (its resident limit), where the model takes a free frame', () => {
-    // VM-1 ends its conversion to pageable with page 2 resident (footprint 1); page 0 faults in.
-    const { model, trace, result } = replayActions('pageable-conversion', [
-      { kind: 'request.begin', request: 0 },
-      { kind: 'reloc.clearDirect' },
-      { kind: 'reloc.buildSpace' },
-      { kind: 'reloc.pageOut', page: 0 },
-      { kind: 'reloc.pageOut', page: 1 },
-      { kind: 'reloc.dispatch' },
-      { kind: 'guest.startIo', io: 0 },
-      { kind: 'vmm.pageIn', vm: 0, page: 0 },
-      { kind: 'vmm.translateIo', io: 0 },
-      { kind: 'vmm.startHostProgram', io: 0 },
-    ]);
-    expect(result.mismatch?.error.message ?? null).toBeNull();
-    expect(result.difference).toBeNull(); // contents agree; frames are not compared once placement diverged
-    expect(result.adapter.placementDiverged.has('VM-1')).toBe(true);
-    // The model pages page 0 in to the lowest free frame and keeps page 2 (no footprint once
-    // converted, no vmm.stealPage with a frame free); the machine steals page 2's frame.
-    const last = trace.steps.at(-1)!.state;
-    expect([0, 1, 2].map((p) => frameOf(model.ctx, last.vms[0]!, p))).toEqual([1, null, 3]);
-    expect(result.adapter.machine.pageTable('VM-1')).toEqual([3, null, null]);
   });
 
   it('should show the machine dispatching the relocated VM at 5130-5160, which the model leaves to cpu.dispatch', () => {

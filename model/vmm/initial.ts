@@ -31,6 +31,7 @@ export function initialState(ctx: VmmContext): MachineState {
       cpus: spec.cpus,
       programInterrupts: 0,
       shrinkRequest: null,
+      residentLimit: null,
     };
   });
   return {

@@ -100,6 +100,7 @@ const {
   VM_FIXED,
   VM_HAS_ST,
   VM_INTERRUPTS,
+  VM_LIMIT,
   VM_ONLINE,
   VM_ORIGIN,
   VM_SHRINK,
@@ -250,6 +251,7 @@ function beginRequest(k: LeanKit, s: Int32Array, n: Int32Array, next: number): v
   } else if (req.kind === 'toPageFixed') {
     if (!resize) n[G_RC] = RC_RELOCATION;
     patentRelocation(n, P_TO_PAGE_FIXED, req.vm, req.to, -1, size);
+    n[b + VM_LIMIT] = -1; // [0031] the VM pages in to its destination, its footprint gone
     if (s[b + VM_FIXED] === 0) n[G_RL_STEP] = ST_MOVE_PAGES; // already pageable: straight to the moves
   }
 }
@@ -331,6 +333,37 @@ function anyPageable(k: LeanKit, s: Int32Array): boolean {
   }
   return false;
 }
+
+/**
+ * The victim rule of a page fault that steals (`vmm.stealPage`): `victim` of VM `v` (block `b`)
+ * may be paged out for `page` when it is resident, not `page`, not pinned, and no in-flight
+ * transfer targets it (after `ensureTargets`).
+ */
+function isVictim(k: LeanKit, s: Int32Array, v: number, b: number, page: number, victim: number): boolean {
+  const L = k.L;
+  if (victim === page || pteOf(L, s, b, victim) < 0 || s[b + L.pins + victim]! > 0) return false;
+  return targetCount(L, v, victim, true, true) === 0;
+}
+/** Fields read by `isVictim` (beside `ensureTargets`' `TARGETS`). */
+const VICTIM: readonly LayoutField[] = ['vm.hasSt', 'vm.size', 'vm.pte', 'vm.pins'];
+
+/**
+ * A page fault of VM `v` (block `b`) for `page` steals one of its own frames: no frame is free, or
+ * the VM is at the resident limit its conversion to pageable left ([0030]) and has a victim (with
+ * none, it takes a free frame beyond its limit). With `free` whether some frame is free.
+ */
+function faultSteals(k: LeanKit, s: Int32Array, v: number, b: number, page: number, free: boolean): boolean {
+  if (free) {
+    const limit = s[b + VM_LIMIT]!;
+    if (limit < 0 || residentPages(k.L, s, b) < limit) return false;
+  }
+  ensureTargets(k, s);
+  const online = s[b + VM_ONLINE]!;
+  for (let victim = 0; victim < online; victim++) if (isVictim(k, s, v, b, page, victim)) return true;
+  return false;
+}
+/** Fields read by `faultSteals`. */
+const FAULT_STEALS: readonly LayoutField[] = [...VICTIM, ...TARGETS, 'vm.limit', 'vm.online'];
 
 /** The table of actions, in `ACTION_KINDS` order (the order in which their guards list them). */
 export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
@@ -579,7 +612,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
   'vmm.pageIn': {
     step: 'page fault',
     params: ['vm', 'page'],
-    summary: 'The VMM pages a demanded page in to the lowest free frame (none free: `vmm.stealPage`).',
+    summary:
+      'The VMM pages a demanded page in to the lowest free frame (none free, or the VM at its resident limit: `vmm.stealPage`).',
     reads: [
       'rl',
       'rlVm',
@@ -597,7 +631,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'vm.paging',
     ],
     writes: ['frames', 'vm.pte', 'vm.paging'],
-    guardReads: [...HOLDERS, ...DISPATCHED, 'rlSize', 'vm.paging', 'access', 'io.status'],
+    guardReads: [...HOLDERS, ...DISPATCHED, ...FAULT_STEALS, 'rlSize', 'vm.paging', 'access'],
     enabled(k, s, out) {
       const L = k.L;
       if (!anyPageable(k, s)) return;
@@ -612,7 +646,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
         for (let page = 0; page < online; page++) {
           if (pteOf(L, s, b, page) >= 0 || s[b + L.paging + page] === 0) continue;
           if (transitVm === v && transitPage === page) continue;
-          if (pageFaultDemanded(k, s, v, page)) out.push(k.T.pageIn[v * L.maxPages + page]!);
+          if (pageFaultDemanded(k, s, v, page) && !faultSteals(k, s, v, b, page, true))
+            out.push(k.T.pageIn[v * L.maxPages + page]!);
         }
       }
     },
@@ -628,18 +663,18 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     },
   },
   'vmm.stealPage': {
-    step: 'page fault (no free frame)',
+    step: 'page fault (no free frame, or at the resident limit)',
     params: ['vm', 'page', 'victim'],
     summary:
-      'No frame is free: the VMM pages a victim page of the same VM out (resident, not the demanded page, not pinned, no transfer targets it) and the demanded page in to its frame.',
+      'No frame is free, or the VM is at its resident limit ([0030]): the VMM pages a victim page of the same VM out (resident, not the demanded page, not pinned, no transfer targets it) and the demanded page in to its frame.',
     reads: ['frames', 'vm.hasSt', 'vm.size', 'vm.pte', 'vm.paging'],
     writes: ['frames', 'vm.pte', 'vm.paging'],
-    guardReads: [...HOLDERS, ...DISPATCHED, ...TARGETS, 'rlSize', 'vm.paging', 'vm.pins', 'access'],
+    guardReads: [...HOLDERS, ...DISPATCHED, ...FAULT_STEALS, 'rlSize', 'vm.paging', 'access'],
     enabled(k, s, out) {
       const L = k.L;
       if (!anyPageable(k, s)) return;
       computeHolders(k, s);
-      if (lowestFreeFrame(k, s) >= 0) return;
+      const free = lowestFreeFrame(k, s) >= 0;
       // A VM whose own relocation runs waits for a free frame or for the relocation's page-in.
       const relocating = s[G_RL] !== RL_NONE ? s[G_RL_VM]! : -1;
       for (let v = 0; v < k.vmCount; v++) {
@@ -649,13 +684,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
         const online = s[b + VM_ONLINE]!;
         for (let page = 0; page < online; page++) {
           if (pteOf(L, s, b, page) >= 0 || s[b + L.paging + page] === 0) continue;
-          if (!pageFaultDemanded(k, s, v, page)) continue;
-          ensureTargets(k, s);
-          for (let victim = 0; victim < online; victim++) {
-            if (victim === page || pteOf(L, s, b, victim) < 0 || s[b + L.pins + victim]! > 0) continue;
-            if (targetCount(L, v, victim, true, true) > 0) continue;
-            out.push(k.T.stealPage[(v * L.maxPages + page) * L.maxPages + victim]!);
-          }
+          if (!pageFaultDemanded(k, s, v, page) || !faultSteals(k, s, v, b, page, free)) continue;
+          for (let victim = 0; victim < online; victim++)
+            if (isVictim(k, s, v, b, page, victim))
+              out.push(k.T.stealPage[(v * L.maxPages + page) * L.maxPages + victim]!);
         }
       }
     },
@@ -843,6 +875,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'trPage',
       'trFrom',
       'arrived',
+      'vm.limit',
     ],
     guardReads: ['nextRequest', 'rc', ...HOLDERS],
     enabled(k, s, out) {
@@ -1273,7 +1306,19 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: [],
     summary:
       'End the relocation; dispatch the VM again (a conversion to pageable waits for the direct programs started before 5000).',
-    reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'rlVm', 'vm.alive', 'vm.origin', 'vm.size', ...HELD],
+    reads: [
+      'rc',
+      'rsEvent',
+      'rsStep',
+      'rsAsked',
+      'rlPurpose',
+      'rlVm',
+      'rlResident',
+      'vm.alive',
+      'vm.origin',
+      'vm.size',
+      ...HELD,
+    ],
     writes: [
       'rc',
       'rsStep',
@@ -1286,6 +1331,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'rlStep',
       'trPage',
       'trFrom',
+      'vm.limit',
       'io.before',
       ...HELD,
     ],
@@ -1302,6 +1348,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     },
     effect(k, _s, n) {
       for (let i = 0; i < k.ioCount; i++) n[ioBase(k.L, i) + IO_BEFORE] = 0;
+      // [0030] A conversion to pageable leaves the VM its footprint as a resident limit.
+      if (n[G_RL_PURPOSE] === P_TO_PAGEABLE) n[vmBase(k.L, n[G_RL_VM]!) + VM_LIMIT] = n[G_RL_RESIDENT]!;
       finishRelocation(k, n);
     },
   },
@@ -1557,6 +1605,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
       'rlStep',
       'trPage',
       'trFrom',
+      'vm.limit',
       ...HELD,
     ],
     guardReads: ['nextRequest', 'rc', 'arrived'],

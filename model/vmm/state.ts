@@ -52,6 +52,12 @@ export interface VmState {
   readonly programInterrupts: number;
   /** Pages the guest has been asked to take offline (7000), or null. */
   readonly shrinkRequest: number | null;
+  /**
+   * Footprint a conversion to pageable left ([0030]): a page fault with this many pages resident
+   * steals one of the VM's own frames even when frames are free; null: none (cleared when a
+   * conversion back to page-fixed begins).
+   */
+  readonly residentLimit: number | null;
 }
 
 /** Progress of one guest I/O entry of the scenario. */

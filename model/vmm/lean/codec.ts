@@ -68,6 +68,7 @@ export function encode(L: LeanLayout, state: MachineState): Int32Array {
     s[b + K.VM_INTERRUPTS] = vm.programInterrupts;
     s[b + K.VM_SHRINK] = nullable(vm.shrinkRequest);
     s[b + K.VM_CPUS] = K.internCpus(L, vm.cpus);
+    s[b + K.VM_LIMIT] = nullable(vm.residentLimit);
     for (let page = 0; page < L.maxPages; page++) {
       const pte = vm.hostSt?.[Math.floor(page / P)]?.[page % P];
       s[b + L.pte + page] = page < vm.size && pte !== undefined && pte !== null ? pte : -1;
@@ -201,6 +202,7 @@ export function decode(L: LeanLayout, s: Int32Array): MachineState {
       cpus: { mode: cpus.mode, cpus: [...cpus.cpus] },
       programInterrupts: s[b + K.VM_INTERRUPTS]!,
       shrinkRequest: orNull(s[b + K.VM_SHRINK]!),
+      residentLimit: orNull(s[b + K.VM_LIMIT]!),
     };
   });
   const io = ctx.io.map((entry, i): IoState => {

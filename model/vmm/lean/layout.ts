@@ -68,6 +68,7 @@ export const VM_SCALAR_FIELDS = [
   'interrupts', // program interrupts delivered (int)
   'shrink', // pages the guest has been asked to keep (optional int)
   'cpus', // index into the layout's interned CPU assignments
+  'limit', // resident limit a conversion to pageable left ([0030]; optional int)
 ] as const;
 
 /** Per-page arrays of each VM block, `maxPages` slots each. */
@@ -222,6 +223,8 @@ export const VM_INTERRUPTS = offsetOf(VM_SCALAR_FIELDS, 'interrupts');
 export const VM_SHRINK = offsetOf(VM_SCALAR_FIELDS, 'shrink');
 /** Index into the model's interned CPU assignments. */
 export const VM_CPUS = offsetOf(VM_SCALAR_FIELDS, 'cpus');
+/** Resident limit of a VM converted to pageable, or -1. */
+export const VM_LIMIT = offsetOf(VM_SCALAR_FIELDS, 'limit');
 
 /** Per-I/O fields, at `ioBase(i) + IO_*`; host frames follow. */
 export const IO_STATUS = offsetOf(IO_SCALAR_FIELDS, 'status');
