@@ -105,6 +105,7 @@ import {
   programFromIoSpec,
   type Reconfiguration,
   ReconfigurationInProgressError,
+  type ReconfigurationResult,
   type StepReport,
   type StepResult,
 } from '../impl/index.ts';
@@ -791,10 +792,11 @@ export class ModelImplAdapter {
    * Drain the machine the way its users do, from the comparable model state `state` at the end of
    * a walk: the channels by `ManualScheduler.runAll` (each write's data put on the device first, in
    * the order `runAll` takes the units: ready channels ascending, one unit each, round after
-   * round), or with `byEventLoop` by the machine's `EventLoopScheduler` taking the channels over
-   * (`HandOverScheduler`, one unit a turn, or two if one channel is busy: the same order) while the drain awaits `whenIdle()`, then every
-   * reconfiguration by `settle()` (`run()`, pages moved in batches) and `whenIdle()`. The model is run to its end from `state` with no new stimulus (`drainModel`). The
-   * machine must deliver one `ok` interrupt per program, its channels must read the last writes,
+   * round), then every reconfiguration by `settle()` (`run()`, pages moved in batches) and
+   * `whenIdle()`; or, `byEventLoop`, the machine's `EventLoopScheduler` takes the channels over
+   * (`HandOverScheduler`, one unit a turn, or two where one channel is busy: the same order) while
+   * `settle()` runs the reconfigurations beside them. The model is run to its end from `state`
+   * with no new stimulus (`drainModel`). The machine must deliver one `ok` interrupt per program, its channels must read the last writes,
    * `settle` must return one `done` result per reconfiguration the model finished, and the final
    * projections must agree up to the abstraction: the page -> frame map of VMs pageable at the end
    * and which VM runs on each CPU are not compared (`run()` moves and dispatches its own way).
@@ -832,10 +834,13 @@ export class ModelImplAdapter {
         c.next++;
       }
     }
+    let settled: Promise<ReconfigurationResult[]> | null = null;
     if (byEventLoop) {
       // One unit a turn keeps `runAll`'s order (ready channels ascending, round after round); so
-      // does two a turn with one busy channel.
+      // does two a turn with one busy channel. The reconfigurations run meanwhile, waiting for the
+      // channels where they must (the state at rest does not depend on how the two interleave).
       this.channelScheduler.handOver(byEventLoop === 'two' && left.length === 1 ? 2 : 1);
+      settled = machine.settle();
       await machine.whenIdle();
     } else {
       const reports = this.scheduler.runAll();
@@ -858,7 +863,7 @@ export class ModelImplAdapter {
         return `channel ${r.channel} read ${read} while draining, the last write was ${r.want}`;
     }
     for (const [vm, w] of versions) this.written.set(vm, w);
-    const results = await machine.settle();
+    const results = await (settled ?? machine.settle());
     await machine.whenIdle();
     const { final, finished } = drainModel(model, state);
     if (results.length !== finished || results.some((r) => r.status !== 'done'))
