@@ -394,6 +394,8 @@ export class ModelImplAdapter {
   private readonly stepsSeen = new Map<Reconfiguration, number>();
   /** After `drain`: the machine ran its reconfigurations by itself, so their step counts are its own. */
   private drained = false;
+  /** The id of the last reconfiguration begun or queued (ids grow). */
+  private lastId = 0;
   /** Channel errors made so far: they alternate between `ManualScheduler.fail` and `injectChannelError`. */
   private channelErrors = 0;
 
@@ -761,6 +763,19 @@ export class ModelImplAdapter {
       problems.push(
         `queued: machine ${JSON.stringify(queued.map((r) => `${r.description} (${r.status})`))}, model events ${JSON.stringify(queuedWant)}`,
       );
+    // A queued one waits its turn (7.13): a step of it does nothing and says so.
+    for (const r of queued) {
+      const result = r.step();
+      const report = result.report;
+      if (
+        result.status !== 'waiting' ||
+        report?.action !== 'reconfig.queued' ||
+        report.spec !== '7.13' ||
+        report.vm !== null ||
+        !report.detail
+      )
+        problems.push(`a step of queued ${r.description} gave ${JSON.stringify(result)}`);
+    }
     // The machine's own snapshot shows the same running and queued reconfigurations.
     const snap = machine.snapshot();
     if (
@@ -1203,11 +1218,19 @@ export class ModelImplAdapter {
             'event-differs',
             `event.arrive ${e}: at ${trigger.at} the machine's clock started ${JSON.stringify(started.map((x) => x.description))}, expected the one resize of that time`,
           );
+        this.noteBegun(r, r.description);
         this.eventResizes.set(e, r);
         return;
       }
     }
-    this.eventResizes.set(e, this.machine.signalEvent(trigger));
+    const r = this.machine.signalEvent(trigger);
+    this.noteBegun(
+      r,
+      trigger.kind === 'failover'
+        ? `resize on failover of ${trigger.partner}`
+        : `resize on time of day ${trigger.at}`,
+    );
+    this.eventResizes.set(e, r);
   }
 
   /**
@@ -1404,13 +1427,41 @@ export class ModelImplAdapter {
       });
   }
 
-  /** Make scenario request `r` of the machine; a relocation or conversion it begins is `requested`. */
+  /**
+   * Make scenario request `r` of the machine; a relocation or conversion it begins is `requested`,
+   * and must be described as the request (`relocate VM-2 to frame 3`) and numbered after every
+   * reconfiguration before it.
+   */
   private request(r: Scenario['reconfigurations'][number]): void {
     const { machine } = this;
-    if (r.kind === 'relocate') this.requested.push(machine.relocate(r.vm, r.to));
-    else if (r.kind === 'toPageable') this.requested.push(machine.toPageable(r.vm, r.resident));
-    else if (r.kind === 'toPageFixed') this.requested.push(machine.toPageFixed(r.vm, r.to));
-    else machine.terminate(r.vm);
+    if (r.kind === 'terminate') {
+      machine.terminate(r.vm);
+      return;
+    }
+    const begun =
+      r.kind === 'relocate'
+        ? machine.relocate(r.vm, r.to)
+        : r.kind === 'toPageable'
+          ? machine.toPageable(r.vm, r.resident)
+          : machine.toPageFixed(r.vm, r.to);
+    const description =
+      r.kind === 'relocate'
+        ? `relocate ${r.vm} to frame ${r.to}`
+        : r.kind === 'toPageable'
+          ? `make ${r.vm} pageable with ${r.resident} resident page(s)`
+          : `make ${r.vm} page-fixed at frame ${r.to}`;
+    this.noteBegun(begun, description);
+    this.requested.push(begun);
+  }
+
+  /** A reconfiguration the machine began or queued must carry `description` and a new, higher id. */
+  private noteBegun(r: Reconfiguration, description: string): void {
+    if (r.description !== description || r.snapshot().description !== description || r.id <= this.lastId)
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `the machine's reconfiguration ${r.id} is ${JSON.stringify(r.description)}, expected ${JSON.stringify(description)} numbered after ${this.lastId}`,
+      );
+    this.lastId = r.id;
   }
 
   /** One `step()` of `r`, counted (`stepsSeen`) when it did something. */
