@@ -108,6 +108,7 @@ import {
   programFromIoSpec,
   type Reconfiguration,
   ReconfigurationInProgressError,
+  type ReconfigurationResult,
   type StepReport,
   type StepResult,
 } from '../impl/index.ts';
@@ -396,6 +397,8 @@ export class ModelImplAdapter {
   private readonly stepsSeen = new Map<Reconfiguration, number>();
   /** After `drain`: the machine ran its reconfigurations by itself, so their step counts are its own. */
   private drained = false;
+  /** The id of the last reconfiguration begun or queued (ids grow). */
+  private lastId = 0;
   /** Channel errors made so far: they alternate between `ManualScheduler.fail` and `injectChannelError`. */
   private channelErrors = 0;
 
@@ -763,6 +766,19 @@ export class ModelImplAdapter {
       problems.push(
         `queued: machine ${JSON.stringify(queued.map((r) => `${r.description} (${r.status})`))}, model events ${JSON.stringify(queuedWant)}`,
       );
+    // A queued one waits its turn (7.13): a step of it does nothing and says so.
+    for (const r of queued) {
+      const result = r.step();
+      const report = result.report;
+      if (
+        result.status !== 'waiting' ||
+        report?.action !== 'reconfig.queued' ||
+        report.spec !== '7.13' ||
+        report.vm !== null ||
+        !report.detail
+      )
+        problems.push(`a step of queued ${r.description} gave ${JSON.stringify(result)}`);
+    }
     // The machine's own snapshot shows the same running and queued reconfigurations.
     const snap = machine.snapshot();
     if (
@@ -794,10 +810,11 @@ export class ModelImplAdapter {
    * Drain the machine the way its users do, from the comparable model state `state` at the end of
    * a walk: the channels by `ManualScheduler.runAll` (each write's data put on the device first, in
    * the order `runAll` takes the units: ready channels ascending, one unit each, round after
-   * round), or with `byEventLoop` by the machine's `EventLoopScheduler` taking the channels over
-   * (`HandOverScheduler`, one unit a turn, or two if one channel is busy: the same order) while the drain awaits `whenIdle()`, then every
-   * reconfiguration by `settle()` (`run()`, pages moved in batches) and `whenIdle()`. The model is run to its end from `state` with no new stimulus (`drainModel`). The
-   * machine must deliver one `ok` interrupt per program, its channels must read the last writes,
+   * round), then every reconfiguration by `settle()` (`run()`, pages moved in batches) and
+   * `whenIdle()`; or, `byEventLoop`, the machine's `EventLoopScheduler` takes the channels over
+   * (`HandOverScheduler`, one unit a turn, or two where one channel is busy: the same order) while
+   * `settle()` runs the reconfigurations beside them. The model is run to its end from `state`
+   * with no new stimulus (`drainModel`). The machine must deliver one `ok` interrupt per program, its channels must read the last writes,
    * `settle` must return one `done` result per reconfiguration the model finished, and the final
    * projections must agree up to the abstraction: the page -> frame map of VMs pageable at the end
    * and which VM runs on each CPU are not compared (`run()` moves and dispatches its own way).
@@ -835,10 +852,13 @@ export class ModelImplAdapter {
         c.next++;
       }
     }
+    let settled: Promise<ReconfigurationResult[]> | null = null;
     if (byEventLoop) {
       // One unit a turn keeps `runAll`'s order (ready channels ascending, round after round); so
-      // does two a turn with one busy channel.
+      // does two a turn with one busy channel. The reconfigurations run meanwhile, waiting for the
+      // channels where they must (the state at rest does not depend on how the two interleave).
       this.channelScheduler.handOver(byEventLoop === 'two' && left.length === 1 ? 2 : 1);
+      settled = machine.settle();
       await machine.whenIdle();
     } else {
       const reports = this.scheduler.runAll();
@@ -861,7 +881,7 @@ export class ModelImplAdapter {
         return `channel ${r.channel} read ${read} while draining, the last write was ${r.want}`;
     }
     for (const [vm, w] of versions) this.written.set(vm, w);
-    const results = await machine.settle();
+    const results = await (settled ?? machine.settle());
     await machine.whenIdle();
     const { final, finished } = drainModel(model, state);
     if (results.length !== finished || results.some((r) => r.status !== 'done'))
@@ -1205,11 +1225,19 @@ export class ModelImplAdapter {
             'event-differs',
             `event.arrive ${e}: at ${trigger.at} the machine's clock started ${JSON.stringify(started.map((x) => x.description))}, expected the one resize of that time`,
           );
+        this.noteBegun(r, r.description);
         this.eventResizes.set(e, r);
         return;
       }
     }
-    this.eventResizes.set(e, this.machine.signalEvent(trigger));
+    const r = this.machine.signalEvent(trigger);
+    this.noteBegun(
+      r,
+      trigger.kind === 'failover'
+        ? `resize on failover of ${trigger.partner}`
+        : `resize on time of day ${trigger.at}`,
+    );
+    this.eventResizes.set(e, r);
   }
 
   /**
@@ -1431,13 +1459,41 @@ export class ModelImplAdapter {
       });
   }
 
-  /** Make scenario request `r` of the machine; a relocation or conversion it begins is `requested`. */
+  /**
+   * Make scenario request `r` of the machine; a relocation or conversion it begins is `requested`,
+   * and must be described as the request (`relocate VM-2 to frame 3`) and numbered after every
+   * reconfiguration before it.
+   */
   private request(r: Scenario['reconfigurations'][number]): void {
     const { machine } = this;
-    if (r.kind === 'relocate') this.requested.push(machine.relocate(r.vm, r.to));
-    else if (r.kind === 'toPageable') this.requested.push(machine.toPageable(r.vm, r.resident));
-    else if (r.kind === 'toPageFixed') this.requested.push(machine.toPageFixed(r.vm, r.to));
-    else machine.terminate(r.vm);
+    if (r.kind === 'terminate') {
+      machine.terminate(r.vm);
+      return;
+    }
+    const begun =
+      r.kind === 'relocate'
+        ? machine.relocate(r.vm, r.to)
+        : r.kind === 'toPageable'
+          ? machine.toPageable(r.vm, r.resident)
+          : machine.toPageFixed(r.vm, r.to);
+    const description =
+      r.kind === 'relocate'
+        ? `relocate ${r.vm} to frame ${r.to}`
+        : r.kind === 'toPageable'
+          ? `make ${r.vm} pageable with ${r.resident} resident page(s)`
+          : `make ${r.vm} page-fixed at frame ${r.to}`;
+    this.noteBegun(begun, description);
+    this.requested.push(begun);
+  }
+
+  /** A reconfiguration the machine began or queued must carry `description` and a new, higher id. */
+  private noteBegun(r: Reconfiguration, description: string): void {
+    if (r.description !== description || r.snapshot().description !== description || r.id <= this.lastId)
+      throw new ModelImplMismatch(
+        'impl-step-differs',
+        `the machine's reconfiguration ${r.id} is ${JSON.stringify(r.description)}, expected ${JSON.stringify(description)} numbered after ${this.lastId}`,
+      );
+    this.lastId = r.id;
   }
 
   /** One `step()` of `r`, counted (`stepsSeen`) when it did something. */

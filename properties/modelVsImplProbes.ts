@@ -33,9 +33,10 @@ import {
 import type { VmmContext } from '../model/vmm/context.ts';
 import { frameOf } from '../model/vmm/queries.ts';
 import type { MachineState, VmState } from '../model/vmm/state.ts';
+import { probeCpuRefusals } from './modelVsImplCpuProbes.ts';
 
 /** What one probe expects: the error class, and its code, details and message as computed from the model. */
-interface Expected {
+export interface Expected {
   readonly cls: abstract new (...args: never[]) => MachineError;
   readonly code: string;
   /** Every listed detail must be equal (JSON). */
@@ -477,5 +478,6 @@ function probeAll(
         message: `channel ${channel} has no program to fail`,
       });
     });
+  probeCpuRefusals(ctx, state, machine, probe);
   return problems.find((p) => p !== null) ?? null;
 }
