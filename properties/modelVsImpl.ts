@@ -118,6 +118,7 @@ import type { Action } from '../model/vmm/actions.ts';
 import type { VmmContext } from '../model/vmm/context.ts';
 import { frameOf } from '../model/vmm/queries.ts';
 import { type Datum, datum, type MachineState } from '../model/vmm/state.ts';
+import { behaviourOf } from '../scenario/behaviour.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { HandOverScheduler } from './handOverScheduler.ts';
@@ -401,12 +402,15 @@ export class ModelImplAdapter {
   private lastId = 0;
   /** Channel errors made so far: they alternate between `ManualScheduler.fail` and `injectChannelError`. */
   private channelErrors = 0;
+  /** The machine relocates by the prior art ([0005]): its relocations say so in their description. */
+  private readonly priorArt: boolean;
 
   constructor(
     readonly ctx: VmmContext,
     variant: Variant = ctx.variant,
   ) {
     const scenario = ctx.scenario;
+    this.priorArt = behaviourOf(variant).priorArt;
     this.machine = createMachine(scenario, {
       variant,
       scheduler: this.channelScheduler,
@@ -1478,7 +1482,7 @@ export class ModelImplAdapter {
           : machine.toPageFixed(r.vm, r.to);
     const description =
       r.kind === 'relocate'
-        ? `relocate ${r.vm} to frame ${r.to}`
+        ? `relocate ${r.vm} to frame ${r.to}${this.priorArt ? ' (prior art)' : ''}`
         : r.kind === 'toPageable'
           ? `make ${r.vm} pageable with ${r.resident} resident page(s)`
           : `make ${r.vm} page-fixed at frame ${r.to}`;
