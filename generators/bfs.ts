@@ -3,8 +3,10 @@ import { hasUnvisitedSuccessor } from './depthBound.ts';
 import { FingerprintIndex } from './fingerprintIndex.ts';
 import { FingerprintSet } from './fingerprintSet.ts';
 import {
+  AUTO_PARENTS_LIMIT,
   BudgetWatch,
   type CheckOptions,
+  nonNegativeCount,
   resolveCheckOptions,
   resolveTraceStore,
   type TraceStore,
@@ -21,9 +23,14 @@ import { ActionCoverage, buildStats } from './stats.ts';
 /** Options of `checkBfs`: the shared bounds, and how traces are kept. */
 export interface BfsOptions extends CheckOptions {
   /**
-   * How a discovery's trace is rebuilt. Both give the same shortest trace; they trade memory for
+   * How a discovery's trace is rebuilt. All give the same shortest trace; they trade memory for
    * time when something is found.
-   * - `rerun` (default): no per-state record beyond the visited table (10.7–16 bytes a state).
+   * - `auto` (default): `parents` for the first `AUTO_PARENTS_LIMIT` (2^18) states, then `rerun`:
+   *   past the limit the parent store is let go and every trace not yet rebuilt is rebuilt by
+   *   re-exploration. Small and mid-sized runs spare the re-exploration (on a shipped scenario
+   *   whose witnesses lie deep it is 40% of the run) for at most 1.25 MiB; large ones hold their
+   *   table alone. `memory.traceStore` says which one the run ended with.
+   * - `rerun`: no per-state record beyond the visited table (10.7–16 bytes a state).
    *   When the run ends, the traces of its discoveries and witnesses are rebuilt together by
    *   re-exploring breadth-first down to the deepest one's level (see `rerunTraces`): up to the
    *   run's time again, and only when something was found. The run's table and frontier are let go
@@ -34,6 +41,8 @@ export interface BfsOptions extends CheckOptions {
    *   re-exploring would be long (a deep discovery in a huge space) and 5 bytes a state are spare.
    */
   readonly traceStore?: TraceStore;
+  /** With `traceStore: 'auto'`: the states up to which parents are kept (default `AUTO_PARENTS_LIMIT`). */
+  readonly autoParentsLimit?: number;
   /**
    * Rebuild the trace to each `sometimes` witness (default true). With false, a reached `sometimes`
    * property is reported without its trace, which spares the `rerun` store a re-exploration when
@@ -53,11 +62,11 @@ export interface BfsOptions extends CheckOptions {
 
 /** Memory figures of a BFS run, beside `stats.bytesPerState`. */
 export interface BfsMemory {
-  /** Which trace store was used. */
-  readonly traceStore: TraceStore;
+  /** Which trace store the run ended with (`auto` ends as `parents` or as `rerun`). */
+  readonly traceStore: Exclude<TraceStore, 'auto'>;
   /**
    * Bytes held to the end of the run for visited states: the fingerprint table, plus the parent
-   * store with `traceStore: 'parents'`, and with `partialOrder` (and no progress graph) the
+   * store while it is kept (`parents`, `auto` below its limit), and with `partialOrder` (and no progress graph) the
    * fingerprints of the level being built, for the cycle proviso. `stats.bytesPerState` is this
    * over the distinct states.
    */
@@ -114,7 +123,12 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
   const { maxDepth, maxStates, now, onProgress, progressEvery } = resolved;
   const recorder = new RunRecorder(model, resolved.stopAtFirst, resolved.checkDeadlocks);
   const visited = new FingerprintSet();
-  const parents = traceStore === 'parents' ? new ParentStore() : undefined;
+  let parents = traceStore === 'rerun' ? undefined : new ParentStore();
+  /** States past which the parent store is let go (`auto`). */
+  const parentsLimit =
+    traceStore === 'auto'
+      ? nonNegativeCount('autoParentsLimit', options.autoParentsLimit ?? AUTO_PARENTS_LIMIT)
+      : Number.POSITIVE_INFINITY;
   const queue = new StateQueue<S>();
   /** With `progress`: the state index (in place of `visited`), the edges, each level's first index. */
   const graph = options.progress
@@ -276,7 +290,10 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
           break search;
         }
         const nextIndex = distinct++;
-        parents?.append(index, fullIndex(enabled, actions, a));
+        if (parents !== undefined) {
+          if (nextIndex < parentsLimit) parents.append(index, fullIndex(enabled, actions, a));
+          else parents = undefined;
+        }
         const stored = scratch === undefined ? next : scratch.keep(next, true);
         queue.push(stored);
         deepest = nextDepth;
@@ -328,7 +345,8 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
         recorder.fail(outcome.error);
       }
     });
-    recorder.resolveTraces((standIn) => traces.get(standIn));
+    // Traces replayed at once (`auto` before it let its parents go) are not stand-ins: kept as they are.
+    recorder.resolveTraces((trace) => (traces.has(trace) ? traces.get(trace) : trace));
   }
 
   return recorder.result(
@@ -347,7 +365,7 @@ export function checkBfs<S, A>(model: Model<S, A>, options: BfsOptions = {}): Bf
     },
     {
       memory: {
-        traceStore,
+        traceStore: parents === undefined ? 'rerun' : 'parents',
         visitedBytes: tableBytes,
         peakFrontier,
         peakFrontierBytes,

@@ -88,11 +88,17 @@ describe.each(['bfs', 'dfs'] as const)('%s', (strategy) => {
     ]);
   });
 
-  it('should report the table size as bytes per distinct state, at most 16', () => {
-    const { stats } = explore(torus(200, 200) as never);
+  it('should report the table size as bytes per distinct state, at most 16 (BFS: with no parent store)', () => {
+    // BFS by default keeps a parent store of 5 bytes a state below 2^18 states (`traceStore: 'auto'`).
+    const { stats } = explore(torus(200, 200) as never, { traceStore: 'rerun' } as never);
     expect(stats.distinctStates).toBe(40_000);
     expect(stats.bytesPerState).toBeGreaterThan(10.6);
     expect(stats.bytesPerState).toBeLessThanOrEqual(16);
+    if (strategy === 'bfs') {
+      const byDefault = explore(torus(200, 200) as never).stats.bytesPerState!;
+      expect(byDefault - stats.bytesPerState!).toBeGreaterThanOrEqual(5);
+      expect(byDefault - stats.bytesPerState!).toBeLessThan(5.6);
+    }
   });
 });
 

@@ -19,6 +19,7 @@ export { type BfsMemory, type BfsOptions, type BfsResult, checkBfs } from './bfs
 export { checkDfs } from './dfs.ts';
 export { FingerprintSet } from './fingerprintSet.ts';
 export {
+  AUTO_PARENTS_LIMIT,
   type CheckOptions,
   DEFAULT_PROGRESS_EVERY,
   DEFAULT_TRACE_STORE,

@@ -74,18 +74,26 @@ export interface CheckOptions {
 
 /**
  * How BFS keeps what it needs to rebuild a trace: `rerun` re-explores a prefix after the run,
- * `parents` stores a predecessor pointer per state during it (see `BfsOptions.traceStore`).
+ * `parents` stores a predecessor pointer per state during it, `auto` keeps parents for the first
+ * `AUTO_PARENTS_LIMIT` states and reruns past them (see `BfsOptions.traceStore`).
  */
-export type TraceStore = 'rerun' | 'parents';
+export type TraceStore = 'rerun' | 'parents' | 'auto';
 
-/** The trace store BFS uses unless told otherwise: the one within 16 bytes a state. */
-export const DEFAULT_TRACE_STORE: TraceStore = 'rerun';
+/** The trace store BFS uses unless told otherwise. */
+export const DEFAULT_TRACE_STORE: TraceStore = 'auto';
+
+/**
+ * States up to which `auto` keeps a parent store (5 bytes a state, 1.25 MiB at the limit): below
+ * it a rebuild by re-exploration would cost a large part of the run again for little memory saved;
+ * past it the store is let go, so a large run holds its table alone (10.7-16 bytes a state).
+ */
+export const AUTO_PARENTS_LIMIT = 1 << 18;
 
 /** `traceStore` with its default; throws `VmcheckError('bad-options')` for an unknown one. */
 export function resolveTraceStore(traceStore: TraceStore | undefined): TraceStore {
   if (traceStore === undefined) return DEFAULT_TRACE_STORE;
-  if (traceStore !== 'rerun' && traceStore !== 'parents') {
-    throw badOption('traceStore', traceStore, "'rerun' or 'parents'");
+  if (traceStore !== 'rerun' && traceStore !== 'parents' && traceStore !== 'auto') {
+    throw badOption('traceStore', traceStore, "'rerun', 'parents' or 'auto'");
   }
   return traceStore;
 }

@@ -36,6 +36,18 @@ function bothStores<S, A>(model: Model<S, A>, options: BfsOptions = {}) {
   };
 }
 
+/**
+ * Both stores and `auto`: as by default (parents kept to the end on these small models) and with
+ * its limit at `limit` states, so the store is let go mid-run and the rest rebuilt by rerun.
+ */
+function allStores<S, A>(model: Model<S, A>, options: BfsOptions = {}, limit = 2) {
+  return {
+    ...bothStores(model, options),
+    auto: checkBfs(model, options),
+    autoCut: checkBfs(model, { ...options, traceStore: 'auto', autoParentsLimit: limit }),
+  };
+}
+
 const corner = (width: number, height: number) => ({
   ...grid(width, height),
   properties: [always('notCorner', (p: { x: number; y: number }) => p.x < width - 1 || p.y < height - 1)],
@@ -71,8 +83,12 @@ describe('checkBfs trace stores', () => {
     'should give the same result and traces with rerun as with parents: %s',
     (name) => {
       const { model, options } = cases[name]!();
-      const { rerun, parents } = bothStores(model, options);
+      const { rerun, parents, auto, autoCut } = allStores(model, options);
       expect(comparable(rerun)).toEqual(comparable(parents));
+      expect(comparable(auto)).toEqual(comparable(parents));
+      expect(comparable(autoCut)).toEqual(comparable(parents));
+      expect(auto.memory.traceStore).toBe('parents');
+      expect(autoCut.memory.traceStore).toBe(rerun.stats.distinctStates > 2 ? 'rerun' : 'parents');
       expect(rerun.memory.traceStore).toBe('rerun');
       expect(parents.memory.traceStore).toBe('parents');
       expect(parents.memory.rerunStates).toBe(0);
@@ -98,6 +114,7 @@ describe('checkBfs trace stores', () => {
         stopAtFirst: fc.boolean(),
         maxDepth: fc.option(fc.nat({ max: 6 }), { nil: undefined }),
         maxStates: fc.option(fc.nat({ max: 12 }), { nil: undefined }),
+        cut: fc.nat({ max: 12 }),
       }),
     );
     fc.assert(
@@ -115,8 +132,9 @@ describe('checkBfs trace stores', () => {
           ],
         });
         const options = { stopAtFirst: s.stopAtFirst, maxDepth: s.maxDepth, maxStates: s.maxStates };
-        const { rerun, parents } = bothStores(model, options);
+        const { rerun, parents, autoCut } = allStores(model, options, s.cut);
         expect(comparable(rerun)).toEqual(comparable(parents));
+        expect(comparable(autoCut)).toEqual(comparable(parents));
       }),
       { numRuns: 300 },
     );
@@ -137,11 +155,15 @@ describe('checkBfs trace stores', () => {
     // The frontier of the torus is at most one anti-diagonal: 1024 states.
     expect(rerun.memory.peakFrontier).toBe(1024);
     expect(rerun.memory.rerunStates).toBe(0);
+    // By default (`auto`) the parent store is let go past 2^18 states: the table alone is held.
+    const auto = checkBfs(torus(1024, 1024));
+    expect(auto.memory.traceStore).toBe('rerun');
+    expect(auto.stats.bytesPerState).toBe(rerun.stats.bytesPerState);
   });
 
   it('should rebuild a deadlock trace by rerun, naming its depth', () => {
     const model = deadlock();
-    const result = checkBfs(model);
+    const result = checkBfs(model, { traceStore: 'rerun' });
     expect(result.memory.traceStore).toBe('rerun');
     expect(result.discoveries).toHaveLength(1);
     const [found] = result.discoveries;
@@ -155,7 +177,7 @@ describe('checkBfs trace stores', () => {
 
   it('should rebuild shortest sometimes witnesses by rerun, one re-exploration for all of them', () => {
     const model = twoPhaseCommit(3);
-    const result = checkBfs(model);
+    const result = checkBfs(model, { traceStore: 'rerun' });
     const witnesses = result.sometimes.map((s) => [s.property, actionNames(model, s.trace!)]);
     // Three managers abort on their own in 3 steps; a commit takes 3 prepares, 3 receipts, the
     // decision and 3 deliveries: 10 steps.
@@ -183,7 +205,7 @@ describe('checkBfs trace stores', () => {
 
   it('should share one rebuilt trace between properties broken in the same state', () => {
     const model = counter(4, [always('notTwo', (s) => s !== 2), always('belowTwo', (s) => s < 2)]);
-    const { discoveries, memory } = checkBfs(model);
+    const { discoveries, memory } = checkBfs(model, { traceStore: 'rerun' });
     expect(discoveries[0]!.trace).toBe(discoveries[1]!.trace);
     expect(discoveries[0]!.trace.steps).toHaveLength(2);
     expect(memory.rerunStates).toBe(3);
@@ -191,7 +213,7 @@ describe('checkBfs trace stores', () => {
 
   it('should re-explore only down to the level of the discovery, stopping once it is reached', () => {
     // Bug 7 in a ring of 40: 8 states found by the run, the last of them the bug.
-    const result = checkBfs(ringWithBug(40, 7));
+    const result = checkBfs(ringWithBug(40, 7), { traceStore: 'rerun' });
     expect(counts(result).distinct).toBe(8);
     expect(result.memory.rerunStates).toBe(8);
   });
@@ -211,7 +233,7 @@ describe('checkBfs trace stores', () => {
       actions: (state) => (state === 'a' && calls++ > 0 ? [{ name: 'to.c', to: 'c' }] : base.actions(state)),
       fingerprint: fingerprintString,
     };
-    const result = checkBfs(model);
+    const result = checkBfs(model, { traceStore: 'rerun' });
     expect(result.status).toBe('error');
     expect(result.error?.code).toBe('nondeterministic-model');
     expect(result.error?.message).toMatch(/did not reach state [0-9a-f]{16} again/);
@@ -257,8 +279,8 @@ describe('checkBfs without witness traces', () => {
       sometimes('reachesFour', (s) => s === 4),
       sometimes('reachesSix', (s) => s === 6),
     ]);
-    const withTraces = checkBfs(model);
-    const without = checkBfs(model, { witnessTraces: false });
+    const withTraces = checkBfs(model, { traceStore: 'rerun' });
+    const without = checkBfs(model, { witnessTraces: false, traceStore: 'rerun' });
     expect(without.sometimes).toEqual(
       withTraces.sometimes.map((s) => ({ property: s.property, reached: s.reached })),
     );
@@ -268,8 +290,8 @@ describe('checkBfs without witness traces', () => {
 
   it('should still rebuild the traces of violations', () => {
     const model = ringWithBug(50, 21);
-    const without = checkBfs(model, { witnessTraces: false, stopAtFirst: false });
-    const withTraces = checkBfs(model, { stopAtFirst: false });
+    const without = checkBfs(model, { witnessTraces: false, stopAtFirst: false, traceStore: 'rerun' });
+    const withTraces = checkBfs(model, { stopAtFirst: false, traceStore: 'rerun' });
     expect(without.discoveries).toEqual(withTraces.discoveries);
   });
 });
