@@ -6,12 +6,14 @@
  *
  * `git archive <commit> | tar -x -C /tmp/before && ln -s $PWD/node_modules /tmp/before/`, then
  * `npx tsx bench/pair.ts /tmp/before . bench/scenarios/fig6-scaled.json 2` (`ROOT... SCENARIO ROUNDS`).
+ * `PAIR_OPTIONS='{"traceStore":"parents"}'` adds options to every version's `checkBfs`.
  */
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 const [path, rounds] = args.slice(-2) as [string, string];
 const roots = args.slice(0, -2);
+const extra = JSON.parse(process.env.PAIR_OPTIONS ?? '{}') as Record<string, unknown>;
 async function load(root: string) {
   const { checkBfs } = await import(pathToFileURL(`${root}/generators/index.ts`).href);
   const { vmmModelOfJson } = await import(pathToFileURL(`${root}/properties/parallelModel.ts`).href);
@@ -31,7 +33,7 @@ for (let r = 0; r < Number(rounds); r++) {
     const model = side.vmmModelOfJson(side.scenario, 'patent');
     const t = performance.now();
     const c = process.cpuUsage();
-    const result = side.checkBfs(model, { stopAtFirst: false });
+    const result = side.checkBfs(model, { stopAtFirst: false, ...extra });
     const ms = performance.now() - t;
     const cu = process.cpuUsage(c);
     const d = result.stats.distinctStates;
