@@ -6,13 +6,12 @@
  * facts the effect that raised them reports when re-run (`incidentFacts`), see `explainIncidents`.
  */
 import type { Property, Violation } from '../model/core/model.ts';
-import { ACTION_KINDS } from '../model/vmm/actions.ts';
 import { decodeDatum } from '../model/vmm/lean/codec.ts';
 import * as K from '../model/vmm/lean/layout.ts';
 import type { IncidentFact, LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Q from '../model/vmm/lean/queries.ts';
 import { incidentFacts } from '../model/vmm/lean/step.ts';
-import { ACTION_TABLE } from '../model/vmm/machine.ts';
+import { ACTION_KINDS, ACTION_TABLE } from '../model/vmm/machine.ts';
 import { PROPERTY_FIELD_READS } from './visibility.ts';
 
 // Bound once: hot code reads module-local bindings, not the namespace (tsx compiles imports to getters).

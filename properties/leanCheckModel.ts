@@ -8,7 +8,7 @@
  */
 import type { Fingerprint, Json, Model, ScratchStep } from '../model/core/model.ts';
 import type { PartialOrderFaults } from '../model/core/partialOrder.ts';
-import { ACTION_KINDS, type Action, describeAction } from '../model/vmm/actions.ts';
+import type { Action } from '../model/vmm/actions.ts';
 import { buildContext, type VmmContext } from '../model/vmm/context.ts';
 import { initialState } from '../model/vmm/initial.ts';
 import { decode, encode } from '../model/vmm/lean/codec.ts';
@@ -19,6 +19,7 @@ import { leanAmple } from '../model/vmm/lean/partialOrder.ts';
 import { allocState, createKit, type LeanKit } from '../model/vmm/lean/queries.ts';
 import * as Step from '../model/vmm/lean/step.ts';
 import { leanSymmetry, type SymmetryFaults } from '../model/vmm/lean/symmetry.ts';
+import { ACTION_KINDS, describeAction } from '../model/vmm/machine.ts';
 import { notEnabledError } from '../model/vmm/notEnabled.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import type { Scenario } from '../scenario/schema.ts';

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { VARIANTS } from '../../scenario/variants.ts';
-import { ACTION_KINDS } from './actions.ts';
 import { buildContext } from './context.ts';
 import { ACTION_TABLE } from './footprint.ts';
 import { initialState } from './initial.ts';
@@ -12,6 +11,7 @@ import { leanActions } from './lean/enabled.ts';
 import { fieldAt, type LayoutField } from './lean/layout.ts';
 import { createKit } from './lean/queries.ts';
 import { leanApply } from './lean/step.ts';
+import { ACTION_KINDS } from './machine.ts';
 import { allSpecScenarios } from './testing/specScenarios.ts';
 import { readWatcher } from './testing/watchReads.ts';
 
@@ -54,7 +54,7 @@ function observe(file: string | Scenario, variant: (typeof VARIANTS)[number]) {
   );
   // The state being built: a word read counts until the effect has written it (`writtenAt[i] === step`).
   let n: Int32Array = new Int32Array(L.length);
-  let kind: (typeof ACTION_KINDS)[number] = ACTION_KINDS[0];
+  let kind: (typeof ACTION_KINDS)[number] = ACTION_KINDS[0]!;
   let reads = readDeclared[0]! as unknown as Record<string | symbol, unknown>;
   const writtenAt = new Int32Array(L.length);
   let step = 0;

@@ -17,7 +17,8 @@
  * state before the step from `s` where the order of writes matters. Variant behaviour comes from
  * `behaviourOf(variant)` through the kit (`k.priorArt`, `k.fault*`), never from the variant's name.
  */
-import type { ActionKind } from './actions.ts';
+import type { Action, ActionKind } from './actions.ts';
+import type { VmmContext } from './context.ts';
 import type { LayoutField } from './lean/layout.ts';
 import * as K from './lean/layout.ts';
 import * as P from './lean/procedures.ts';
@@ -147,14 +148,19 @@ const {
   resizePages,
 } = P;
 
+/** The action of kind `Kind`, with its parameters. */
+export type ActionOf<Kind extends ActionKind> = Extract<Action, { readonly kind: Kind }>;
+
 /** What the table says of one action kind. */
-export interface ActionSpec {
+export interface ActionSpec<Kind extends ActionKind = ActionKind> {
   /** The patent's flowchart step (Fig. 5, Fig. 8) or paragraph, or the actor for guest/channel/CPU steps. */
   readonly step: string;
   /** Names of the action's parameters, as in `Action`. */
   readonly params: readonly string[];
   /** What the action does, in one line. */
   readonly summary: string;
+  /** One line saying what this action does in a trace, with names from the scenario. */
+  describe(ctx: VmmContext, action: ActionOf<Kind>): string;
   /** Layout fields the effect may read (of the state before the step). */
   readonly reads: readonly LayoutField[];
   /** Layout fields the effect may change. */
@@ -365,13 +371,21 @@ function faultSteals(k: LeanKit, s: Int32Array, v: number, b: number, page: numb
 /** Fields read by `faultSteals`. */
 const FAULT_STEALS: readonly LayoutField[] = [...VICTIM, ...TARGETS, 'vm.limit', 'vm.online'];
 
+/** A VM's name in the scenario, for descriptions. */
+const vmName = (ctx: VmmContext, vm: number): string => ctx.vmNames[vm] ?? `VM#${vm}`;
+
 /** The table of actions, in `ACTION_KINDS` order (the order in which their guards list them). */
-export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
+export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } = {
   'guest.startIo': {
     step: 'start-I/O: direct, or intercepted (5050); addressing exception [4320]',
     params: ['io'],
     summary:
       'A guest starts one of its I/O entries: refused with an addressing exception if it names storage offline or past end, else on its channel at once if the VM runs direct, else the VMM intercepts it.',
+    describe: (ctx, a) => {
+      const io = ctx.io[a.io]!;
+      const pages = io.transfers.map((t) => `${t.op} p${t.page}`).join(', ');
+      return `guest.startIo io${a.io}: ${vmName(ctx, io.vm)} starts I/O on channel ${io.channel} (${pages})`;
+    },
     reads: ['vm.direct', 'vm.online', 'vm.interrupts'],
     writes: ['channels', 'io.status', 'io.mode', 'vm.interrupts'],
     guardReads: [...DISPATCHED, 'io.status', 'vm.alive', 'vm.online', 'vm.direct', 'channels'],
@@ -408,6 +422,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'CPU access',
     params: ['access'],
     summary: 'A guest CPU reads or writes a page, through the limit check or the page table.',
+    describe: (ctx, a) => {
+      const x = ctx.access[a.access]!;
+      return `guest.cpuAccess: ${vmName(ctx, x.vm)} CPU ${x.op}s page ${x.page}`;
+    },
     reads: [
       'incidents',
       'frames',
@@ -444,6 +462,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '7010',
     params: ['vm'],
     summary: 'The guest takes the pages it was asked to give up offline.',
+    describe: (ctx, a) => `guest.offline: ${vmName(ctx, a.vm)} takes its high storage offline (7010)`,
     reads: [
       'rsEvent',
       'rsStep',
@@ -495,6 +514,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '7040',
     params: ['vm'],
     summary: 'The guest puts its grown storage online.',
+    describe: (ctx, a) => `guest.online: ${vmName(ctx, a.vm)} brings its new storage online (7040)`,
     reads: ['rsEvent', 'rsStep', 'vm.alive', 'vm.size'],
     writes: ['rsStep', 'rsAsked', 'vm.online'],
     guardReads: [...DISPATCHED, 'rc', 'rsStep', 'rsAsked', 'rsCursor'],
@@ -514,6 +534,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5070',
     params: ['io'],
     summary: 'The VMM builds the host channel program of an intercepted I/O and pins its pages.',
+    describe: (_ctx, a) => `vmm.translateIo io${a.io}: build host channel program and pin (5070)`,
     reads: ['vm.alive', 'vm.fixed', 'vm.origin', 'vm.hasSt', 'vm.size', 'vm.online', 'vm.pte', 'vm.pins'],
     writes: ['vm.pins', 'io.status', 'io.mode', 'io.hasFrames', 'io.hostFrames'],
     guardReads: [...FRAME_OF, 'io.status'],
@@ -547,6 +568,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5080',
     params: ['io'],
     summary: 'The VMM starts the host channel program on its free channel.',
+    describe: (_ctx, a) => `vmm.startHostProgram io${a.io}: start host program (5080)`,
     reads: [],
     writes: ['channels', 'io.status'],
     guardReads: ['io.status', 'channels'],
@@ -567,6 +589,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5083',
     params: ['io'],
     summary: 'The channel is busy: the VMM unpins and the guest retries.',
+    describe: (_ctx, a) => `vmm.startRefused io${a.io}: channel busy, unpin and retry (5083)`,
     reads: ['vm.pins'],
     writes: ['vm.pins', 'io.status', 'io.mode', 'io.hasFrames', 'io.hostFrames'],
     guardReads: ['io.status', 'channels'],
@@ -594,6 +617,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: ['io'],
     summary:
       'An intercepted start names storage the guest took offline since it was requested: the VMM refuses it with an addressing exception.',
+    describe: (_ctx, a) =>
+      `vmm.refuseIo io${a.io}: it names storage now offline, addressing exception (5070)`,
     reads: ['vm.online', 'vm.interrupts'],
     writes: ['io.status', 'vm.interrupts'],
     guardReads: ['io.status', 'vm.online'],
@@ -614,6 +639,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: ['vm', 'page'],
     summary:
       'The VMM pages a demanded page in to the lowest free frame (none free, or the VM at its resident limit: `vmm.stealPage`).',
+    describe: (ctx, a) => `vmm.pageIn: page fault, page in ${vmName(ctx, a.vm)} page ${a.page}`,
     reads: [
       'rl',
       'rlVm',
@@ -667,6 +693,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: ['vm', 'page', 'victim'],
     summary:
       'No frame is free, or the VM is at its resident limit ([0030]): the VMM pages a victim page of the same VM out (resident, not the demanded page, not pinned, no transfer targets it) and the demanded page in to its frame.',
+    describe: (ctx, a) =>
+      `vmm.stealPage: page fault, no free frame: page ${vmName(ctx, a.vm)} page ${a.victim} out and page ${a.page} in to its frame`,
     reads: ['frames', 'vm.hasSt', 'vm.size', 'vm.pte', 'vm.paging'],
     writes: ['frames', 'vm.pte', 'vm.paging'],
     guardReads: [...HOLDERS, ...DISPATCHED, ...FAULT_STEALS, 'rlSize', 'vm.paging', 'access'],
@@ -708,6 +736,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'channel',
     params: ['channel'],
     summary: 'A channel moves one page of its program.',
+    describe: (_ctx, a) => `channel.transfer: channel ${a.channel} moves one page`,
     reads: [
       'incidents',
       'rl',
@@ -747,6 +776,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'channel',
     params: ['channel'],
     summary: 'A channel program ends; host programs unpin.',
+    describe: (_ctx, a) => `channel.end: channel ${a.channel} ends normally, I/O interrupt`,
     reads: ['vm.size', 'vm.pins', 'channels', 'io.mode'],
     writes: [
       'vm.pins',
@@ -774,6 +804,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'channel',
     params: ['channel'],
     summary: 'A channel program fails before its end.',
+    describe: (_ctx, a) => `channel.error: channel ${a.channel} ends with an error, I/O interrupt`,
     reads: ['vm.size', 'vm.pins', 'channels', 'io.mode'],
     writes: [
       'vm.pins',
@@ -802,6 +833,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'dispatch',
     params: ['cpu', 'vm'],
     summary: 'A CPU starts running a VM assigned to it.',
+    describe: (ctx, a) => `cpu.dispatch: CPU ${a.cpu} runs ${vmName(ctx, a.vm)}`,
     reads: [],
     writes: ['running'],
     guardReads: [...DISPATCHED, 'vm.alive', 'vm.cpus'],
@@ -829,6 +861,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: ['vm'],
     summary:
       'The next request ends a VM once no start-I/O of it is under way (requested or in flight): its frames are released.',
+    describe: (ctx, a) => `vm.terminate: ${vmName(ctx, a.vm)} ends and its frames are freed`,
     reads: ['nextRequest', 'vm.alive', 'vm.fixed', 'vm.origin', 'vm.size', 'vm.online', 'running'],
     writes: ['nextRequest', 'settled', 'frames', 'vm.alive', 'running', 'arrived'],
     guardReads: ['nextRequest', 'rc', 'io.status', 'io.mode'],
@@ -860,6 +893,12 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: ['request'],
     summary:
       'The VMM begins the next relocation or conversion request (on arrival when idle, or once the reconfiguration it arrived during has ended).',
+    describe: (ctx, a) => {
+      const r = ctx.requests[a.request]!;
+      const where =
+        'to' in r ? ` to frame ${r.to}` : 'resident' in r ? ` keeping ${r.resident} resident` : '';
+      return `request.begin: ${r.kind} ${vmName(ctx, r.vm)}${where}`;
+    },
     reads: ['nextRequest', 'rc', 'rl', 'vm.fixed', 'vm.size'],
     writes: [
       'nextRequest',
@@ -892,6 +931,11 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: ['request'],
     summary:
       "The VMM refuses the next relocation or conversion: a frame of its destination holds another VM's page.",
+    describe: (ctx, a) => {
+      const r = ctx.requests[a.request]!;
+      const to = 'to' in r ? r.to : -1;
+      return `request.refuse: ${r.kind} ${vmName(ctx, r.vm)} to frame ${to} refused, a frame there holds another VM's page`;
+    },
     reads: ['nextRequest'],
     writes: ['nextRequest', 'arrived'],
     guardReads: ['nextRequest', 'rc', ...HOLDERS],
@@ -909,6 +953,12 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'Fig. 8',
     params: ['event'],
     summary: 'A scenario event (time of day, failover) arrives.',
+    describe: (ctx, a) => {
+      const e = ctx.events[a.event]!;
+      return e.trigger === 'timeOfDay'
+        ? `event.arrive: time of day ${e.label}`
+        : `event.arrive: partner ${e.label} fails`;
+    },
     reads: [],
     writes: ['events'],
     guardReads: ['events'],
@@ -924,6 +974,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5000',
     params: [],
     summary: "Clear the VM's direct-execution bit 431.",
+    describe: (_ctx) => 'reloc.clearDirect: clear bit 431 (5000)',
     reads: ['rlVm', 'io.status', 'io.mode'],
     writes: ['rlStep', 'vm.direct', 'io.before'],
     guardReads: AT_STEP,
@@ -946,6 +997,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5010',
     params: [],
     summary: 'Build the host segment table mapping the page-fixed area.',
+    describe: (_ctx) => 'reloc.buildSpace: build host virtual space, VM becomes pageable (5010)',
     reads: ['rlVm', 'rlDest', 'rlResident', 'vm.origin', 'vm.size', 'vm.online'],
     writes: ['rlStep', 'vm.fixed', 'vm.hasSt', 'vm.pte'],
     guardReads: AT_STEP,
@@ -970,6 +1022,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5020-5030',
     params: ['page'],
     summary: 'Page one page out to reach the resident footprint.',
+    describe: (_ctx, a) => `reloc.pageOut: page out page ${a.page} (5020-5030)`,
     reads: ['rlVm', 'rlDest', 'rlResident', 'frames', 'vm.hasSt', 'vm.size', 'vm.pte'],
     writes: ['rlStep', 'frames', 'vm.pte', 'vm.paging'],
     guardReads: [...AT_STEP, ...FRAME_OF, ...TARGETS, 'rlVm', 'vm.pins'],
@@ -1006,6 +1059,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5035 yes -> 5040',
     params: [],
     summary: 'No program in flight: copy every page and remap.',
+    describe: (_ctx) => 'reloc.copyAll: no I/O in flight, copy every page and remap (5035 yes, 5040)',
     reads: [
       'incidents',
       'rlVm',
@@ -1050,6 +1104,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5035 no -> 5050',
     params: [],
     summary: 'Programs in flight: move page by page.',
+    describe: (_ctx) => 'reloc.startPaging: I/O in flight, run pageable and move page by page (5035 no)',
     reads: ['rlVm'],
     writes: ['rlStep'],
     guardReads: [...AT_STEP, 'rlVm', 'io.status', 'io.mode'],
@@ -1065,6 +1120,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5085 (copy)',
     params: ['page'],
     summary: 'Copy one page no in-flight transfer targets to its destination.',
+    describe: (_ctx, a) => `reloc.copyPage: copy page ${a.page} to its destination (5085)`,
     reads: [
       'incidents',
       'rl',
@@ -1121,6 +1177,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5085 (remap)',
     params: [],
     summary: "Switch the copied page's PT entry to the destination frame.",
+    describe: (_ctx) => 'reloc.remapPage: switch the PT entry to the copy (5085)',
     reads: [
       'incidents',
       'rlVm',
@@ -1159,6 +1216,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '[0031]',
     params: ['page'],
     summary: 'Page a paged-out page in straight to its destination frame.',
+    describe: (_ctx, a) => `reloc.pageInToDest: page in page ${a.page} at its destination`,
     reads: ['rlVm', 'rlDest', 'vm.paging'],
     writes: ['frames', 'vm.pte', 'vm.paging'],
     guardReads: [...HOLDERS, ...AT_STEP, 'rlSize', 'vm.paging'],
@@ -1190,6 +1248,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: [],
     summary:
       "Every page left waits for a frame another of the VM's pages holds: move that page to the lowest free frame, or page it out when none is free.",
+    describe: (_ctx) =>
+      "reloc.breakCycle: every page left waits for a frame another of the VM's pages holds; move that one to a free frame, or page it out (5085)",
     reads: [
       'rl',
       'rlVm',
@@ -1237,6 +1297,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5090-5100',
     params: [],
     summary: 'Set origin [433] and end [434] to the destination.',
+    describe: (_ctx) => 'reloc.setOrigin: set origin/end to the destination (5090-5100)',
     reads: ['rlVm', 'rlDest', 'rlSize', 'vm.size', 'vm.online'],
     writes: [
       'rlStep',
@@ -1270,6 +1331,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5110',
     params: [],
     summary: 'Set the page-fixed bit 432 and drop the host segment table.',
+    describe: (_ctx) => 'reloc.setPageFixed: set bit 432 (5110)',
     reads: ['rlVm'],
     writes: ['rlStep', 'vm.fixed', 'vm.hasSt', 'vm.pte'],
     guardReads: FINISHING,
@@ -1289,6 +1351,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '5120',
     params: [],
     summary: 'Restore the direct-execution bit 431 as configured.',
+    describe: (_ctx) => 'reloc.setDirect: set bit 431 (5120)',
     reads: ['rlVm'],
     writes: ['rlStep', 'vm.direct'],
     guardReads: FINISHING,
@@ -1306,6 +1369,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: [],
     summary:
       'End the relocation; dispatch the VM again (a conversion to pageable waits for the direct programs started before 5000).',
+    describe: (_ctx) => 'reloc.dispatch: relocation done, dispatch (5130-5160)',
     reads: [
       'rc',
       'rsEvent',
@@ -1357,6 +1421,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '[0005]',
     params: [],
     summary: 'Prior art: suspend all channel access.',
+    describe: (_ctx) => 'prior.suspend: suspend channel access (prior art)',
     reads: [],
     writes: ['suspended', 'rlStep'],
     guardReads: AT_STEP,
@@ -1372,6 +1437,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '[0005]',
     params: [],
     summary: 'Prior art: copy the whole area and set the origin.',
+    describe: (_ctx) => 'prior.copy: copy the area and set origin/end (prior art)',
     reads: [
       'incidents',
       'rlVm',
@@ -1409,6 +1475,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '[0005]',
     params: [],
     summary: 'Prior art: resume channel access, host programs with their old addresses.',
+    describe: (_ctx) => 'prior.resume: resume host channel programs (prior art)',
     reads: ['rc', 'rsEvent', 'rsStep', 'rsAsked', 'svVm', 'vm.alive', 'vm.origin', 'vm.size'],
     writes: [
       'suspended',
@@ -1437,6 +1504,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: 'Fig. 8',
     params: ['event'],
     summary: 'Begin resizing for a pending event.',
+    describe: (_ctx, a) => `resize.begin: process event ${a.event} with its configuration table`,
     reads: ['rl', 'vm.alive', 'vm.online', 'vm.origin', 'vm.size'],
     writes: ['settled', 'rc', 'rsEvent', 'rsStep', 'rsCursor', 'rsAsked', 'events'],
     guardReads: ['rc', 'events', ...TABLE_FITS],
@@ -1463,6 +1531,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '7000',
     params: ['vm'],
     summary: 'Ask the next shrinking VM to take storage offline.',
+    describe: (ctx, a) => `resize.askShrink: ask ${vmName(ctx, a.vm)} to shrink (7000)`,
     reads: ['rsEvent'],
     writes: ['rsCursor', 'rsAsked', 'vm.shrink'],
     guardReads: ['rc', 'rsStep', 'rsAsked', 'rsEvent', 'vm.alive', 'vm.online'],
@@ -1482,6 +1551,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '7020',
     params: ['vm'],
     summary: 'Relocate the next VM whose origin the table changes.',
+    describe: (ctx, a) => `resize.relocate: relocate ${vmName(ctx, a.vm)} (7020)`,
     reads: ['rsEvent', 'vm.size'],
     writes: [
       'rsCursor',
@@ -1514,6 +1584,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '7030',
     params: ['vm'],
     summary: 'Grow the next VM into free frames and ask it to go online.',
+    describe: (ctx, a) => `resize.askGrow: extend ${vmName(ctx, a.vm)}'s area and ask it to grow (7030)`,
     reads: ['rsEvent', 'vm.origin', 'vm.size'],
     writes: [
       'rsCursor',
@@ -1564,6 +1635,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     step: '7050',
     params: [],
     summary: 'Reassign CPUs as the table says; the resize is done.',
+    describe: (_ctx) => 'resize.reassignCpus: assign CPUs per the table (7050)',
     reads: ['rsEvent', 'rl', 'vm.cpus', 'running'],
     writes: ['settled', 'rc', 'rsEvent', 'rsStep', 'rsCursor', 'rsAsked', 'vm.cpus', 'running', 'events'],
     guardReads: ['rc', 'rsStep'],
@@ -1579,6 +1651,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: ['request'],
     summary:
       'The next request arrives while a relocation or resize runs: it waits until that has ended (under fault-interleaved-reconfiguration it starts at once).',
+    describe: (ctx, a) => {
+      const r = ctx.requests[a.request]!;
+      return `request.arrive: ${r.kind} ${vmName(ctx, r.vm)} arrives while a reconfiguration runs (7.13)`;
+    },
     reads: [
       'nextRequest',
       'rc',
@@ -1625,6 +1701,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     params: ['event'],
     summary:
       "A pending event's turn comes but its configuration table no longer fits the machine (a reconfiguration before it moved a VM): the VMM refuses it and resizes nothing.",
+    describe: (_ctx, a) =>
+      `resize.refuse: event ${a.event}'s configuration table no longer fits the machine: refused`,
     reads: [],
     writes: ['events'],
     guardReads: ['rc', 'events', ...TABLE_FITS],
@@ -1638,3 +1716,11 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec } = {
     },
   },
 };
+
+/** Every action kind, in the table's order: the order in which actions are enumerated and numbered. */
+export const ACTION_KINDS: readonly ActionKind[] = Object.keys(ACTION_TABLE) as ActionKind[];
+
+/** One line saying what an action does, with names from the scenario (its table entry's `describe`). */
+export function describeAction(ctx: VmmContext, action: Action): string {
+  return (ACTION_TABLE[action.kind] as ActionSpec).describe(ctx, action);
+}

@@ -4,8 +4,9 @@
  * views of the model (the packed one and its JSON view).
  */
 import { VmcheckError } from '../core/model.ts';
-import { type Action, describeAction } from './actions.ts';
+import type { Action } from './actions.ts';
 import type { VmmContext } from './context.ts';
+import { describeAction } from './machine.ts';
 import type { MachineState } from './state.ts';
 
 /** Structural equality of two actions (kind and parameters). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../../scenario/load.ts';
-import { ACTION_KINDS } from '../actions.ts';
 import { buildContext } from '../context.ts';
+import { ACTION_KINDS } from '../machine.ts';
 import * as A from './actionTable.ts';
 
 describe('the lean action table', () => {

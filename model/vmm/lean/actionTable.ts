@@ -3,8 +3,9 @@
  * this table, so enumerating actions allocates no objects and the `Action` object of a code is
  * one array lookup.
  */
-import { ACTION_KINDS, type Action } from '../actions.ts';
+import type { Action } from '../actions.ts';
 import type { VmmContext } from '../context.ts';
+import { ACTION_KINDS } from '../machine.ts';
 
 /** Codes of the actions of one scenario, grouped by kind; `actions[code]` is its `Action` object. */
 export interface ActionTable {

@@ -3,8 +3,7 @@
  * order, each listing its codes in parameter order. Action indices (positions in this list) are
  * what traces and BFS parent pointers record, so the order is part of the model.
  */
-import { ACTION_KINDS } from '../actions.ts';
-import { ACTION_TABLE, type ActionSpec } from '../machine.ts';
+import { ACTION_KINDS, ACTION_TABLE, type ActionSpec } from '../machine.ts';
 import type { LeanKit } from './queries.ts';
 
 type Guard = ActionSpec['enabled'];

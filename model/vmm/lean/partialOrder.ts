@@ -5,8 +5,7 @@
  * is each VM field across every VM.
  */
 import { type PartialOrderFaults, StubbornSets } from '../../core/partialOrder.ts';
-import { ACTION_KINDS } from '../actions.ts';
-import { ACTION_TABLE } from '../machine.ts';
+import { ACTION_KINDS, ACTION_TABLE } from '../machine.ts';
 import type { LayoutField } from './layout.ts';
 import type { LeanKit } from './queries.ts';
 

@@ -2,8 +2,7 @@
  * The next state: copy the `Int32Array`, then apply the action's effect (model/vmm/machine.ts) to
  * the copy. Effects read the state before the step from `s` and the state being built from `n`.
  */
-import { ACTION_KINDS } from '../actions.ts';
-import { ACTION_TABLE, type ActionSpec } from '../machine.ts';
+import { ACTION_KINDS, ACTION_TABLE, type ActionSpec } from '../machine.ts';
 import { fieldAt, type LeanLayout } from './layout.ts';
 import type { IncidentFact, LeanKit } from './queries.ts';
 import * as Q from './queries.ts';
