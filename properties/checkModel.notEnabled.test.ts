@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VmcheckError } from '../model/core/model.ts';
 import type { Action } from '../model/vmm/actions.ts';
+import { ACTION_KINDS } from '../model/vmm/machine.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { createCheckModel } from './checkModel.ts';
 import { createLeanModel } from './leanCheckModel.ts';
@@ -46,7 +47,7 @@ describe('applying an action that is not enabled', () => {
     const lean = createLeanModel(scenario, 'patent');
     const view = createCheckModel(scenario, 'patent');
     const initial = lean.initialStates()[0]!;
-    const code = lean.kit.T.copyPage[0]!;
+    const code = lean.kit.T.first[ACTION_KINDS.indexOf('reloc.copyPage')]!;
     const e = thrown(() => lean.next(initial, code));
     expect(e.code).toBe('not-enabled');
     expect(e.message).toBe(thrown(() => view.next(view.initialStates()[0]!, copy)).message);
@@ -57,6 +58,8 @@ describe('applying an action that is not enabled', () => {
   it('should skip the check when asked (the hot path)', () => {
     const lean = createLeanModel(scenario, 'patent', { checkEnabled: false });
     const initial = lean.initialStates()[0]!;
-    expect(() => lean.next(initial, lean.kit.T.clearDirect)).not.toThrow();
+    expect(() =>
+      lean.next(initial, lean.kit.T.first[ACTION_KINDS.indexOf('reloc.clearDirect')]!),
+    ).not.toThrow();
   });
 });

@@ -79,7 +79,7 @@ function observe(file: string | Scenario, variant: (typeof VARIANTS)[number]) {
     for (const s of frontier) {
       // Every guard, enabled or not, on the state watched so that each word it reads is recorded.
       for (let g = 0; g < ACTION_KINDS.length; g++)
-        ACTION_TABLE[ACTION_KINDS[g]!].enabled(kit, guardWatchers[g]!.watch(s), []);
+        ACTION_TABLE[ACTION_KINDS[g]!].enabled(kit, guardWatchers[g]!.watch(s), [], kit.T.first[g]!);
       for (const code of leanActions(kit, s)) {
         kind = kit.T.kindName[code] as (typeof ACTION_KINDS)[number];
         const g = kit.T.kind[code]!;

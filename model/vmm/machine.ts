@@ -172,8 +172,12 @@ export interface ActionSpec<Kind extends ActionKind = ActionKind> {
    * guard reads can enable or disable it (model/vmm/lean/partialOrder.ts).
    */
   readonly guardReads: readonly LayoutField[];
-  /** The guard: push the codes of this kind enabled in `s`, in parameter order. */
-  readonly enabled: (k: LeanKit, s: Int32Array, out: number[]) => void;
+  /**
+   * The guard: push the codes of this kind enabled in `s`, in parameter order. `first` is the code
+   * of the kind's first action; the action with parameters `(p1, ..., pn)` (in `params` order, each
+   * over its domain, see lean/actionTable.ts) is `first` plus their row-major index.
+   */
+  readonly enabled: (k: LeanKit, s: Int32Array, out: number[], first: number) => void;
   /** The effect of action `code` (of this kind): mutate `n`, a copy of `s`. */
   readonly effect: (k: LeanKit, s: Int32Array, n: Int32Array, code: number) => void;
 }
@@ -389,7 +393,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['vm.direct', 'vm.online', 'vm.interrupts'],
     writes: ['channels', 'io.status', 'io.mode', 'vm.interrupts'],
     guardReads: [...DISPATCHED, 'io.status', 'vm.alive', 'vm.online', 'vm.direct', 'channels'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       for (let i = 0; i < k.ioCount; i++) {
         if (s[ioBase(L, i) + IO_STATUS] !== S_IDLE) continue;
@@ -399,7 +403,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
         // A start into storage offline or past end is attempted too, and refused (SPEC 3, 7.6).
         if (!outsideOnline(k, s, i) && s[b + VM_DIRECT] === 1 && s[L.channels + k.ioChannel[i]!]! >= 0)
           continue;
-        out.push(k.T.startIo[i]!);
+        out.push(first + i);
       }
     },
     effect(k, s, n, code) {
@@ -441,7 +445,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     ],
     writes: ['incidents', 'frames', 'vm.interrupts', 'vm.expected', 'access'],
     guardReads: [...FRAME_OF, ...DISPATCHED, 'access'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       for (let i = 0; i < k.accessVm.length; i++) {
         if (s[L.access + i] === 1) continue;
@@ -451,7 +455,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
         const page = k.accessPage[i]!;
         // A pageable VM's access to a paged-out page waits for the page-in (a page fault).
         if (s[b + VM_FIXED] === 0 && page < s[b + VM_ONLINE]! && frameOf(L, s, b, page) < 0) continue;
-        out.push(k.T.cpuAccess[i]!);
+        out.push(first + i);
       }
     },
     effect(k, _s, n, code) {
@@ -477,7 +481,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     ],
     writes: ['rsStep', 'rsAsked', 'frames', 'vm.online', 'vm.shrink', 'vm.pte', 'vm.paging'],
     guardReads: [...DISPATCHED, ...TARGETS, 'vm.shrink'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       for (let v = 0; v < k.vmCount; v++) {
         const shrink = s[vmBase(L, v) + VM_SHRINK]!;
@@ -489,7 +493,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
           for (let page = shrink; page < n; page++) if (L.targets[page]! > 0) busy = true;
           if (busy) continue;
         }
-        out.push(k.T.offline[v]!);
+        out.push(first + v);
       }
     },
     effect(k, _s, n, code) {
@@ -518,10 +522,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rsEvent', 'rsStep', 'vm.alive', 'vm.size'],
     writes: ['rsStep', 'rsAsked', 'vm.online'],
     guardReads: [...DISPATCHED, 'rc', 'rsStep', 'rsAsked', 'rsCursor'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_GROW || s[G_RS_ASKED] !== 1) return;
       const cursor = s[G_RS_CURSOR]!;
-      if (isDispatched(k, s, cursor)) out.push(k.T.online[cursor]!);
+      if (isDispatched(k, s, cursor)) out.push(first + cursor);
     },
     effect(k, _s, n, code) {
       const b = vmBase(k.L, k.T.arg[code]!);
@@ -538,7 +542,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['vm.alive', 'vm.fixed', 'vm.origin', 'vm.hasSt', 'vm.size', 'vm.online', 'vm.pte', 'vm.pins'],
     writes: ['vm.pins', 'io.status', 'io.mode', 'io.hasFrames', 'io.hostFrames'],
     guardReads: [...FRAME_OF, 'io.status'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       const MT = L.maxTransfers;
       for (let i = 0; i < k.ioCount; i++) {
@@ -547,7 +551,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
         // Every page the program names is resident (else a page-in comes first).
         let ok = true;
         for (let x = 0; x < k.ioLength[i]!; x++) if (frameOf(L, s, b, k.ioPage[i * MT + x]!) < 0) ok = false;
-        if (ok) out.push(k.T.translateIo[i]!);
+        if (ok) out.push(first + i);
       }
     },
     effect(k, _s, n, code) {
@@ -572,11 +576,11 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: [],
     writes: ['channels', 'io.status'],
     guardReads: ['io.status', 'channels'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       for (let i = 0; i < k.ioCount; i++) {
         if (s[ioBase(L, i) + IO_STATUS] === S_TRANSLATED && s[L.channels + k.ioChannel[i]!]! < 0)
-          out.push(k.T.startHostProgram[i]!);
+          out.push(first + i);
       }
     },
     effect(k, _s, n, code) {
@@ -593,11 +597,11 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['vm.pins'],
     writes: ['vm.pins', 'io.status', 'io.mode', 'io.hasFrames', 'io.hostFrames'],
     guardReads: ['io.status', 'channels'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       for (let i = 0; i < k.ioCount; i++) {
         if (s[ioBase(L, i) + IO_STATUS] === S_TRANSLATED && s[L.channels + k.ioChannel[i]!]! >= 0)
-          out.push(k.T.startRefused[i]!);
+          out.push(first + i);
       }
     },
     effect(k, _s, n, code) {
@@ -622,10 +626,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['vm.online', 'vm.interrupts'],
     writes: ['io.status', 'vm.interrupts'],
     guardReads: ['io.status', 'vm.online'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       for (let i = 0; i < k.ioCount; i++) {
-        if (s[ioBase(L, i) + IO_STATUS] === S_REQUESTED && outsideOnline(k, s, i)) out.push(k.T.refuseIo[i]!);
+        if (s[ioBase(L, i) + IO_STATUS] === S_REQUESTED && outsideOnline(k, s, i)) out.push(first + i);
       }
     },
     effect(k, _s, n, code) {
@@ -658,7 +662,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     ],
     writes: ['frames', 'vm.pte', 'vm.paging'],
     guardReads: [...HOLDERS, ...DISPATCHED, ...FAULT_STEALS, 'rlSize', 'vm.paging', 'access'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       if (!anyPageable(k, s)) return;
       computeHolders(k, s);
@@ -673,7 +677,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
           if (pteOf(L, s, b, page) >= 0 || s[b + L.paging + page] === 0) continue;
           if (transitVm === v && transitPage === page) continue;
           if (pageFaultDemanded(k, s, v, page) && !faultSteals(k, s, v, b, page, true))
-            out.push(k.T.pageIn[v * L.maxPages + page]!);
+            out.push(first + (v * L.maxPages + page));
         }
       }
     },
@@ -698,7 +702,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['frames', 'vm.hasSt', 'vm.size', 'vm.pte', 'vm.paging'],
     writes: ['frames', 'vm.pte', 'vm.paging'],
     guardReads: [...HOLDERS, ...DISPATCHED, ...FAULT_STEALS, 'rlSize', 'vm.paging', 'access'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       if (!anyPageable(k, s)) return;
       computeHolders(k, s);
@@ -715,7 +719,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
           if (!pageFaultDemanded(k, s, v, page) || !faultSteals(k, s, v, b, page, free)) continue;
           for (let victim = 0; victim < online; victim++)
             if (isVictim(k, s, v, b, page, victim))
-              out.push(k.T.stealPage[(v * L.maxPages + page) * L.maxPages + victim]!);
+              out.push(first + ((v * L.maxPages + page) * L.maxPages + victim));
         }
       }
     },
@@ -760,12 +764,12 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     ],
     writes: ['incidents', 'frames', 'vm.expected', 'io.done'],
     guardReads: ['suspended', 'channels', 'io.done'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (s[G_SUSPENDED] === 1) return; // the prior art suspends channel access
       const L = k.L;
       for (let c = 0; c < k.channelCount; c++) {
         const io = s[L.channels + c]!;
-        if (io >= 0 && s[ioBase(L, io) + IO_DONE]! < k.ioLength[io]!) out.push(k.T.transfer[c]!);
+        if (io >= 0 && s[ioBase(L, io) + IO_DONE]! < k.ioLength[io]!) out.push(first + c);
       }
     },
     effect(k, s, n, code) {
@@ -789,11 +793,11 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       'io.hostFrames',
     ],
     guardReads: ['channels', 'io.done'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const L = k.L;
       for (let c = 0; c < k.channelCount; c++) {
         const io = s[L.channels + c]!;
-        if (io >= 0 && s[ioBase(L, io) + IO_DONE] === k.ioLength[io]) out.push(k.T.end[c]!);
+        if (io >= 0 && s[ioBase(L, io) + IO_DONE] === k.ioLength[io]) out.push(first + c);
       }
     },
     effect(k, _s, n, code) {
@@ -817,12 +821,12 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       'io.hostFrames',
     ],
     guardReads: ['suspended', 'channels', 'io.done'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (!k.channelErrors || s[G_SUSPENDED] === 1) return;
       const L = k.L;
       for (let c = 0; c < k.channelCount; c++) {
         const io = s[L.channels + c]!;
-        if (io >= 0 && s[ioBase(L, io) + IO_DONE]! < k.ioLength[io]!) out.push(k.T.error[c]!);
+        if (io >= 0 && s[ioBase(L, io) + IO_DONE]! < k.ioLength[io]!) out.push(first + c);
       }
     },
     effect(k, _s, n, code) {
@@ -837,7 +841,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: [],
     writes: ['running'],
     guardReads: [...DISPATCHED, 'vm.alive', 'vm.cpus'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (!k.dispatch) return;
       const L = k.L;
       const V = k.vmCount;
@@ -848,7 +852,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
           if (s[b + VM_ALIVE] === 0 || (L.cpuMasks[s[b + VM_CPUS]!]! & (1 << c)) === 0 || current === v)
             continue;
           if (isDispatched(k, s, v)) continue;
-          out.push(k.T.dispatch[c * V + v]!);
+          out.push(first + (c * V + v));
         }
       }
     },
@@ -865,12 +869,12 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['nextRequest', 'vm.alive', 'vm.fixed', 'vm.origin', 'vm.size', 'vm.online', 'running'],
     writes: ['nextRequest', 'settled', 'frames', 'vm.alive', 'running', 'arrived'],
     guardReads: ['nextRequest', 'rc', 'io.status', 'io.mode'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const next = s[G_NEXT_REQUEST]!;
       if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] !== 1) return;
       const vm = k.requestVm[next]!;
       // Waits for programs in flight and for intercepted starts not yet handled (5070).
-      if (!hasIoStarted(k, s, vm)) out.push(k.T.terminate[vm]!);
+      if (!hasIoStarted(k, s, vm)) out.push(first + vm);
     },
     effect(k, _s, n, code) {
       const L = k.L;
@@ -917,10 +921,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       'vm.limit',
     ],
     guardReads: ['nextRequest', 'rc', ...HOLDERS],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const next = s[G_NEXT_REQUEST]!;
       if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] === 1) return;
-      if (!destinationTaken(k, s, next)) out.push(k.T.requestBegin[next]!);
+      if (!destinationTaken(k, s, next)) out.push(first + next);
     },
     effect(k, s, n, code) {
       beginRequest(k, s, n, k.T.arg[code]!);
@@ -939,10 +943,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['nextRequest'],
     writes: ['nextRequest', 'arrived'],
     guardReads: ['nextRequest', 'rc', ...HOLDERS],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const next = s[G_NEXT_REQUEST]!;
       if (s[G_RC] !== RC_NONE || next >= k.requestCount || k.requestTerminates[next] === 1) return;
-      if (destinationTaken(k, s, next)) out.push(k.T.requestRefuse[next]!);
+      if (destinationTaken(k, s, next)) out.push(first + next);
     },
     effect(_k, _s, n) {
       n[G_NEXT_REQUEST]!++;
@@ -962,9 +966,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: [],
     writes: ['events'],
     guardReads: ['events'],
-    enabled(k, s, out) {
-      for (let e = 0; e < k.eventCount; e++)
-        if (s[k.L.events + e] === E_WAITING) out.push(k.T.eventArrive[e]!);
+    enabled(k, s, out, first) {
+      for (let e = 0; e < k.eventCount; e++) if (s[k.L.events + e] === E_WAITING) out.push(first + e);
     },
     effect(k, _s, n, code) {
       n[k.L.events + k.T.arg[code]!] = E_PENDING;
@@ -978,8 +981,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rlVm', 'io.status', 'io.mode'],
     writes: ['rlStep', 'vm.direct', 'io.before'],
     guardReads: AT_STEP,
-    enabled(k, s, out) {
-      if (atStep(s, ST_CLEAR_DIRECT)) out.push(k.T.clearDirect);
+    enabled(_k, s, out, first) {
+      if (atStep(s, ST_CLEAR_DIRECT)) out.push(first);
     },
     effect(k, _s, n) {
       const L = k.L;
@@ -1001,8 +1004,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rlVm', 'rlDest', 'rlResident', 'vm.origin', 'vm.size', 'vm.online'],
     writes: ['rlStep', 'vm.fixed', 'vm.hasSt', 'vm.pte'],
     guardReads: AT_STEP,
-    enabled(k, s, out) {
-      if (atStep(s, ST_BUILD_SPACE)) out.push(k.T.buildSpace);
+    enabled(_k, s, out, first) {
+      if (atStep(s, ST_BUILD_SPACE)) out.push(first);
     },
     effect(k, _s, n) {
       const L = k.L;
@@ -1026,7 +1029,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rlVm', 'rlDest', 'rlResident', 'frames', 'vm.hasSt', 'vm.size', 'vm.pte'],
     writes: ['rlStep', 'frames', 'vm.pte', 'vm.paging'],
     guardReads: [...AT_STEP, ...FRAME_OF, ...TARGETS, 'rlVm', 'vm.pins'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (!atStep(s, ST_PAGE_OUT)) return;
       // Direct targets bar a page-out in every variant; pins and host targets except in the fault.
       const L = k.L;
@@ -1040,7 +1043,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       for (let page = 0; page < online; page++) {
         if (pteOf(L, s, b, page) < 0 || direct[page]! > 0) continue;
         if (!k.faultPageOutPinned && (s[b + L.pins + page]! > 0 || L.targets[page]! > 0)) continue;
-        out.push(k.T.pageOut[page]!);
+        out.push(first + page);
       }
     },
     effect(k, _s, n, code) {
@@ -1075,9 +1078,9 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     ],
     writes: ['incidents', 'rlStep', 'frames', 'vm.pte', 'vm.paging'],
     guardReads: [...AT_STEP, 'rlVm', 'io.status', 'io.mode'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (atStep(s, ST_CHECK_INFLIGHT) && !hasIoInFlight(k, s, s[G_RL_VM]!, true, !k.faultForgetDirect))
-        out.push(k.T.copyAll);
+        out.push(first);
     },
     effect(k, s, n) {
       const L = k.L;
@@ -1108,9 +1111,9 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rlVm'],
     writes: ['rlStep'],
     guardReads: [...AT_STEP, 'rlVm', 'io.status', 'io.mode'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (atStep(s, ST_CHECK_INFLIGHT) && hasIoInFlight(k, s, s[G_RL_VM]!, true, !k.faultForgetDirect))
-        out.push(k.T.startPaging);
+        out.push(first);
     },
     effect(_k, _s, n) {
       n[G_RL_STEP] = ST_MOVE_PAGES;
@@ -1140,7 +1143,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     ],
     writes: ['incidents', 'trPage', 'trFrom', 'frames', 'vm.pte'],
     guardReads: [...HOLDERS, ...TARGETS, ...AT_STEP, 'rlSize'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (!moving(s)) return;
       const L = k.L;
       const v = s[G_RL_VM]!;
@@ -1154,7 +1157,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
         const from = pteOf(L, s, b, page);
         if (from < 0 || from === dest + page || !destinationReady(k, v, dest + page)) continue;
         if (useTargets && L.targets[page]! > 0) continue; // a transfer targets it: wait
-        out.push(k.T.copyPage[page]!);
+        out.push(first + page);
       }
     },
     effect(k, s, n, code) {
@@ -1196,8 +1199,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     ],
     writes: ['incidents', 'trPage', 'trFrom', 'frames', 'vm.pte'],
     guardReads: [...AT_STEP, 'trPage'],
-    enabled(k, s, out) {
-      if (atStep(s, ST_MOVE_PAGES) && s[G_TR_PAGE]! >= 0) out.push(k.T.remapPage);
+    enabled(_k, s, out, first) {
+      if (atStep(s, ST_MOVE_PAGES) && s[G_TR_PAGE]! >= 0) out.push(first);
     },
     effect(k, s, n) {
       const L = k.L;
@@ -1220,7 +1223,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rlVm', 'rlDest', 'vm.paging'],
     writes: ['frames', 'vm.pte', 'vm.paging'],
     guardReads: [...HOLDERS, ...AT_STEP, 'rlSize', 'vm.paging'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (!moving(s)) return;
       const L = k.L;
       const v = s[G_RL_VM]!;
@@ -1230,7 +1233,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       computeHolders(k, s);
       for (let page = 0; page < limit; page++) {
         if (pteOf(L, s, b, page) >= 0 || s[b + L.paging + page] === 0) continue;
-        if (destinationReady(k, v, dest + page)) out.push(k.T.pageInToDest[page]!);
+        if (destinationReady(k, v, dest + page)) out.push(first + page);
       }
     },
     effect(k, _s, n, code) {
@@ -1271,8 +1274,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     ],
     writes: ['frames', 'vm.pte', 'vm.paging'],
     guardReads: [...HOLDERS, ...TARGETS, ...AT_STEP, 'rlSize', 'vm.paging'],
-    enabled(k, s, out) {
-      if (moving(s) && cycleBlocked(k, s) >= 0) out.push(k.T.breakCycle);
+    enabled(k, s, out, first) {
+      if (moving(s) && cycleBlocked(k, s) >= 0) out.push(first);
     },
     effect(k, s, n) {
       const L = k.L;
@@ -1311,8 +1314,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       'vm.paging',
     ],
     guardReads: FINISHING,
-    enabled(k, s, out) {
-      if (finishing(k, s, ST_SET_ORIGIN)) out.push(k.T.setOrigin);
+    enabled(k, s, out, first) {
+      if (finishing(k, s, ST_SET_ORIGIN)) out.push(first);
     },
     effect(k, _s, n) {
       const b = vmBase(k.L, n[G_RL_VM]!);
@@ -1335,8 +1338,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rlVm'],
     writes: ['rlStep', 'vm.fixed', 'vm.hasSt', 'vm.pte'],
     guardReads: FINISHING,
-    enabled(k, s, out) {
-      if (finishing(k, s, ST_SET_PAGE_FIXED)) out.push(k.T.setPageFixed);
+    enabled(k, s, out, first) {
+      if (finishing(k, s, ST_SET_PAGE_FIXED)) out.push(first);
     },
     effect(k, _s, n) {
       const L = k.L;
@@ -1355,8 +1358,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rlVm'],
     writes: ['rlStep', 'vm.direct'],
     guardReads: FINISHING,
-    enabled(k, s, out) {
-      if (finishing(k, s, ST_SET_DIRECT)) out.push(k.T.setDirect);
+    enabled(k, s, out, first) {
+      if (finishing(k, s, ST_SET_DIRECT)) out.push(first);
     },
     effect(k, _s, n) {
       const v = n[G_RL_VM]!;
@@ -1400,7 +1403,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       ...HELD,
     ],
     guardReads: [...AT_STEP, 'rlVm', 'rlPurpose', 'io.status', 'io.mode'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (!atStep(s, ST_DISPATCH)) return;
       // A conversion to pageable ends ([0030]) once no program started directly before 5000 (which
       // relocates with origin/end) is in flight, as the implementation waits (not under the fault
@@ -1408,7 +1411,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       const v = s[G_RL_VM]!;
       if (s[G_RL_PURPOSE] === P_TO_PAGEABLE && !k.faultForgetDirect && hasIoInFlight(k, s, v, false, true))
         return;
-      out.push(k.T.relocDispatch);
+      out.push(first);
     },
     effect(k, _s, n) {
       for (let i = 0; i < k.ioCount; i++) n[ioBase(k.L, i) + IO_BEFORE] = 0;
@@ -1425,8 +1428,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: [],
     writes: ['suspended', 'rlStep'],
     guardReads: AT_STEP,
-    enabled(k, s, out) {
-      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_SUSPEND) out.push(k.T.priorSuspend);
+    enabled(_k, s, out, first) {
+      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_SUSPEND) out.push(first);
     },
     effect(_k, _s, n) {
       n[G_SUSPENDED] = 1;
@@ -1464,8 +1467,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       'vm.paging',
     ],
     guardReads: AT_STEP,
-    enabled(k, s, out) {
-      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_COPY) out.push(k.T.priorCopy);
+    enabled(_k, s, out, first) {
+      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_COPY) out.push(first);
     },
     effect(k, s, n) {
       priorCopy(k, s, n);
@@ -1492,8 +1495,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       'trFrom',
     ],
     guardReads: AT_STEP,
-    enabled(k, s, out) {
-      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_RESUME) out.push(k.T.priorResume);
+    enabled(_k, s, out, first) {
+      if (s[G_RL] === RL_PRIOR && s[G_RL_STEP] === PR_RESUME) out.push(first);
     },
     effect(k, _s, n) {
       n[G_SUSPENDED] = 0;
@@ -1508,12 +1511,12 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rl', 'vm.alive', 'vm.online', 'vm.origin', 'vm.size'],
     writes: ['settled', 'rc', 'rsEvent', 'rsStep', 'rsCursor', 'rsAsked', 'events'],
     guardReads: ['rc', 'events', ...TABLE_FITS],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       // Events that arrive during a reconfiguration wait (7.13); under the fault one starts
       // during a stand-alone relocation or conversion, which goes on beside it.
       if (!mayBeginResize(k, s)) return;
       for (let e = 0; e < k.eventCount; e++)
-        if (s[k.L.events + e] === E_PENDING && tableFits(k, s, e)) out.push(k.T.resizeBegin[e]!);
+        if (s[k.L.events + e] === E_PENDING && tableFits(k, s, e)) out.push(first + e);
     },
     effect(k, _s, n, code) {
       const event = k.T.arg[code]!;
@@ -1535,10 +1538,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rsEvent'],
     writes: ['rsCursor', 'rsAsked', 'vm.shrink'],
     guardReads: ['rc', 'rsStep', 'rsAsked', 'rsEvent', 'vm.alive', 'vm.online'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_SHRINK || s[G_RS_ASKED] === 1) return;
       const v = nextToShrink(k, s, s[G_RS_EVENT]!);
-      if (v >= 0) out.push(k.T.askShrink[v]!);
+      if (v >= 0) out.push(first + v);
     },
     effect(k, _s, n, code) {
       const vm = k.T.arg[code]!;
@@ -1566,10 +1569,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       'trFrom',
     ],
     guardReads: ['rc', 'rsStep', 'rl', 'rsEvent', 'vm.alive', 'vm.origin', 'vm.size'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_RELOCATE || s[G_RL] !== RL_NONE) return;
       const v = nextToRelocate(k, s, s[G_RS_EVENT]!);
-      if (v >= 0) out.push(k.T.resizeRelocate[v]!);
+      if (v >= 0) out.push(first + v);
     },
     effect(k, _s, n, code) {
       const vm = k.T.arg[code]!;
@@ -1598,7 +1601,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       'vm.paging',
     ],
     guardReads: [...HOLDERS, 'rc', 'rsStep', 'rsAsked', 'rsEvent'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (s[G_RC] !== RC_RESIZE || s[G_RS_STEP] !== RS_GROW || s[G_RS_ASKED] === 1) return;
       const event = s[G_RS_EVENT]!;
       const v = nextToGrow(k, s, event);
@@ -1610,7 +1613,7 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       const origin = s[b + VM_ORIGIN]!;
       const newSize = k.afterSize[event * k.vmCount + v]!;
       for (let f = origin + s[b + VM_SIZE]!; f < origin + newSize; f++) if (!isFreeFrame(k, f)) return;
-      out.push(k.T.askGrow[v]!);
+      out.push(first + v);
     },
     effect(k, _s, n, code) {
       const L = k.L;
@@ -1639,8 +1642,8 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: ['rsEvent', 'rl', 'vm.cpus', 'running'],
     writes: ['settled', 'rc', 'rsEvent', 'rsStep', 'rsCursor', 'rsAsked', 'vm.cpus', 'running', 'events'],
     guardReads: ['rc', 'rsStep'],
-    enabled(k, s, out) {
-      if (s[G_RC] === RC_RESIZE && s[G_RS_STEP] === RS_REASSIGN) out.push(k.T.reassignCpus);
+    enabled(_k, s, out, first) {
+      if (s[G_RC] === RC_RESIZE && s[G_RS_STEP] === RS_REASSIGN) out.push(first);
     },
     effect(k, _s, n) {
       reassignCpus(k, n);
@@ -1685,10 +1688,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
       ...HELD,
     ],
     guardReads: ['nextRequest', 'rc', 'arrived'],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       const next = s[G_NEXT_REQUEST]!;
       if (s[G_RC] === RC_NONE || next >= k.requestCount || s[G_ARRIVED] === 1) return;
-      out.push(k.T.requestArrive[next]!);
+      out.push(first + next);
     },
     effect(k, s, n, code) {
       const next = k.T.arg[code]!;
@@ -1706,10 +1709,10 @@ export const ACTION_TABLE: { readonly [Kind in ActionKind]: ActionSpec<Kind> } =
     reads: [],
     writes: ['events'],
     guardReads: ['rc', 'events', ...TABLE_FITS],
-    enabled(k, s, out) {
+    enabled(k, s, out, first) {
       if (!mayBeginResize(k, s)) return;
       for (let e = 0; e < k.eventCount; e++)
-        if (s[k.L.events + e] === E_PENDING && !tableFits(k, s, e)) out.push(k.T.resizeRefuse[e]!);
+        if (s[k.L.events + e] === E_PENDING && !tableFits(k, s, e)) out.push(first + e);
     },
     effect(k, _s, n, code) {
       n[k.L.events + k.T.arg[code]!] = E_REFUSED;

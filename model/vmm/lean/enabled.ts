@@ -17,8 +17,11 @@ const GUARDS: readonly Guard[] = ACTION_KINDS.map((kind) => ACTION_TABLE[kind].e
  * megamorphic site of 35 functions.
  */
 function unrolled(guards: readonly Guard[]): (k: LeanKit, s: Int32Array, out: number[]) => void {
-  const body = guards.map((_, g) => `g[${g}](k, s, out);`).join('\n');
-  const make = new Function('g', `'use strict';\nreturn function allGuards(k, s, out) {\n${body}\n};`);
+  const body = guards.map((_, g) => `g[${g}](k, s, out, first[${g}]);`).join('\n');
+  const make = new Function(
+    'g',
+    `'use strict';\nreturn function allGuards(k, s, out) {\nconst first = k.T.first;\n${body}\n};`,
+  );
   return make(guards) as (k: LeanKit, s: Int32Array, out: number[]) => void;
 }
 
