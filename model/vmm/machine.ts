@@ -155,8 +155,11 @@ export type ActionOf<Kind extends ActionKind> = Extract<Action, { readonly kind:
 export interface ActionSpec<Kind extends ActionKind = ActionKind> {
   /** The patent's flowchart step (Fig. 5, Fig. 8) or paragraph, or the actor for guest/channel/CPU steps. */
   readonly step: string;
-  /** Names of the action's parameters, as in `Action`. */
-  readonly params: readonly string[];
+  /**
+   * Names of the action's parameters, fields of its `Action` type: the order in which its codes are
+   * numbered (row-major) and `arg`, `arg2`, `arg3` hold them (lean/actionTable.ts).
+   */
+  readonly params: readonly Exclude<keyof ActionOf<Kind>, 'kind'>[];
   /** What the action does, in one line. */
   readonly summary: string;
   /** One line saying what this action does in a trace, with names from the scenario. */
