@@ -30,30 +30,21 @@ export interface ActionTable {
   readonly arg3: Int32Array;
 }
 
-/** How many values a parameter takes in `ctx`'s scenario, by its name in `ActionSpec.params`. */
-function domainOf(ctx: VmmContext, maxPages: number, param: string): number {
-  switch (param) {
-    case 'io':
-      return ctx.io.length;
-    case 'access':
-      return ctx.access.length;
-    case 'vm':
-      return ctx.vmNames.length;
-    case 'page':
-    case 'victim':
-      return maxPages;
-    case 'channel':
-      return ctx.scenario.channels;
-    case 'cpu':
-      return ctx.scenario.cpus;
-    case 'request':
-      return ctx.requests.length;
-    case 'event':
-      return ctx.events.length;
-    default:
-      throw new Error(`action parameter ${param} has no domain`);
-  }
-}
+/** Every parameter name of an action kind. */
+type ParamName = Exclude<Action extends infer A ? (A extends Action ? keyof A : never) : never, 'kind'>;
+
+/** How many values each parameter takes in a scenario, by its name in `ActionSpec.params`. */
+const DOMAINS: { readonly [P in ParamName]: (ctx: VmmContext, maxPages: number) => number } = {
+  io: (ctx) => ctx.io.length,
+  access: (ctx) => ctx.access.length,
+  vm: (ctx) => ctx.vmNames.length,
+  page: (_ctx, maxPages) => maxPages,
+  victim: (_ctx, maxPages) => maxPages,
+  channel: (ctx) => ctx.scenario.channels,
+  cpu: (ctx) => ctx.scenario.cpus,
+  request: (ctx) => ctx.requests.length,
+  event: (ctx) => ctx.events.length,
+};
 
 /** Number every action of `ctx`'s scenario; `maxPages` bounds page parameters. */
 export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable {
@@ -63,7 +54,7 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
   ACTION_KINDS.forEach((kind, k) => {
     first[k] = actions.length;
     const params = ACTION_TABLE[kind].params;
-    const sizes = params.map((p) => domainOf(ctx, maxPages, p));
+    const sizes = params.map((p) => DOMAINS[p as ParamName](ctx, maxPages));
     const count = sizes.reduce((n, size) => n * size, 1);
     for (let index = 0; index < count; index++) {
       // Row-major: the last parameter varies fastest.
