@@ -123,6 +123,13 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
+import {
+  finishedProblems,
+  phaseProblems,
+  resizeReportProblem,
+  snapshotProblems,
+  waitingReportProblem,
+} from './modelVsImplState.ts';
 
 /** A VM as both sides can show it. */
 export interface VmProjection {
@@ -542,6 +549,9 @@ export class ModelImplAdapter {
         { report: result.report },
       );
     }
+    const waitProblem = waitingReportProblem(this.ctx, state, result.report);
+    if (waitProblem !== null)
+      throw new ModelImplMismatch('report-differs', waitProblem, { report: result.report });
   }
 
   /**
@@ -807,6 +817,13 @@ export class ModelImplAdapter {
       )
         problems.push(`${r.description} ended ${r.status}: ${JSON.stringify(result)}`);
     }
+    // The snapshot beyond the projection, the resize's phase, finished ones stepped again.
+    const finished = [...this.requested, ...this.eventResizes.values()].filter((r) => r.result !== null);
+    problems.push(
+      ...snapshotProblems(ctx, state, machine, this.placementDiverged),
+      ...phaseProblems(ctx, state, machine),
+      ...finishedProblems(finished),
+    );
     return problems;
   }
 
@@ -1145,6 +1162,8 @@ export class ModelImplAdapter {
               report,
             },
           );
+        const reportProblem = resizeReportProblem(ctx, before, a, after, report);
+        if (reportProblem !== null) throw new ModelImplMismatch('report-differs', reportProblem, { report });
         if (a.kind === 'resize.askGrow') {
           const written = this.written.get(name)!;
           written.length = after.vms[a.vm]!.size;
