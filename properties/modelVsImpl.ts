@@ -125,6 +125,8 @@ import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
 import {
   finishedProblems,
+  pageInIsStrict,
+  pageInProblem,
   phaseProblems,
   resizeReportProblem,
   snapshotProblems,
@@ -964,10 +966,16 @@ export class ModelImplAdapter {
           `vmm.startRefused io${a.io}: the model finds channel ${entry.channel} busy, the machine started the program`,
         );
       }
-      case 'vmm.pageIn':
-        this.guarded(a, () => machine.read(ctx.vmNames[a.vm]!, a.page * this.ps, 1));
+      case 'vmm.pageIn': {
+        const name = ctx.vmNames[a.vm]!;
+        const was = machine.pageTable(name);
+        const strict = pageInIsStrict(before, a.vm, this.placementDiverged.size);
+        this.guarded(a, () => machine.read(name, a.page * this.ps, 1));
+        const problem = pageInProblem(ctx, a, after, was, machine.pageTable(name), strict);
+        if (problem !== null) throw new ModelImplMismatch('impl-step-differs', problem, { was });
         this.notePlacement(before, after, a.vm);
         return;
+      }
       case 'vmm.stealPage':
         this.stealPage(a);
         this.notePlacement(before, after, a.vm);

@@ -229,3 +229,38 @@ export function waitingReportProblem(
     return `the model's 7010 waits for ${vm.name} pages ${JSON.stringify(pages)} under I/O; the machine's wait reports ${JSON.stringify(report)}`;
   return null;
 }
+
+/**
+ * Whether the machine's page-in of a page of VM `v` at the model's `vmm.pageIn` from `before` must
+ * take the model's frame: where no VM's placement diverged (`diverged` VMs: none), the machine
+ * takes the lowest free frame as the model does, except for the VM of a running relocation with
+ * a destination, whose page the machine may page straight into its destination frame.
+ */
+export function pageInIsStrict(before: MachineState, v: number, diverged: number): boolean {
+  const r = before.reconfig;
+  const reloc = r?.kind === 'relocation' ? r : r?.kind === 'resize' ? r.relocation : null;
+  return diverged === 0 && !(reloc?.kind === 'relocation' && reloc.vm === v && reloc.dest !== null);
+}
+
+/**
+ * The machine's page table of the VM before (`was`) and after (`now`) its page-in at the model's
+ * `vmm.pageIn` `a`: the page is resident, no other page moved or went out (the model's page-in
+ * takes a free frame, it steals none), and, `strict`, the page is in the model's frame.
+ */
+export function pageInProblem(
+  ctx: VmmContext,
+  a: Extract<Action, { kind: 'vmm.pageIn' }>,
+  after: MachineState,
+  was: readonly (number | null)[],
+  now: readonly (number | null)[],
+  strict: boolean,
+): string | null {
+  const name = ctx.vmNames[a.vm]!;
+  const moved = was.flatMap((f, p) => (p !== a.page && now[p] !== f ? [p] : []));
+  if (now[a.page] === null || now[a.page] === undefined || moved.length > 0)
+    return `vmm.pageIn: the model pages ${name} page ${a.page} into a free frame; the machine's page table went from ${JSON.stringify(was)} to ${JSON.stringify(now)}`;
+  const want = frameOf(ctx, after.vms[a.vm]!, a.page);
+  if (strict && now[a.page] !== want)
+    return `vmm.pageIn: the model pages ${name} page ${a.page} into frame ${want}, the machine into frame ${now[a.page]}`;
+  return null;
+}
