@@ -128,6 +128,7 @@ import {
   pageInIsStrict,
   pageInProblem,
   phaseProblems,
+  refusalProblem,
   resizeReportProblem,
   snapshotProblems,
   waitingReportProblem,
@@ -399,6 +400,8 @@ export class ModelImplAdapter {
   private readonly eventResizes = new Map<number, Reconfiguration>();
   /** Events the machine refused at arrival (idle, and the table did not fit: nothing changed). */
   private readonly refusedAtArrival = new Set<number>();
+  /** The error of each such refusal. */
+  private readonly arrivalErrors = new Map<number, MachineError>();
   /** Events in the order they arrived (the machine queues their resizes in that order). */
   private readonly arrivalOrder: number[] = [];
   /** The machine's reconfigurations begun at the model's `request.begin` (or a `request.arrive` that starts one). */
@@ -1095,7 +1098,17 @@ export class ModelImplAdapter {
         // The model refuses an event whose table no longer fits (7.13): the machine must have
         // refused it at arrival (it was idle), or ended its queued resize as failed.
         const r = this.eventResizes.get(a.event);
-        if (this.refusedAtArrival.has(a.event) || r?.status === 'failed') return;
+        if (this.refusedAtArrival.has(a.event) || r?.status === 'failed') {
+          const problem = refusalProblem(
+            ctx,
+            before,
+            a.event,
+            this.arrivalErrors.get(a.event) ?? null,
+            r ?? null,
+          );
+          if (problem !== null) throw new ModelImplMismatch('report-differs', problem);
+          return;
+        }
         throw new ModelImplMismatch(
           'impl-accepted',
           `resize.refuse: the model refuses event ${a.event}, its table no longer fitting; the machine's resize is ${r?.status ?? 'missing'}`,
@@ -1199,6 +1212,7 @@ export class ModelImplAdapter {
       if (error instanceof ModelImplMismatch) throw error;
       if (idle && error instanceof MachineError) {
         this.refusedAtArrival.add(e);
+        this.arrivalErrors.set(e, error);
         return;
       }
       throw new ModelImplMismatch(

@@ -264,3 +264,52 @@ export function pageInProblem(
     return `vmm.pageIn: the model pages ${name} page ${a.page} into frame ${want}, the machine into frame ${now[a.page]}`;
   return null;
 }
+
+/**
+ * The code a refusal of event `e`'s table names, from the model's `state` where it refuses it (the
+ * first reason `tableFits` finds, in the table's order as the machine checks it): a VM gone
+ * (`unknown-vm`), pageable or not fully online (`vm-state`), of another size than the table expects
+ * (`invalid-request`); else the moves or growths do not fit (`does-not-fit`).
+ */
+export function refusalCode(ctx: VmmContext, state: MachineState, e: number): string {
+  for (const name of Object.keys(ctx.scenario.events[e]!.table)) {
+    const v = ctx.vmNames.indexOf(name);
+    const vm = state.vms[v]!;
+    if (!vm.alive) return 'unknown-vm';
+    if (!vm.pageFixed || vm.online !== vm.size) return 'vm-state';
+  }
+  for (const name of Object.keys(ctx.scenario.events[e]!.table)) {
+    const v = ctx.vmNames.indexOf(name);
+    if (ctx.events[e]!.before[v]!.size !== state.vms[v]!.size) return 'invalid-request';
+  }
+  return 'does-not-fit';
+}
+
+/**
+ * At the model's `resize.refuse` of event `e` (from `state`): the machine refused it at arrival
+ * with `arrival`, or its queued resize `r` ended `failed` with no step taken; either way with the
+ * code the model's state gives (`refusalCode`) and a message.
+ */
+export function refusalProblem(
+  ctx: VmmContext,
+  state: MachineState,
+  e: number,
+  arrival: { readonly code: string; readonly message: string } | null,
+  r: Reconfiguration | null,
+): string | null {
+  const code = refusalCode(ctx, state, e);
+  if (arrival !== null)
+    return arrival.code === code && arrival.message.length > 0
+      ? null
+      : `event ${e} refused at arrival with ${arrival.code} (${arrival.message}); the model's state says ${code}`;
+  const result = r?.result ?? null;
+  if (
+    result === null ||
+    result.status !== 'failed' ||
+    result.steps !== 0 ||
+    result.error?.code !== code ||
+    !result.error.message
+  )
+    return `event ${e}'s queued resize ended ${JSON.stringify(result)}; the model refuses its table (${code})`;
+  return null;
+}
