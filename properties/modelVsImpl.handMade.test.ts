@@ -1,11 +1,16 @@
 /**
- * Model-based tests of the order in which a resize relocates its VMs (7020): small hand-made
- * scenarios whose event moves two VMs, one up and one down, both up, or both down (listed in the
+ * Model-based tests on small hand-made scenarios of shapes the generators do not make.
+ *
+ * The order in which a resize relocates its VMs (7020): events moving two VMs, one up and one down, both up, or both down (listed in the
  * table against the order of their origins), so the model's `resize.relocate` picks the VMs in its
  * order (moving up first, highest origin first; then the rest, lowest origin first) and the
  * machine's plan must take them in the same order. Each is walked on a few seeded paths of the
  * patent model (the machine's choices), replayed on the machine with projections, control state,
  * reports and refusals compared, and drained.
+ *
+ * Transfers of more than one page (`length` 2: one channel command the machine splits into a
+ * piece per page, the model a transfer per page), direct and intercepted, of a page-fixed VM
+ * relocated and of a pageable one made page-fixed, walked and drained likewise.
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
@@ -71,6 +76,54 @@ describe('seeded paths of resizes that move two VMs, replayed on the machine and
     async (_name, i, scenario) => {
       const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
       for (const trace of fc.sample(weightedTraceArbitrary(model, 24), { seed: 60 + i, numRuns: 3 }))
+        await expectDrainedAgreement(model, scenario, trace);
+    },
+  );
+});
+
+/** A two-page VM (page-fixed at frame 1, or pageable with page 0 at frame 1) with two-page transfers, moved to frame 3. */
+function twoPageTransfers(name: string, kind: 'direct' | 'intercepted' | 'pageable'): Scenario {
+  const vm =
+    kind === 'pageable'
+      ? { name: 'VM-1', size: 2, frames: [1, null], pageFixed: false, direct: false, cpus: SHARED }
+      : { name: 'VM-1', size: 2, origin: 1, pageFixed: true, direct: kind === 'direct', cpus: SHARED };
+  return parseScenario(
+    {
+      name,
+      description: `6 frames: VM-1 2p ${kind}; ${kind === 'pageable' ? 'to page-fixed' : 'relocate'} VM-1 to 3; VM-1 ch0 write p0-1, ch1 read p0-1`,
+      storage: { frames: 6, vmmFrames: 1, pageSize: 64, pagesPerSegment: 2 },
+      channels: 2,
+      cpus: 1,
+      vms: [vm],
+      io: [
+        { vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 0, length: 2 }] },
+        { vm: 'VM-1', channel: 1, program: [{ op: 'read', page: 0, length: 2 }] },
+      ],
+      cpuAccess: [{ vm: 'VM-1', op: 'write', page: 1 }],
+      reconfigurations: [
+        kind === 'pageable'
+          ? { kind: 'toPageFixed', vm: 'VM-1', to: 3 }
+          : { kind: 'relocate', vm: 'VM-1', to: 3 },
+      ],
+      events: [],
+      bounds: { channelErrors: true, dispatch: false },
+    },
+    name,
+  );
+}
+
+const TRANSFERS: readonly Scenario[] = [
+  twoPageTransfers('two-page-transfers-direct', 'direct'),
+  twoPageTransfers('two-page-transfers-intercepted', 'intercepted'),
+  twoPageTransfers('two-page-transfers-pageable', 'pageable'),
+];
+
+describe('seeded paths with transfers of two pages, replayed on the machine and drained', () => {
+  it.each(TRANSFERS.map((s, i) => [s.name, i, s] as const))(
+    'should agree with the model on %s',
+    async (_name, i, scenario) => {
+      const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
+      for (const trace of fc.sample(weightedTraceArbitrary(model, 24), { seed: 80 + i, numRuns: 4 }))
         await expectDrainedAgreement(model, scenario, trace);
     },
   );
