@@ -13,11 +13,12 @@
  * relocated and of a pageable one made page-fixed, walked and drained likewise.
  */
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../model/vmm/actions.ts';
 import { parseScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createCheckModel } from './checkModel.ts';
-import { withImplementationChoices } from './modelVsImpl.ts';
+import { followActions, withImplementationChoices } from './modelVsImpl.ts';
 import { expectDrainedAgreement } from './testing/drainedAgreement.ts';
 import { weightedTraceArbitrary } from './weightedWalks.ts';
 
@@ -112,7 +113,40 @@ function twoPageTransfers(name: string, kind: 'direct' | 'intercepted' | 'pageab
   );
 }
 
+/**
+ * Two channels crossing over a two-page VM (channel 0 writes page 1 then page 0, channel 1 reads
+ * page 0 then page 1): what channel 1 reads depends on how the two channels' units interleave, so
+ * a drain by the event loop, one unit a turn, must keep the order of the model's drain.
+ */
+function crossingChannels(name: string): Scenario {
+  const base = twoPageTransfers(name, 'direct');
+  return {
+    ...base,
+    description:
+      '6 frames: VM-1 2p direct; relocate VM-1 to 3; VM-1 ch0 write p1 then p0, ch1 read p0 then p1',
+    io: [
+      {
+        vm: 'VM-1',
+        channel: 0,
+        program: [
+          { op: 'write', page: 1, length: 1 },
+          { op: 'write', page: 0, length: 1 },
+        ],
+      },
+      {
+        vm: 'VM-1',
+        channel: 1,
+        program: [
+          { op: 'read', page: 0, length: 1 },
+          { op: 'read', page: 1, length: 1 },
+        ],
+      },
+    ],
+  };
+}
+
 const TRANSFERS: readonly Scenario[] = [
+  crossingChannels('crossing-channels'),
   twoPageTransfers('two-page-transfers-direct', 'direct'),
   twoPageTransfers('two-page-transfers-intercepted', 'intercepted'),
   twoPageTransfers('two-page-transfers-pageable', 'pageable'),
@@ -127,4 +161,20 @@ describe('seeded paths with transfers of two pages, replayed on the machine and 
         await expectDrainedAgreement(model, scenario, trace);
     },
   );
+});
+
+describe('two channels crossing over a VM, drained by the event loop', () => {
+  it('should read what the model reads when both programs run on one unit a turn', async () => {
+    const scenario = crossingChannels('crossing-channels');
+    const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
+    // Three steps (odd): the drain hands both busy channels to the event loop, one unit a turn.
+    const actions: Action[] = [
+      { kind: 'guest.startIo', io: 0 },
+      { kind: 'guest.startIo', io: 1 },
+      { kind: 'request.begin', request: 0 },
+    ];
+    const trace = followActions(model, actions);
+    expect(trace.steps.map((x) => x.action)).toEqual(actions);
+    await expectDrainedAgreement(model, scenario, trace);
+  });
 });
