@@ -27,6 +27,7 @@ import {
   replayOnImpl,
   withImplementationChoices,
 } from './modelVsImpl.ts';
+import { expectDrainedAgreement } from './testing/drainedAgreement.ts';
 import { weightedTraceArbitrary } from './weightedWalks.ts';
 
 const pages64 = (s: Scenario): Scenario => ({ ...s, storage: { ...s.storage, pageSize: 64 } });
@@ -104,4 +105,25 @@ describe('a program end while the prior art suspends channel access', () => {
     expect(result.mismatch?.step).toBe(5);
     expect(result.mismatch?.error.message).toMatch(/channel 0 has no unit ready/);
   });
+});
+
+describe('a host program ended after the prior art resumes it', () => {
+  it('should end when drained by the event loop, the relocation yielding after every step', async () => {
+    const scenario = SAMPLE.find((s) => s.description?.startsWith('5 frames: VM-1 3p@1; relocate VM-1 to 2'));
+    expect(scenario).toBeDefined();
+    const model = priorArtModel(scenario!);
+    // Five steps (odd): the drain hands the channel to the event loop while the relocation runs
+    // by `run({ yieldEvery: 1 })`: the channel's turn comes while it is suspended, and it must go
+    // on once resumed.
+    const actions: Action[] = [
+      { kind: 'guest.startIo', io: 0 },
+      { kind: 'vmm.translateIo', io: 0 },
+      { kind: 'vmm.startHostProgram', io: 0 },
+      { kind: 'request.begin', request: 0 },
+      { kind: 'channel.transfer', channel: 0 },
+    ];
+    const trace = followActions(model, actions);
+    expect(trace.steps.map((x) => x.action)).toEqual(actions);
+    await expectDrainedAgreement(model, scenario!, trace);
+  }, 10_000); // a program never resumed leaves the drain waiting: a timeout
 });

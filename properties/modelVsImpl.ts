@@ -884,7 +884,9 @@ export class ModelImplAdapter {
       // does two a turn with one busy channel. The reconfigurations run meanwhile, waiting for the
       // channels where they must (the state at rest does not depend on how the two interleave).
       this.channelScheduler.handOver(byEventLoop === 'two' && left.length === 1 ? 2 : 1);
-      settled = machine.settle();
+      // One unit a turn: the reconfigurations by `run({ yieldEvery: 1 })`, so channel turns come
+      // between their steps (a prior-art relocation's suspension included); else `settle()`.
+      settled = byEventLoop === 'one' ? runEachYielding(machine) : machine.settle();
       await machine.whenIdle();
     } else {
       const reports = this.scheduler.runAll();
@@ -1778,6 +1780,14 @@ const SPEC_OF: { readonly [action: string]: string } = {
   'guest.online': '7040',
   'resize.reassignCpus': '7050',
 };
+
+/** `machine.settle()`, each reconfiguration run yielding to the event loop after every step. */
+async function runEachYielding(machine: Machine): Promise<ReconfigurationResult[]> {
+  const results: ReconfigurationResult[] = [];
+  for (let r = machine.reconfiguration; r !== null; r = machine.reconfiguration)
+    results.push(await r.run({ yieldEvery: 1 }));
+  return results;
+}
 
 /** What the model does, in this order of preference, to come to rest without new stimulus (`drainModel`). */
 const DRAIN_PRIORITY = [
