@@ -889,7 +889,11 @@ export class ModelImplAdapter {
       settled = byEventLoop === 'one' ? runEachYielding(machine) : machine.settle();
       await machine.whenIdle();
     } else {
-      const reports = this.scheduler.runAll();
+      // The first round (one unit per busy channel) by `runAll(limit)`, the rest by `runAll()`.
+      const first = this.scheduler.runAll(left.length);
+      if (first.length !== Math.min(left.length, units))
+        return `runAll(${left.length}) ran ${first.length} channel units, expected ${Math.min(left.length, units)}`;
+      const reports = [...first, ...this.scheduler.runAll()];
       if (reports.length !== units) return `runAll ran ${reports.length} channel units, expected ${units}`;
     }
     const got = this.interrupts.splice(0);
