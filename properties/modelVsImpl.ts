@@ -123,6 +123,16 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
+import {
+  finishedProblems,
+  pageInIsStrict,
+  pageInProblem,
+  phaseProblems,
+  refusalProblem,
+  resizeReportProblem,
+  snapshotProblems,
+  waitingReportProblem,
+} from './modelVsImplState.ts';
 
 /** A VM as both sides can show it. */
 export interface VmProjection {
@@ -390,6 +400,8 @@ export class ModelImplAdapter {
   private readonly eventResizes = new Map<number, Reconfiguration>();
   /** Events the machine refused at arrival (idle, and the table did not fit: nothing changed). */
   private readonly refusedAtArrival = new Set<number>();
+  /** The error of each such refusal. */
+  private readonly arrivalErrors = new Map<number, MachineError>();
   /** Events in the order they arrived (the machine queues their resizes in that order). */
   private readonly arrivalOrder: number[] = [];
   /** The machine's reconfigurations begun at the model's `request.begin` (or a `request.arrive` that starts one). */
@@ -542,6 +554,9 @@ export class ModelImplAdapter {
         { report: result.report },
       );
     }
+    const waitProblem = waitingReportProblem(this.ctx, state, result.report);
+    if (waitProblem !== null)
+      throw new ModelImplMismatch('report-differs', waitProblem, { report: result.report });
   }
 
   /**
@@ -807,6 +822,13 @@ export class ModelImplAdapter {
       )
         problems.push(`${r.description} ended ${r.status}: ${JSON.stringify(result)}`);
     }
+    // The snapshot beyond the projection, the resize's phase, finished ones stepped again.
+    const finished = [...this.requested, ...this.eventResizes.values()].filter((r) => r.result !== null);
+    problems.push(
+      ...snapshotProblems(ctx, state, machine, this.placementDiverged),
+      ...phaseProblems(ctx, state, machine),
+      ...finishedProblems(finished),
+    );
     return problems;
   }
 
@@ -862,10 +884,16 @@ export class ModelImplAdapter {
       // does two a turn with one busy channel. The reconfigurations run meanwhile, waiting for the
       // channels where they must (the state at rest does not depend on how the two interleave).
       this.channelScheduler.handOver(byEventLoop === 'two' && left.length === 1 ? 2 : 1);
-      settled = machine.settle();
+      // One unit a turn: the reconfigurations by `run({ yieldEvery: 1 })`, so channel turns come
+      // between their steps (a prior-art relocation's suspension included); else `settle()`.
+      settled = byEventLoop === 'one' ? runEachYielding(machine) : machine.settle();
       await machine.whenIdle();
     } else {
-      const reports = this.scheduler.runAll();
+      // The first round (one unit per busy channel) by `runAll(limit)`, the rest by `runAll()`.
+      const first = this.scheduler.runAll(left.length);
+      if (first.length !== Math.min(left.length, units))
+        return `runAll(${left.length}) ran ${first.length} channel units, expected ${Math.min(left.length, units)}`;
+      const reports = [...first, ...this.scheduler.runAll()];
       if (reports.length !== units) return `runAll ran ${reports.length} channel units, expected ${units}`;
     }
     const got = this.interrupts.splice(0);
@@ -947,10 +975,16 @@ export class ModelImplAdapter {
           `vmm.startRefused io${a.io}: the model finds channel ${entry.channel} busy, the machine started the program`,
         );
       }
-      case 'vmm.pageIn':
-        this.guarded(a, () => machine.read(ctx.vmNames[a.vm]!, a.page * this.ps, 1));
+      case 'vmm.pageIn': {
+        const name = ctx.vmNames[a.vm]!;
+        const was = machine.pageTable(name);
+        const strict = pageInIsStrict(before, a.vm, this.placementDiverged.size);
+        this.guarded(a, () => machine.read(name, a.page * this.ps, 1));
+        const problem = pageInProblem(ctx, a, after, was, machine.pageTable(name), strict);
+        if (problem !== null) throw new ModelImplMismatch('impl-step-differs', problem, { was });
         this.notePlacement(before, after, a.vm);
         return;
+      }
       case 'vmm.stealPage':
         this.stealPage(a);
         this.notePlacement(before, after, a.vm);
@@ -1070,7 +1104,17 @@ export class ModelImplAdapter {
         // The model refuses an event whose table no longer fits (7.13): the machine must have
         // refused it at arrival (it was idle), or ended its queued resize as failed.
         const r = this.eventResizes.get(a.event);
-        if (this.refusedAtArrival.has(a.event) || r?.status === 'failed') return;
+        if (this.refusedAtArrival.has(a.event) || r?.status === 'failed') {
+          const problem = refusalProblem(
+            ctx,
+            before,
+            a.event,
+            this.arrivalErrors.get(a.event) ?? null,
+            r ?? null,
+          );
+          if (problem !== null) throw new ModelImplMismatch('report-differs', problem);
+          return;
+        }
         throw new ModelImplMismatch(
           'impl-accepted',
           `resize.refuse: the model refuses event ${a.event}, its table no longer fitting; the machine's resize is ${r?.status ?? 'missing'}`,
@@ -1145,6 +1189,8 @@ export class ModelImplAdapter {
               report,
             },
           );
+        const reportProblem = resizeReportProblem(ctx, before, a, after, report);
+        if (reportProblem !== null) throw new ModelImplMismatch('report-differs', reportProblem, { report });
         if (a.kind === 'resize.askGrow') {
           const written = this.written.get(name)!;
           written.length = after.vms[a.vm]!.size;
@@ -1172,6 +1218,7 @@ export class ModelImplAdapter {
       if (error instanceof ModelImplMismatch) throw error;
       if (idle && error instanceof MachineError) {
         this.refusedAtArrival.add(e);
+        this.arrivalErrors.set(e, error);
         return;
       }
       throw new ModelImplMismatch(
@@ -1737,6 +1784,14 @@ const SPEC_OF: { readonly [action: string]: string } = {
   'guest.online': '7040',
   'resize.reassignCpus': '7050',
 };
+
+/** `machine.settle()`, each reconfiguration run yielding to the event loop after every step. */
+async function runEachYielding(machine: Machine): Promise<ReconfigurationResult[]> {
+  const results: ReconfigurationResult[] = [];
+  for (let r = machine.reconfiguration; r !== null; r = machine.reconfiguration)
+    results.push(await r.run({ yieldEvery: 1 }));
+  return results;
+}
 
 /** What the model does, in this order of preference, to come to rest without new stimulus (`drainModel`). */
 const DRAIN_PRIORITY = [
