@@ -18,7 +18,8 @@
  * - reads that start and end inside pages and cross page boundaries (`inspect`, and `read` where
  *   every page is resident, so nothing is paged in), against the whole pages that the projection
  *   has just found to hold the model's datums;
- * - `runningReconfigurations` is the running one alone (SPEC 7.13).
+ * - `runningReconfigurations` is the running one alone (SPEC 7.13); a poll of the clock, no time
+ *   having passed since the model's last event, starts nothing.
  */
 import {
   AddressingException,
@@ -196,6 +197,10 @@ function accepted(ctx: VmmContext, state: MachineState, machine: Machine): strin
   const running = machine.runningReconfigurations;
   if (running.length !== (active === null ? 0 : 1) || (active !== null && running[0] !== active))
     return `running reconfigurations ${JSON.stringify(running.map((r) => r.description))}, the model runs ${state.reconfig === null ? 'none' : 'one'}`;
+  // No minute passes between the model's steps: a poll of the clock starts nothing.
+  const polled = machine.pollClock();
+  if (polled.length > 0)
+    return `a poll of the clock, no time having passed, started ${JSON.stringify(polled.map((r) => r.description))}`;
   const runs = () => JSON.stringify(machine.cpuStatus().map((c) => c.running));
   for (let v = 0; v < state.vms.length; v++) {
     const vm = state.vms[v]!;
