@@ -18,6 +18,8 @@
  * - reads that start and end inside pages and cross page boundaries (`inspect`, and `read` where
  *   every page is resident, so nothing is paged in), against the whole pages that the projection
  *   has just found to hold the model's datums;
+ * - every frame of the destination of the model's running relocation is held for its VM (a page
+ *   of it there, or reserved);
  * - `runningReconfigurations` is the running one alone (SPEC 7.13); a poll of the clock, no time
  *   having passed since the model's last event, starts nothing.
  */
@@ -30,6 +32,7 @@ import {
   UnknownVmError,
 } from '../impl/index.ts';
 import type { VmmContext } from '../model/vmm/context.ts';
+import { activeRelocation } from '../model/vmm/queries.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { addressingReason, type Expected } from './modelVsImplProbes.ts';
 
@@ -197,6 +200,17 @@ function accepted(ctx: VmmContext, state: MachineState, machine: Machine): strin
   const running = machine.runningReconfigurations;
   if (running.length !== (active === null ? 0 : 1) || (active !== null && running[0] !== active))
     return `running reconfigurations ${JSON.stringify(running.map((r) => r.description))}, the model runs ${state.reconfig === null ? 'none' : 'one'}`;
+  // The destination of the model's running relocation is the relocating VM's, every frame of it.
+  const reloc = activeRelocation(state);
+  if (reloc !== null && reloc.dest !== null) {
+    const name = names[reloc.vm]!;
+    const owners = machine.frameOwners();
+    for (let f = reloc.dest; f < reloc.dest + reloc.size; f++) {
+      const o = owners[f];
+      if (o?.owner !== 'vm' || o.vm !== name)
+        return `frame ${f} of the destination of ${name}'s relocation is ${JSON.stringify(o)}, not held for ${name}`;
+    }
+  }
   // No minute passes between the model's steps: a poll of the clock starts nothing.
   const polled = machine.pollClock();
   if (polled.length > 0)
