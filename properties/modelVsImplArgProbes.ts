@@ -12,6 +12,8 @@
  *   lets it start and makes 7010 wait; `withImplementationChoices`);
  * - calls the model's state says must be accepted and change nothing: a VM given its own CPU
  *   assignment again (who runs where stays), a read of no bytes;
+ * - a VM reads as dispatched exactly where the model runs it (where every CPU runs what the model's
+ *   does);
  * - round-robin dispatch (`dispatch(cpu)` with no VM) reaches exactly the VMs the model has
  *   assigned that CPU (each of them once in as many calls; none: the CPU stays idle); the CPU is
  *   given back to the VM that ran there;
@@ -225,6 +227,16 @@ function accepted(ctx: VmmContext, state: MachineState, machine: Machine): strin
     if (runs() !== before) return `${name} given its own CPUs again: CPUs ran ${before}, now ${runs()}`;
     if (machine.read(name, 0, 0).length !== 0) return `${name} read 0 bytes and got some`;
   }
+  // Where every CPU runs what the model's does, a VM is dispatched exactly when the model runs it.
+  const cpuRuns = machine.cpuStatus().map((c) => c.running);
+  const modelRuns = state.running.map((v) => (v === null ? null : names[v]!));
+  if (cpuRuns.every((r, cpu) => r === modelRuns[cpu]))
+    for (let v = 0; v < state.vms.length; v++) {
+      if (!state.vms[v]!.alive) continue;
+      const dispatched = machine.vm(names[v]!).dispatched;
+      if (dispatched !== state.running.includes(v))
+        return `${names[v]} reads dispatched ${dispatched}, the model ${state.running.includes(v) ? 'runs' : 'does not run'} it`;
+    }
   // Round robin: each CPU a VM runs on, as many dispatches as the model has VMs assigned it.
   for (let cpu = 0; cpu < ctx.scenario.cpus; cpu++) {
     const eligible = names.filter((_, v) => state.vms[v]!.alive && state.vms[v]!.cpus.cpus.includes(cpu));
