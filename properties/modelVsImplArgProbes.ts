@@ -21,7 +21,7 @@
  *   every page is resident, so nothing is paged in), against the whole pages that the projection
  *   has just found to hold the model's datums;
  * - every frame of the destination of the model's running relocation is held for its VM (a page
- *   of it there, or reserved);
+ *   of it there, or reserved), and every other frame no live page of the model holds is free;
  * - `runningReconfigurations` is the running one alone (SPEC 7.13); a poll of the clock, no time
  *   having passed since the model's last event, starts nothing.
  */
@@ -34,7 +34,7 @@ import {
   UnknownVmError,
 } from '../impl/index.ts';
 import type { VmmContext } from '../model/vmm/context.ts';
-import { activeRelocation } from '../model/vmm/queries.ts';
+import { activeRelocation, frameOf } from '../model/vmm/queries.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { addressingReason, type Expected } from './modelVsImplProbes.ts';
 
@@ -211,6 +211,21 @@ function accepted(ctx: VmmContext, state: MachineState, machine: Machine): strin
       const o = owners[f];
       if (o?.owner !== 'vm' || o.vm !== name)
         return `frame ${f} of the destination of ${name}'s relocation is ${JSON.stringify(o)}, not held for ${name}`;
+    }
+    // And, a stand-alone request's, a frame outside it that no live page of the model holds is free
+    // (not compared inside a resize: the machine holds frames for the resize's VMs its own way).
+    if (reloc.purpose !== 'resize') {
+      const used = new Set<number>();
+      for (const vm of state.vms)
+        for (let p = 0; p < vm.size; p++) {
+          const f = frameOf(ctx, vm, p);
+          if (f !== null) used.add(f);
+        }
+      for (let f = ctx.scenario.storage.vmmFrames; f < ctx.scenario.storage.frames; f++) {
+        if (used.has(f) || (f >= reloc.dest && f < reloc.dest + reloc.size)) continue;
+        if (owners[f]?.owner !== 'free')
+          return `frame ${f}, outside the destination of ${name}'s relocation and holding no page of the model, is ${JSON.stringify(owners[f])} (model: dest ${reloc.dest}, size ${reloc.size}, step ${reloc.step}; machine: ${machine.reconfiguration?.description})`;
+      }
     }
   }
   // No minute passes between the model's steps: a poll of the clock starts nothing.
