@@ -20,6 +20,7 @@ import {
   AddressingException,
   ChannelBusyError,
   DoesNotFitError,
+  type EventTrigger,
   InvalidRequestError,
   type Machine,
   MachineError,
@@ -33,6 +34,7 @@ import {
 import type { VmmContext } from '../model/vmm/context.ts';
 import { frameOf } from '../model/vmm/queries.ts';
 import type { MachineState, VmState } from '../model/vmm/state.ts';
+import { probeAccepted, probeArgumentRefusals, probeShrinkingStarts } from './modelVsImplArgProbes.ts';
 import { probeCpuRefusals } from './modelVsImplCpuProbes.ts';
 
 /** What one probe expects: the error class, and its code, details and message as computed from the model. */
@@ -71,7 +73,7 @@ function refusal(what: string, call: () => unknown, expected: Expected): string 
 }
 
 /** Why a guest access to `page` of model VM `vm` is refused (`impl/translation.ts` order), or null if allowed. */
-function addressingReason(ctx: VmmContext, vm: VmState, page: number): string | null {
+export function addressingReason(ctx: VmmContext, vm: VmState, page: number): string | null {
   if (vm.pageFixed) {
     const frame = vm.origin + page;
     if (frame > vm.end) return 'past-end';
@@ -81,14 +83,26 @@ function addressingReason(ctx: VmmContext, vm: VmState, page: number): string | 
   return null;
 }
 
-const addressing = (vm: string, address: number, reason: string): Expected => ({
+/** Why the machine says `page` of model VM `vm` is refused for `reason`, in its words. */
+function addressingWhy(vm: VmState, page: number, reason: string): string {
+  const frame = vm.origin + page;
+  switch (reason) {
+    case 'past-end':
+      return `host frame ${frame} is past end ${vm.end} (area ${vm.origin}..${vm.end})`;
+    case 'outside-storage':
+      return `host frame ${frame} is past main storage`;
+    case 'past-size':
+      return `page ${page} is past the guest size (${vm.size} pages)`;
+    default:
+      return `page ${page} is offline (online pages 0..${vm.online - 1})`;
+  }
+}
+
+const addressing = (vm: string, address: number, reason: string, why: string): Expected => ({
   cls: AddressingException,
   code: 'addressing',
   details: { vm, address, reason },
-  message: (m) => {
-    const prefix = `addressing exception for ${vm} at guest address ${address}: `;
-    return m.startsWith(prefix) && m.length > prefix.length + 8 ? null : `message ${JSON.stringify(m)}`;
-  },
+  message: `addressing exception for ${vm} at guest address ${address}: ${why}`,
 });
 
 const unknownVm = (vm: string, known: readonly string[]): Expected => ({
@@ -213,32 +227,33 @@ function probeAll(
       const reason = addressingReason(ctx, vm, page);
       if (reason === null) continue;
       const address = page * ps;
+      const why = addressingWhy(vm, page, reason);
       probe(
         `${name} CPU read of page ${page}`,
         () => machine.read(name, address, 1),
-        addressing(name, address, reason),
+        addressing(name, address, reason, why),
       );
       probe(
         `${name} CPU write of page ${page}`,
         () => machine.write(name, address, [7]),
-        addressing(name, address, reason),
+        addressing(name, address, reason, why),
       );
       if (page > 0 && addressingReason(ctx, vm, page - 1) === null)
         probe(
           `${name} CPU read across pages ${page - 1}..${page}`,
           () => machine.read(name, address - 1, 2),
-          addressing(name, address, reason),
+          addressing(name, address, reason, why),
         );
       probe(
         `${name} start-I/O into page ${page}`,
         () => machine.startIo(name, 0, [{ op: 'write', address, length: ps }]),
-        addressing(name, address, reason),
+        addressing(name, address, reason, why),
       );
     }
     probe(
       `${name} CPU read at a negative address`,
       () => machine.read(name, -ps, 1),
-      addressing(name, -ps, 'bad-address'),
+      addressing(name, -ps, 'bad-address', `address ${-ps} / length 1 must be non-negative integers`),
     );
     // A start on a busy channel (cc 2), into a resident page (a start pages nothing in first).
     // Resident on both sides: the machine may have paged otherwise where placement diverged.
@@ -452,15 +467,19 @@ function probeAll(
       message: `event ${e} has already been handled`,
     });
   });
-  probe('an event of no scenario', () => machine.signalEvent({ kind: 'failover', partner: 'nobody' }), {
-    cls: UnknownEventError,
-    code: 'unknown-event',
-    details: {},
-    message: (m) =>
-      m.startsWith('no event of this scenario matches {"kind":"failover","partner":"nobody"} (known: ')
-        ? null
-        : `message ${JSON.stringify(m)}`,
-  });
+  const known = ctx.scenario.events.map((e) =>
+    e.trigger.kind === 'timeOfDay' ? `time ${e.trigger.at}` : `failover ${e.trigger.partner}`,
+  );
+  const times = ctx.scenario.events.flatMap((e) => (e.trigger.kind === 'timeOfDay' ? [e.trigger.at] : []));
+  const unknownEvent = (trigger: EventTrigger) =>
+    probe(`an event of no scenario, ${JSON.stringify(trigger)}`, () => machine.signalEvent(trigger), {
+      cls: UnknownEventError,
+      code: 'unknown-event',
+      details: { known },
+      message: `no event of this scenario matches ${JSON.stringify(trigger)} (known: ${known.join(', ') || 'none'})`,
+    });
+  unknownEvent({ kind: 'failover', partner: 'nobody' });
+  unknownEvent({ kind: 'timeOfDay', at: ['03:17', '03:18'].find((t) => !times.includes(t))! });
   // The manual scheduler: a channel the model has free has no unit to run and no program to fail.
   if (scheduler !== undefined)
     state.channels.forEach((io, channel) => {
@@ -479,5 +498,7 @@ function probeAll(
       });
     });
   probeCpuRefusals(ctx, state, machine, probe);
-  return problems.find((p) => p !== null) ?? null;
+  probeArgumentRefusals(ctx, state, machine, probe);
+  probeShrinkingStarts(ctx, state, machine, probe);
+  return problems.find((p) => p !== null) ?? probeAccepted(ctx, state, machine);
 }
