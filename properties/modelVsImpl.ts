@@ -123,6 +123,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
+import { waitReportProblem } from './testing/waitReports.ts';
 
 /** A VM as both sides can show it. */
 export interface VmProjection {
@@ -404,13 +405,17 @@ export class ModelImplAdapter {
   private channelErrors = 0;
   /** The machine relocates by the prior art ([0005]): its relocations say so in their description. */
   private readonly priorArt: boolean;
+  /** The machine's waits are judged by the patent's guards (not under a fault that changes what blocks a step). */
+  private readonly judgesWaits: boolean;
 
   constructor(
     readonly ctx: VmmContext,
     variant: Variant = ctx.variant,
   ) {
     const scenario = ctx.scenario;
-    this.priorArt = behaviourOf(variant).priorArt;
+    const behaviour = behaviourOf(variant);
+    this.priorArt = behaviour.priorArt;
+    this.judgesWaits = !(behaviour.forgetDirectIo || behaviour.moveTargetedPage || behaviour.pageOutPinned);
     this.machine = createMachine(scenario, {
       variant,
       scheduler: this.channelScheduler,
@@ -542,6 +547,9 @@ export class ModelImplAdapter {
         { report: result.report },
       );
     }
+    // What it waits for: the step, the VM and the pages the model's in-flight transfers target.
+    const problem = this.judgesWaits ? waitReportProblem(this.ctx, state, result.report) : null;
+    if (problem !== null) throw new ModelImplMismatch('wait-differs', problem, { report: result.report });
   }
 
   /**
