@@ -1624,6 +1624,13 @@ export class ModelImplAdapter {
       this.placementDiverged.add(vm);
       return;
     }
+    // Placed its own way (a page-in into the destination frame, another move order): the machine
+    // may have this page in place already, and nothing to do now but wait for the others.
+    if (
+      this.placementDiverged.has(vm) &&
+      this.machine.pageTable(vm)[page] === relocationOf(before)!.dest! + page
+    )
+      return;
     const r = this.active(a);
     for (let i = 0; i < 8; i++) {
       const result = this.stepOf(r);
