@@ -123,7 +123,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
-import { waitReportProblem } from './testing/waitReports.ts';
+import { detailProblem, waitReportProblem } from './testing/relocationReports.ts';
 
 /** A VM as both sides can show it. */
 export interface VmProjection {
@@ -531,6 +531,7 @@ export class ModelImplAdapter {
       );
     if (this.machine.snapshot().reconfiguration?.phase === 'decide') {
       // A conversion's 5035 decision, which the model does not take: the machine's own step.
+      this.before = state;
       const a = { kind: 'reloc.startPaging' } as const;
       const report = this.stepExpecting(a, ['reloc.startPaging', 'reloc.copyAll']);
       if (report.action === 'reloc.copyAll') {
@@ -955,10 +956,23 @@ export class ModelImplAdapter {
           `vmm.startRefused io${a.io}: the model finds channel ${entry.channel} busy, the machine started the program`,
         );
       }
-      case 'vmm.pageIn':
-        this.guarded(a, () => machine.read(ctx.vmNames[a.vm]!, a.page * this.ps, 1));
+      case 'vmm.pageIn': {
+        // Into a free frame, as the model: nothing of the VM is paged out for it (no resident
+        // limit reached, [0030]), unless the machine placed the VM's pages its own way.
+        const name = ctx.vmNames[a.vm]!;
+        const was = machine.pageTable(name);
+        this.guarded(a, () => machine.read(name, a.page * this.ps, 1));
+        const now = machine.pageTable(name);
+        const out = was.flatMap((f, p) => (f !== null && now[p] === null ? [p] : []));
+        if (!this.placementDiverged.has(name) && (now[a.page] === null || out.length > 0))
+          throw new ModelImplMismatch(
+            'impl-step-differs',
+            `vmm.pageIn: the model pages ${name} page ${a.page} in to a free frame; the machine paged out ${JSON.stringify(out)} and mapped it to ${now[a.page]}`,
+            { was, now },
+          );
         this.notePlacement(before, after, a.vm);
         return;
+      }
       case 'vmm.stealPage':
         this.stealPage(a);
         this.notePlacement(before, after, a.vm);
@@ -1596,6 +1610,8 @@ export class ModelImplAdapter {
         `${a.kind}: the machine's ${report.action} reports ${report.vm} to ${report.to}, the model relocates ${vm}${to === undefined ? '' : ` (to ${to})`}`,
         { report },
       );
+    const detail = detailProblem(this.ctx, this.before!, report);
+    if (detail !== null) throw new ModelImplMismatch('report-differs', `${a.kind}: ${detail}`, { report });
   }
 
   /**

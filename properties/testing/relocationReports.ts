@@ -60,3 +60,25 @@ export function waitReportProblem(ctx: VmmContext, state: MachineState, report: 
   if (!report.detail) return `the machine's wait at ${spec} gives no reason`;
   return null;
 }
+
+/**
+ * The problem with the reason a relocation's progress `report` gives, taken where the model is in
+ * `state` (before the model step it follows), or null: 5010 maps page j to the model's origin + j,
+ * 5035-5050 counts the VM's programs in flight, 5120 sets bit 431 to the VM's configured value,
+ * [0030] keeps the model's footprint. Other reports are not judged here.
+ */
+export function detailProblem(ctx: VmmContext, state: MachineState, report: StepReport): string | null {
+  const r = activeRelocation(state);
+  if (r === null) return null;
+  const vm = state.vms[r.vm]!;
+  const running = ctx.io.filter((entry, i) => entry.vm === r.vm && state.io[i]!.status === 'running').length;
+  const want: { readonly [action: string]: RegExp } = {
+    'reloc.buildSpace': new RegExp(`page j -> frame ${vm.origin}\\+j$`),
+    'reloc.startPaging': new RegExp(`^${running} program\\(s\\) in flight`),
+    'reloc.setDirect': new RegExp(`^bit 431 = ${ctx.scenario.vms[r.vm]!.direct ? 1 : 0}$`),
+    'reloc.finishPageable': new RegExp(`^resident limit ${r.resident}$`),
+  };
+  const pattern = want[report.action];
+  if (pattern === undefined || pattern.test(report.detail ?? '')) return null;
+  return `the machine's ${report.action} says ${JSON.stringify(report.detail)}, the model's state ${pattern}`;
+}
