@@ -34,6 +34,19 @@ const POLICIES: { readonly [name: string]: readonly string[] } = {
     'reloc.',
     'channel.',
   ],
+  'faults during 5085': [
+    'guest.startIo',
+    'vmm.translateIo',
+    'vmm.startHostProgram',
+    'request.',
+    'reloc.clearDirect',
+    'reloc.buildSpace',
+    'reloc.startPaging',
+    'guest.cpuAccess',
+    'vmm.',
+    'reloc.',
+    'channel.',
+  ],
   'no I/O': ['request.', 'reloc.', 'guest.cpuAccess', 'vmm.', 'cpu.'],
 };
 

@@ -5,7 +5,8 @@
  * moves the other pages in batches, cut where a transfer targets a page); pageable VMs made
  * page-fixed over their own frames in a cycle (with a free frame to move a page out of the way, or
  * none, so it is paged out), over frames in order, in reverse order, with page 0 paged out; and a
- * conversion to pageable and back to page-fixed one frame up.
+ * conversion to pageable and back to page-fixed one frame up; and a relocation beside a pageable VM
+ * whose page fault finds no frame free but the destination's.
  *
  * Pure and deterministic: data only.
  */
@@ -20,6 +21,10 @@ function scenario(
   vm: Partial<VmSpec> & { size: number },
   io: readonly IoSpec['program'][],
   reconfigurations: Scenario['reconfigurations'],
+  others: { readonly vms: readonly VmSpec[]; readonly cpuAccess: Scenario['cpuAccess'] } = {
+    vms: [],
+    cpuAccess: [],
+  },
 ): Scenario {
   return {
     name,
@@ -28,11 +33,12 @@ function scenario(
     storage: { frames, vmmFrames: 1, pageSize: 64, pagesPerSegment: 2 },
     channels: 1,
     cpus: 1,
-    vms: [{ name: 'VM-1', pageFixed: true, direct: true, cpus: CPUS, ...vm }],
+    vms: [{ name: 'VM-1', pageFixed: true, direct: true, cpus: CPUS, ...vm }, ...others.vms],
     io: io.map((program) => ({ vm: 'VM-1', channel: 0, program: [...program] })),
     cpuAccess: [
       { vm: 'VM-1', op: 'write', page: 1 },
       { vm: 'VM-1', op: 'read', page: 0 },
+      ...others.cpuAccess,
     ],
     reconfigurations,
     events: [],
@@ -135,5 +141,17 @@ export const RELOCATION_SCENARIOS: readonly Scenario[] = [
       { kind: 'toPageable', vm: 'VM-1', resident: 2 },
       { kind: 'toPageFixed', vm: 'VM-1', to: 2 },
     ],
+  ),
+  scenario(
+    'reloc-beside-pageable',
+    'VM-1 2p@1 direct moves up to 4 with I/O into page 0 while pageable VM-2 [3,-] reads its paged-out page 1: no frame is free but the destination',
+    6,
+    { size: 2, origin: 1 },
+    [[write(0)]],
+    [{ kind: 'relocate', vm: 'VM-1', to: 4 }],
+    {
+      vms: [{ name: 'VM-2', size: 2, pageFixed: false, direct: false, frames: [3, null], cpus: CPUS }],
+      cpuAccess: [{ vm: 'VM-2', op: 'read', page: 1 }],
+    },
   ),
 ];
