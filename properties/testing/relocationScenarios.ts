@@ -60,6 +60,22 @@ export const RELOCATION_SCENARIOS: readonly Scenario[] = [
     [{ kind: 'relocate', vm: 'VM-1', to: 3 }],
   ),
   scenario(
+    'reloc-up-overlap-top',
+    'VM-1 5p@1 direct moves up to 3 (over itself), I/O into its top page 4 holds the destination of page 2',
+    10,
+    { size: 5, origin: 1 },
+    [[write(4)]],
+    [{ kind: 'relocate', vm: 'VM-1', to: 3 }],
+  ),
+  scenario(
+    'reloc-down-overlap-bottom',
+    'VM-1 5p@3 direct moves down to 1 (over itself), I/O from its bottom page 0 holds the destination of page 2',
+    10,
+    { size: 5, origin: 3 },
+    [[read(0)]],
+    [{ kind: 'relocate', vm: 'VM-1', to: 1 }],
+  ),
+  scenario(
     'reloc-down-overlap',
     'VM-1 5p@4 direct moves down to 2 (over itself), I/O into pages 1 and 3',
     10,
