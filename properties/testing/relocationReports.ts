@@ -64,8 +64,9 @@ export function waitReportProblem(ctx: VmmContext, state: MachineState, report: 
 /**
  * The problem with the reason a relocation's progress `report` gives, taken where the model is in
  * `state` (before the model step it follows), or null: 5010 maps page j to the model's origin + j,
- * 5035-5050 counts the VM's programs in flight, 5120 sets bit 431 to the VM's configured value,
- * [0030] keeps the model's footprint. Other reports are not judged here.
+ * 5035-5050 counts the VM's programs in flight, 5090-5100 moves from the model's origin (none for
+ * a pageable VM), 5120 sets bit 431 to the VM's configured value, 5130-5160 dispatches on a CPU of
+ * the VM's assignment ('no CPU' without one), [0030] keeps the model's footprint. Other reports are not judged here.
  */
 export function detailProblem(ctx: VmmContext, state: MachineState, report: StepReport): string | null {
   const r = activeRelocation(state);
@@ -78,6 +79,20 @@ export function detailProblem(ctx: VmmContext, state: MachineState, report: Step
     'reloc.setDirect': new RegExp(`^bit 431 = ${ctx.scenario.vms[r.vm]!.direct ? 1 : 0}$`),
     'reloc.finishPageable': new RegExp(`^resident limit ${r.resident}$`),
   };
+  if (report.action === 'reloc.setOrigin') {
+    // From the old origin; a pageable VM made page-fixed has none.
+    const from = r.purpose === 'toPageFixed' ? undefined : vm.origin;
+    if (report.from !== from)
+      return `the machine's 5090-5100 moves from ${report.from}, the model from ${from}`;
+  }
+  if (report.action === 'reloc.dispatch') {
+    // 5130-5160 dispatches the VM on a CPU of its assignment, if it has one.
+    const cpus = vm.cpus.cpus;
+    const ok =
+      cpus.length === 0 ? report.detail === 'no CPU' : cpus.some((c) => report.detail === `CPU ${c}`);
+    if (!ok)
+      return `the machine's 5130-5160 says ${JSON.stringify(report.detail)}, the VM's CPUs are ${JSON.stringify(cpus)}`;
+  }
   const pattern = want[report.action];
   if (pattern === undefined || pattern.test(report.detail ?? '')) return null;
   return `the machine's ${report.action} says ${JSON.stringify(report.detail)}, the model's state ${pattern}`;
