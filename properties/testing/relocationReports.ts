@@ -32,11 +32,11 @@ function directPrograms(ctx: VmmContext, state: MachineState, v: number): number
 
 /**
  * The problem with `report`, the machine's waiting step where the model's relocation in `state`
- * has no step enabled, or null. Reports of other kinds (a resize's own waits) are not judged here.
+ * has no step enabled, or null. A resize's own waits (`resize.wait`) are not judged here.
  */
 export function waitReportProblem(ctx: VmmContext, state: MachineState, report: StepReport): string | null {
   const r = activeRelocation(state);
-  if (r === null || report.action !== 'reloc.wait') return null;
+  if (r === null || report.action === 'resize.wait') return null;
   const vm = state.vms[r.vm]!;
   const targeted = targetedPages(ctx, state, r.vm);
   let spec: string;
