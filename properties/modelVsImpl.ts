@@ -133,6 +133,7 @@ import {
   snapshotProblems,
   waitingReportProblem,
 } from './modelVsImplState.ts';
+import { detailProblem, waitReportProblem } from './testing/relocationReports.ts';
 
 /** A VM as both sides can show it. */
 export interface VmProjection {
@@ -416,13 +417,17 @@ export class ModelImplAdapter {
   private channelErrors = 0;
   /** The machine relocates by the prior art ([0005]): its relocations say so in their description. */
   private readonly priorArt: boolean;
+  /** The machine's waits are judged by the patent's guards (not under a fault that changes what blocks a step). */
+  private readonly judgesWaits: boolean;
 
   constructor(
     readonly ctx: VmmContext,
     variant: Variant = ctx.variant,
   ) {
     const scenario = ctx.scenario;
-    this.priorArt = behaviourOf(variant).priorArt;
+    const behaviour = behaviourOf(variant);
+    this.priorArt = behaviour.priorArt;
+    this.judgesWaits = !(behaviour.forgetDirectIo || behaviour.moveTargetedPage || behaviour.pageOutPinned);
     this.machine = createMachine(scenario, {
       variant,
       scheduler: this.channelScheduler,
@@ -538,6 +543,7 @@ export class ModelImplAdapter {
       );
     if (this.machine.snapshot().reconfiguration?.phase === 'decide') {
       // A conversion's 5035 decision, which the model does not take: the machine's own step.
+      this.before = state;
       const a = { kind: 'reloc.startPaging' } as const;
       const report = this.stepExpecting(a, ['reloc.startPaging', 'reloc.copyAll']);
       if (report.action === 'reloc.copyAll') {
@@ -557,6 +563,9 @@ export class ModelImplAdapter {
     const waitProblem = waitingReportProblem(this.ctx, state, result.report);
     if (waitProblem !== null)
       throw new ModelImplMismatch('report-differs', waitProblem, { report: result.report });
+    // What it waits for: the step, the VM and the pages the model's in-flight transfers target.
+    const problem = this.judgesWaits ? waitReportProblem(this.ctx, state, result.report) : null;
+    if (problem !== null) throw new ModelImplMismatch('wait-differs', problem, { report: result.report });
   }
 
   /**
@@ -976,12 +985,23 @@ export class ModelImplAdapter {
         );
       }
       case 'vmm.pageIn': {
+        // Into a free frame, as the model: nothing of the VM is paged out for it (no resident
+        // limit reached, [0030]), unless the machine placed the VM's pages its own way; and into
+        // the model's frame where no VM's placement diverged.
         const name = ctx.vmNames[a.vm]!;
         const was = machine.pageTable(name);
         const strict = pageInIsStrict(before, a.vm, this.placementDiverged.size);
         this.guarded(a, () => machine.read(name, a.page * this.ps, 1));
-        const problem = pageInProblem(ctx, a, after, was, machine.pageTable(name), strict);
+        const now = machine.pageTable(name);
+        const problem = pageInProblem(ctx, a, after, was, now, strict);
         if (problem !== null) throw new ModelImplMismatch('impl-step-differs', problem, { was });
+        const out = was.flatMap((f, p) => (f !== null && now[p] === null ? [p] : []));
+        if (!this.placementDiverged.has(name) && (now[a.page] === null || out.length > 0))
+          throw new ModelImplMismatch(
+            'impl-step-differs',
+            `vmm.pageIn: the model pages ${name} page ${a.page} in to a free frame; the machine paged out ${JSON.stringify(out)} and mapped it to ${now[a.page]}`,
+            { was, now },
+          );
         this.notePlacement(before, after, a.vm);
         return;
       }
@@ -1635,6 +1655,8 @@ export class ModelImplAdapter {
         `${a.kind}: the machine's ${report.action} reports ${report.vm} to ${report.to}, the model relocates ${vm}${to === undefined ? '' : ` (to ${to})`}`,
         { report },
       );
+    const detail = detailProblem(this.ctx, this.before!, report);
+    if (detail !== null) throw new ModelImplMismatch('report-differs', `${a.kind}: ${detail}`, { report });
   }
 
   /**
@@ -1663,6 +1685,13 @@ export class ModelImplAdapter {
       this.placementDiverged.add(vm);
       return;
     }
+    // Placed its own way (a page-in into the destination frame, another move order): the machine
+    // may have this page in place already, and nothing to do now but wait for the others.
+    if (
+      this.placementDiverged.has(vm) &&
+      this.machine.pageTable(vm)[page] === relocationOf(before)!.dest! + page
+    )
+      return;
     const r = this.active(a);
     for (let i = 0; i < 8; i++) {
       const result = this.stepOf(r);

@@ -214,7 +214,13 @@ function accepted(ctx: VmmContext, state: MachineState, machine: Machine): strin
     }
     // And, a stand-alone request's, a frame outside it that no live page of the model holds is free
     // (not compared inside a resize: the machine holds frames for the resize's VMs its own way).
-    if (reloc.purpose !== 'resize') {
+    // Nor where the machine placed some VM's pages its own way (a page-in into another free frame).
+    const placedAsModel = state.vms.every((vm, v) => {
+      if (!vm.alive) return true;
+      const table = machine.pageTable(names[v]!);
+      return Array.from({ length: vm.size }, (_, p) => frameOf(ctx, vm, p)).every((f, p) => f === table[p]);
+    });
+    if (reloc.purpose !== 'resize' && placedAsModel) {
       const used = new Set<number>();
       for (const vm of state.vms)
         for (let p = 0; p < vm.size; p++) {
