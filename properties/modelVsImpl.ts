@@ -123,6 +123,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
+import { detailProblem, waitReportProblem } from './modelVsImplRelocationReports.ts';
 import {
   finishedProblems,
   pageInIsStrict,
@@ -133,7 +134,6 @@ import {
   snapshotProblems,
   waitingReportProblem,
 } from './modelVsImplState.ts';
-import { detailProblem, waitReportProblem } from './testing/relocationReports.ts';
 
 /** A VM as both sides can show it. */
 export interface VmProjection {

@@ -8,10 +8,10 @@
  *
  * Pure: reads the model state and the scenario only.
  */
-import type { StepReport } from '../../impl/index.ts';
-import type { VmmContext } from '../../model/vmm/context.ts';
-import { activeRelocation, frameOf } from '../../model/vmm/queries.ts';
-import type { MachineState } from '../../model/vmm/state.ts';
+import type { StepReport } from '../impl/index.ts';
+import type { VmmContext } from '../model/vmm/context.ts';
+import { activeRelocation, frameOf } from '../model/vmm/queries.ts';
+import type { MachineState } from '../model/vmm/state.ts';
 
 /** Pages of VM `v` that transfers of its running programs target (ascending). */
 export function targetedPages(ctx: VmmContext, state: MachineState, v: number): number[] {
