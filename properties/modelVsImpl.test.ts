@@ -197,17 +197,19 @@ function replayActions(name: string, actions: Action[], compareRunning = false) 
 }
 
 describe("a converted VM's resident limit ([0030], claims 8-9)", () => {
+  /** pageable-conversion's VM-1 converted to pageable with a footprint of one page (page 2). */
+  const TO_PAGEABLE: Action[] = [
+    { kind: 'request.begin', request: 0 },
+    { kind: 'reloc.clearDirect' },
+    { kind: 'reloc.buildSpace' },
+    { kind: 'reloc.pageOut', page: 0 },
+    { kind: 'reloc.pageOut', page: 1 },
+    { kind: 'reloc.dispatch' },
+  ];
+
   it('should steal within the footprint at a page-in with frames free, as the machine does (same victim, same frame)', () => {
     // VM-1 ends its conversion to pageable with page 2 resident (footprint 1); page 0 faults in.
-    const upToFault: Action[] = [
-      { kind: 'request.begin', request: 0 },
-      { kind: 'reloc.clearDirect' },
-      { kind: 'reloc.buildSpace' },
-      { kind: 'reloc.pageOut', page: 0 },
-      { kind: 'reloc.pageOut', page: 1 },
-      { kind: 'reloc.dispatch' },
-      { kind: 'guest.startIo', io: 0 },
-    ];
+    const upToFault: Action[] = [...TO_PAGEABLE, { kind: 'guest.startIo', io: 0 }];
     const model = createCheckModel(load('pageable-conversion'), 'patent');
     const before = followActions(model, upToFault).steps.at(-1)!.state;
     expect(before.vms[0]!.residentLimit).toBe(1);
@@ -230,14 +232,7 @@ describe("a converted VM's resident limit ([0030], claims 8-9)", () => {
 
   it('should clear the limit when a conversion back to page-fixed begins, as the machine does ([0031])', () => {
     const model = createCheckModel(load('pageable-conversion'), 'patent');
-    const converted = followActions(model, [
-      { kind: 'request.begin', request: 0 },
-      { kind: 'reloc.clearDirect' },
-      { kind: 'reloc.buildSpace' },
-      { kind: 'reloc.pageOut', page: 0 },
-      { kind: 'reloc.pageOut', page: 1 },
-      { kind: 'reloc.dispatch' },
-    ]).steps.at(-1)!.state;
+    const converted = followActions(model, TO_PAGEABLE).steps.at(-1)!.state;
     expect(converted.vms[0]!.residentLimit).toBe(1);
     const back = model.actions(converted).find((a) => a.kind === 'request.begin');
     expect(back).toBeDefined();

@@ -50,6 +50,7 @@ const DOMAINS: { readonly [P in ParamName]: (ctx: VmmContext, maxPages: number) 
 export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable {
   const actions: Action[] = [];
   const args: number[][] = [];
+  const kinds: number[] = [];
   const first = new Int32Array(ACTION_KINDS.length);
   ACTION_KINDS.forEach((kind, k) => {
     first[k] = actions.length;
@@ -69,11 +70,12 @@ export function buildActionTable(ctx: VmmContext, maxPages: number): ActionTable
       });
       actions.push(action as unknown as Action);
       args.push(values);
+      kinds.push(k);
     }
   });
   return {
     actions,
-    kind: Uint8Array.from(actions, (a) => ACTION_KINDS.indexOf(a.kind)),
+    kind: Uint8Array.from(kinds),
     kindName: actions.map((a) => a.kind),
     first,
     arg: Int32Array.from(args, (v) => v[0] ?? 0),
