@@ -79,6 +79,52 @@ describe("the lean model's incremental fingerprint", () => {
     },
   );
 
+  it.each(FILES)(
+    'should carry the stored sums and actions through a packed frontier, as the parallel explorer does (%s)',
+    (file) => {
+      const model = createLeanModel(loadScenarioFile(`${DIR}${file}`), 'patent');
+      const scratch = model.scratch!;
+      const carry = scratch.carry!;
+      const initial = model.initialStates()[0]!;
+      const seen = new Set([model.fingerprint(initial).join(':')]);
+      let level = [initial];
+      let steps = 0;
+      let restored = 0;
+      while (level.length > 0 && restored < 1500) {
+        // The next level packed one byte a word where every word fits (else four), with the
+        // carried words beside each state, as `LevelExpander` stores it.
+        const packed: (Int8Array | Int32Array)[] = [];
+        const carried: number[] = [];
+        const side = new Int32Array(carry.words);
+        for (const p of level) {
+          for (const a of model.actions(p)) {
+            const n = scratch.into(p, a);
+            const fp = model.fingerprint(n);
+            expect(fp, `${model.actionKind(a)}`).toEqual(fingerprintWords(n));
+            steps++;
+            const key = fp.join(':');
+            if (seen.has(key)) continue;
+            seen.add(key);
+            carry.save(n, side, 0);
+            carried.push(...side);
+            packed.push(n.every((w) => w >= -128 && w <= 127) ? Int8Array.from(n) : Int32Array.from(n));
+          }
+        }
+        const all = Int32Array.from(carried);
+        level = packed.map((words, j) => {
+          const back = carry.restore(words, all, j * carry.words);
+          expect([...back]).toEqual([...words]);
+          expect(model.fingerprint(back)).toEqual(fingerprintWords(back));
+          expect([...model.actions(back)]).toEqual(leanActions(model.kit, back));
+          return back;
+        });
+        restored += level.length;
+      }
+      expect(steps).toBeGreaterThan(1000);
+      expect(restored).toBeGreaterThan(500);
+    },
+  );
+
   it("should give next's states through the scratch step, also stepping from the scratch itself", () => {
     const model = createLeanModel(loadScenarioFile(`${DIR}fig6-relocation.json`), 'patent');
     const scratch = model.scratch!;

@@ -6,7 +6,7 @@
  * table, `action(code)` gives the `Action`). This is what every explorer runs; the JSON view of
  * the same model (checkModel.ts) decodes its states for traces, reports, replay and tests.
  */
-import type { Fingerprint, Json, Model, ScratchStep } from '../model/core/model.ts';
+import type { Fingerprint, Json, Model, ScratchStep, StateCarry } from '../model/core/model.ts';
 import type { PartialOrderFaults } from '../model/core/partialOrder.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import { buildContext, type VmmContext } from '../model/vmm/context.ts';
@@ -183,35 +183,62 @@ export function createLeanModel(
     for (let i = 0; i < count; i++) codes[i] = sideView[side + 3 + i]!;
     return codes;
   };
-  const keep = (s: Int32Array, expand?: boolean): Int32Array => {
+  /**
+   * A new kept state (its words and side unset) at `keptOffset` of `keptSlab`, in slabs of up to
+   * `slabStates` states (as `allocState`: small first slabs, each doubling).
+   */
+  const keptSlot = (slabStates: number): Int32Array => {
     if (keptOffset + stride > keptSlab.length) {
-      // As `allocState`: small first slabs, each doubling up to 2,048 states.
-      keptSlab = new Int32Array(stride * Math.min(2048, Math.max(16, (2 * keptSlab.length) / stride)));
+      keptSlab = new Int32Array(stride * Math.min(slabStates, Math.max(16, (2 * keptSlab.length) / stride)));
       keptSlabs.add(keptSlab.buffer);
       keptOffset = 0;
     }
-    const side = keptOffset + length;
     const n = new Int32Array(keptSlab.buffer, keptOffset * 4, length);
-    n.set(s);
+    keptOffset += stride;
+    return n;
+  };
+  /**
+   * Write the side of `s` into `out` at `side`: its lane sums, and the enabled actions of
+   * `guarded` (a state equal to `s`, or null: not stored). The guards share the holders and target
+   * counts cached for `guarded` by identity with the properties checked on it next.
+   */
+  const writeSide = (s: Int32Array, guarded: Int32Array | null, out: Int32Array, side: number): void => {
     if (s === sumsOf) {
-      keptSlab[side] = childSums[0]!;
-      keptSlab[side + 1] = childSums[1]!;
+      out[side] = childSums[0]!;
+      out[side + 1] = childSums[1]!;
     } else {
       laneSums(s, keptSums);
-      keptSlab[side] = keptSums[0]!;
-      keptSlab[side + 1] = keptSums[1]!;
+      out[side] = keptSums[0]!;
+      out[side + 1] = keptSums[1]!;
     }
-    keptSlab[side + 2] = -1;
-    if (expand === true) {
-      const codes = leanActions(kit, n);
+    out[side + 2] = -1;
+    if (guarded !== null) {
+      const codes = leanActions(kit, guarded);
       if (codes.length <= STORED_CODES) {
-        keptSlab[side + 2] = codes.length;
-        for (let i = 0; i < codes.length; i++) keptSlab[side + 3 + i] = codes[i]!;
+        out[side + 2] = codes.length;
+        for (let i = 0; i < codes.length; i++) out[side + 3 + i] = codes[i]!;
       }
     }
-    keptOffset += stride;
+  };
+  const keep = (s: Int32Array, expand?: boolean): Int32Array => {
+    const n = keptSlot(2048);
+    n.set(s);
+    writeSide(s, expand === true ? n : null, keptSlab, keptOffset - SIDE_WORDS);
     if (s === lastStep) lastStep = n;
     return n;
+  };
+  // The side of a state the parallel explorer stores in its packed frontier, and back.
+  const carry: StateCarry<Int32Array> = {
+    words: SIDE_WORDS,
+    save: (s, out, offset) => writeSide(s, s, out, offset),
+    // States taken back are expanded at once and let go: slabs of 256 hold no more than that.
+    restore: (state, carried, offset) => {
+      const n = keptSlot(256);
+      n.set(state);
+      const side = keptOffset - SIDE_WORDS;
+      for (let i = 0; i < SIDE_WORDS; i++) keptSlab[side + i] = carried[offset + i]!;
+      return n;
+    },
   };
   // The latest result of a step and the numeric kind of that step (`stepClass`).
   let lastStep: Int32Array | null = null;
@@ -287,6 +314,7 @@ export function createLeanModel(
         }
       : intoScratch,
     keep,
+    carry,
   };
   return {
     name: `${scenario.name}/${variant}`,

@@ -293,7 +293,12 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
       const next = reports.flatMap((r) => r.segments);
       const held = frontierBytes(segments) + frontierBytes(next);
       if (held > peakFrontierBytes) peakFrontierBytes = held;
-      spare = segments.map((segment) => segment.buffer).filter((b) => b !== firstBuffer);
+      // States' buffers first, then the carried words': the threads' shares (every n-th) then hold
+      // buffers of both sizes.
+      spare = [
+        ...segments.map((segment) => segment.buffer).filter((b) => b !== firstBuffer),
+        ...segments.flatMap((segment) => (segment.carried === undefined ? [] : [segment.carried])),
+      ];
       segments = next;
     }
   } catch (error) {
@@ -535,10 +540,14 @@ function workItems(segments: readonly Segment[]): WorkItem[] {
   return items;
 }
 
-/** Bytes of the states the segments hold, and of the slack at their ends, and of their positions. */
+/** Bytes of the states the segments hold (with the slack at their ends), their positions and carried words. */
 function frontierBytes(segments: readonly Segment[]): number {
   return segments.reduce(
-    (sum, segment) => sum + segment.buffer.byteLength + (segment.positions?.byteLength ?? 0),
+    (sum, segment) =>
+      sum +
+      segment.buffer.byteLength +
+      (segment.positions?.byteLength ?? 0) +
+      (segment.carried?.byteLength ?? 0),
     0,
   );
 }

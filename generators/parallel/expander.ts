@@ -5,7 +5,7 @@
  * coordinator itself for the first, small levels. Decides nothing global.
  */
 import { threadId } from 'node:worker_threads';
-import { keepsVerdict, type Model } from '../../model/core/index.ts';
+import { keepsVerdict, type Model, type StateCarry } from '../../model/core/index.ts';
 import { actionsToExpand, noReductions, type ReductionCounts } from '../partialOrder.ts';
 import { EdgeLog } from '../progressGraph.ts';
 import {
@@ -34,6 +34,8 @@ export class LevelExpander {
   private readonly control: Int32Array;
   private table: SharedFingerprintTable;
   private readonly words: number;
+  /** What the model carries beside a state it will expand, when it can (kept in `Segment.carried`). */
+  private readonly carry: StateCarry<Int32Array> | undefined;
   private readonly kindCode: Map<string, number>;
 
   private level!: LevelMessage;
@@ -76,6 +78,8 @@ export class LevelExpander {
     this.control = new Int32Array(control);
     this.table = new SharedFingerprintTable(table);
     this.words = model.initialStates()[0]!.length;
+    this.carry =
+      model.scratch !== undefined && model.scratch.next === model.next ? model.scratch.carry : undefined;
     this.kindCode = new Map(model.actionKinds.map((kind, i) => [kind, i]));
     this.edges = settings.progress ? new EdgeLog(true) : undefined;
   }
@@ -173,6 +177,8 @@ export class LevelExpander {
     const maxStates = this.settings.maxStates;
     const edges = this.edges;
     const positions = edges === undefined ? undefined : new Int32Array(segment.positions!);
+    const carry = this.carry;
+    const carried = segment.carried === undefined ? undefined : new Int32Array(segment.carried);
     // The model's scratch step, while it stands for `next`: `append` copies what is kept.
     const scratch =
       model.scratch !== undefined && model.scratch.next === model.next ? model.scratch : undefined;
@@ -182,9 +188,15 @@ export class LevelExpander {
     const foundMark = this.foundMark;
     for (let s = first; s < first + count; s++) {
       // A fresh array per state (models may cache derived data by state identity), carved from a
-      // slab: an `Int32Array` of its own would cost a backing store each.
-      const state = this.freshState();
-      state.set((narrow ?? wide)!.subarray(s * W, s * W + W));
+      // slab (the model's, with what it carried): an `Int32Array` of its own would cost a backing
+      // store each.
+      const words = (narrow ?? wide)!.subarray(s * W, s * W + W);
+      let state: Int32Array;
+      if (carried !== undefined) state = carry!.restore(words, carried, s * carry!.words);
+      else {
+        state = this.freshState();
+        state.set(words);
+      }
       const enabled = model.actions(state);
       const por = this.settings.partialOrder;
       const actions =
@@ -305,21 +317,32 @@ export class LevelExpander {
     if (filling === undefined || filling.count === perSegment) {
       this.finish(filling);
       const bytes = perSegment * this.words * (fits ? 1 : 4);
-      const spareAt = this.spare.findIndex((b) => b.byteLength === bytes);
-      const buffer = spareAt < 0 ? new SharedArrayBuffer(bytes) : this.spare.splice(spareAt, 1)[0]!;
+      const buffer = this.sharedBuffer(bytes);
       filling = {
         buffer,
         view: fits ? new Int8Array(buffer) : new Int32Array(buffer),
         count: 0,
         positions:
           this.edges === undefined ? undefined : new Int32Array(new SharedArrayBuffer(perSegment * 4)),
+        carried:
+          this.carry === undefined
+            ? undefined
+            : new Int32Array(this.sharedBuffer(perSegment * this.carry.words * 4)),
       };
       if (fits) this.narrow = filling;
       else this.wide = filling;
     }
     filling.view.set(state, filling.count * this.words);
     if (filling.positions !== undefined) filling.positions[filling.count] = position;
+    if (filling.carried !== undefined)
+      this.carry!.save(state, filling.carried, filling.count * this.carry!.words);
     filling.count++;
+  }
+
+  /** A shared buffer of `bytes` bytes: a spare one of that size, or a new one. */
+  private sharedBuffer(bytes: number): SharedArrayBuffer {
+    const spareAt = this.spare.findIndex((b) => b.byteLength === bytes);
+    return spareAt < 0 ? new SharedArrayBuffer(bytes) : this.spare.splice(spareAt, 1)[0]!;
   }
 
   private finish(filling: Filling | undefined): void {
@@ -331,6 +354,7 @@ export class LevelExpander {
       ...(filling.positions === undefined
         ? {}
         : { positions: filling.positions.buffer as SharedArrayBuffer }),
+      ...(filling.carried === undefined ? {} : { carried: filling.carried.buffer as SharedArrayBuffer }),
     });
   }
 }
@@ -342,4 +366,6 @@ interface Filling {
   count: number;
   /** With `progress`: the positions of the states in the segment. */
   readonly positions: Int32Array | undefined;
+  /** With a model's `StateCarry`: the words it carries beside each state. */
+  readonly carried: Int32Array | undefined;
 }

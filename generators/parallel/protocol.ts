@@ -73,6 +73,8 @@ export interface Segment {
   readonly count: number;
   /** With `progress`: each state's position in the table (1-based), one word a state. */
   readonly positions?: SharedArrayBuffer;
+  /** Where the model has a `StateCarry`: the words it carries beside each state, `words` a state. */
+  readonly carried?: SharedArrayBuffer;
 }
 
 /** A run of `count` states from `start` in segment `segment` of a level. */

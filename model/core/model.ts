@@ -134,6 +134,32 @@ export interface ScratchStep<S, A> {
    * from the state for its properties is fresh) and keep them with it.
    */
   keep(scratch: S, expand?: boolean): S;
+  /**
+   * Optional, for explorers that store states outside the model (the packed frontier of the
+   * parallel explorer): what `keep(scratch, true)` would keep beside a state, as words to carry
+   * with it, and the way back to a kept state.
+   */
+  readonly carry?: StateCarry<S>;
+}
+
+/**
+ * What a model works out for a state it will expand (for the VMM: its fingerprint's lane sums and
+ * its enabled actions), carried as `words` words beside the state wherever the explorer stores it,
+ * so a state taken back from there is expanded as one `keep` made.
+ */
+export interface StateCarry<S> {
+  /** Words carried a state. */
+  readonly words: number;
+  /**
+   * Write what the model would keep beside `scratch` (the last result of `into`, to be stored and
+   * expanded) into `out` from `offset`.
+   */
+  save(scratch: S, out: Int32Array, offset: number): void;
+  /**
+   * A state of its own equal to `state`, with the words `save` wrote for it at `carried[offset..]`
+   * (`state` may be a view of another element type, e.g. one byte a word).
+   */
+  restore(state: ArrayLike<number>, carried: Int32Array, offset: number): S;
 }
 
 /** Raised on misuse of a model or explorer: `code` names the kind, the message the likely cause. */
