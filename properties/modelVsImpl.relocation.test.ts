@@ -10,11 +10,13 @@
  * rest; on the way the projections, control state, waits (what the machine waits for, against
  * the pages the model's transfers target) and refusals are compared at every step. And from every
  * cut where the model moves pages, the machine's move steps of up to 64 pages (its batches) are
- * followed page by page in the model and compared after each batch, frames included.
+ * followed page by page in the model and compared after each batch, frames included; each batch
+ * must report a page move at the model's step for it (5085, [0031]) on the VM the model relocates.
  */
 import { describe, expect, it } from 'vitest';
 import type { Trace, TraceStep } from '../model/core/trace.ts';
 import type { Action } from '../model/vmm/actions.ts';
+import { ACTION_TABLE } from '../model/vmm/machine.ts';
 import { activeRelocation } from '../model/vmm/queries.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { createCheckModel } from './checkModel.ts';
@@ -131,7 +133,14 @@ function batchedProblem(model: PathModel, trace: Trace<MachineState, Action>): s
     if (result.status === 'waiting')
       return moves.length === 0 ? null : `the machine waits, the model can ${JSON.stringify(moves)}`;
     if (report === null || report.detail !== undefined) return null; // a cycle broken its own way
-    if (report.action !== 'reloc.movePage' && report.action !== 'reloc.pageInToDest') return null;
+    if (report.action === 'reloc.setOrigin') return null; // every page in place: the phase is over
+    if (report.action !== 'reloc.movePage' && report.action !== 'reloc.pageInToDest')
+      return `the machine's move step reports ${JSON.stringify(report)}, not a page move`;
+    // The model's step of such a move (5085 or [0031]), on the VM it relocates.
+    const step =
+      ACTION_TABLE[report.action === 'reloc.movePage' ? 'reloc.copyPage' : 'reloc.pageInToDest'].step;
+    if (report.spec !== step.split(' ')[0] || report.vm !== state.vms[r.vm]!.name)
+      return `the machine's batch ${JSON.stringify(report)}: the model moves ${state.vms[r.vm]!.name}'s pages at ${step}`;
     const pages = report.pages ?? [report.page!];
     const ordered = report.from! < report.to! ? [...pages].reverse() : pages;
     if (report.to !== r.dest! + pages[0]!)
