@@ -1599,6 +1599,13 @@ export class ModelImplAdapter {
         throw new ModelImplMismatch('impl-step-differs', `${a.kind}: the machine's reconfiguration is over`);
       this.reports.push(report);
       this.checkSpec(a, report);
+      // 5040 copies every page at once: each page of the model's relocation is at its destination.
+      if (report.action === 'reloc.copyAll' && this.before !== null && !this.implPlacedAll(this.before))
+        throw new ModelImplMismatch(
+          'impl-step-differs',
+          `${a.kind}: after the machine's 5040 pages of ${report.vm} are not at the model's destination (${JSON.stringify(this.machine.pageTable(report.vm!))})`,
+          { report },
+        );
       if (wanted.includes(report.action)) return report;
       if (extra.includes(report.action)) {
         if (report.action === 'reloc.copyAll') this.implAhead = true;
