@@ -12,6 +12,7 @@
  * cut where the model moves pages, the machine's move steps of up to 64 pages (its batches) are
  * followed page by page in the model and compared after each batch, frames included; each batch
  * must report a page move at the model's step for it (5085, [0031]) on the VM the model relocates.
+ * Last, two scenarios' paths under `fault-forget-direct-io`, on the machine of that variant.
  */
 import { describe, expect, it } from 'vitest';
 import type { Trace, TraceStep } from '../model/core/trace.ts';
@@ -183,5 +184,41 @@ describe("the machine's batched moves (5085) followed page by page in the model"
         where,
       ).toBeNull();
     }
+  });
+});
+
+/**
+ * Under `fault-forget-direct-io` the model and the machine of that variant forget the same
+ * programs: host programs still count at 5035 and bar their pages at 5085, programs started
+ * directly before 5000 do not, nor does a conversion to pageable wait for them ([0030]). Paths of
+ * the scenarios with intercepted I/O or a conversion to pageable (I/O started first, then the
+ * reconfigurations' steps before any channel's), replayed on the machine of the variant, must
+ * agree step for step (the fault's stale writes are its findings).
+ */
+describe('paths under fault-forget-direct-io replayed on its machine', () => {
+  const prefer = [
+    'guest.startIo',
+    'vmm.translateIo',
+    'vmm.startHostProgram',
+    'request.',
+    'reloc.',
+    'channel.',
+  ];
+  it.each(
+    RELOCATION_SCENARIOS.filter((s) => s.name === 'reloc-intercepted' || s.name === 'pageable-and-back').map(
+      (s) => [s.name, s] as const,
+    ),
+  )('should agree with the model of the variant on %s', (_name, scenario) => {
+    const model = withImplementationChoices(createCheckModel(scenario, 'fault-forget-direct-io'));
+    const path = policyPath(model, prefer);
+    const result = replayOnImpl(model.ctx, path, { actions: model.actions });
+    const where = `${scenario.name}: ${path.steps.map((s) => s.action.kind).join(' ')}`;
+    expect(result.mismatch?.error.message ?? null, where).toBeNull();
+    expect(result.difference, where).toBeNull();
+    expect(result.applied, where).toBe(path.steps.length);
+    expect(
+      path.steps.some((s) => s.action.kind === 'reloc.startPaging' || s.action.kind === 'reloc.dispatch'),
+      where,
+    ).toBe(true);
   });
 });
