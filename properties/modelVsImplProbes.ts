@@ -327,7 +327,7 @@ function probeAll(
           () => machine.toPageFixed(name, vm.origin),
           vmState(name, 'toPageFixed', 'pageable'),
         );
-        for (const resident of [0, pages + 1])
+        for (const resident of [0, 1.5, pages + 1])
           probe(`toPageable of ${name} keeping ${resident}`, () => machine.toPageable(name, resident), {
             cls: InvalidRequestError,
             code: 'invalid-request',
