@@ -1953,7 +1953,8 @@ export interface ReplayOnImplOptions {
    * refuse (`probeRefusals`: accesses outside online storage, gone VMs, busy channels, requests
    * during a reconfiguration, destinations that do not fit, events handled twice, units and
    * failures of free channels on the `ManualScheduler`), each refusal's
-   * class, code, details and message checked (default false). For the patent's machine.
+   * class, code, details and message checked (default false). For the patent's machine and the
+   * prior art's.
    */
   readonly probes?: boolean;
 }
