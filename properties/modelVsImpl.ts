@@ -123,7 +123,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
-import { detailProblem, waitReportProblem } from './modelVsImplRelocationReports.ts';
+import { cycleBreakProblem, detailProblem, waitReportProblem } from './modelVsImplRelocationReports.ts';
 import {
   finishedProblems,
   pageInIsStrict,
@@ -1144,7 +1144,7 @@ export class ModelImplAdapter {
         return;
       }
       case 'reloc.breakCycle':
-        this.breakCycle(before, a);
+        this.breakCycle(before, a, after);
         return;
       case 'reloc.setOrigin': {
         const catchUp = this.placementDiverged.has(this.relocatingVm(before))
@@ -1660,17 +1660,28 @@ export class ModelImplAdapter {
 
   /**
    * The model's cycle break (5085): one machine step that moves a page or pages one out (its own
-   * cycle break, or a move its placement allows); frames are compared again once page-fixed.
+   * cycle break, or a move its placement allows); frames are compared again once page-fixed. Before
+   * the machine's first move it must be the model's break (`cycleBreakProblem`).
    */
-  private breakCycle(before: MachineState, a: Action): void {
+  private breakCycle(before: MachineState, a: Action, after: MachineState): void {
     const vm = this.relocatingVm(before);
+    const placed = !this.placementDiverged.has(vm);
     this.placementDiverged.add(vm);
     if (this.machine.snapshot().reconfiguration?.phase === 'decide') {
       const report = this.stepExpecting(a, ['reloc.startPaging', 'reloc.copyAll']);
       if (report.action === 'reloc.copyAll') this.implAhead = true;
     }
     if (this.implAhead || this.implPlacedAll(before)) return;
-    this.stepExpecting(a, ['reloc.movePage', 'reloc.pageOut', 'reloc.pageInToDest']);
+    // Before its first move, with the model's placement, the machine tries the pages in move
+    // order from the first: it breaks the cycle the model's way (see `cycleBreakProblem`).
+    const sinceDecision =
+      this.reports.length - 1 - this.reports.findLastIndex((x) => x.action === 'reloc.startPaging');
+    const report = this.stepExpecting(a, ['reloc.movePage', 'reloc.pageOut', 'reloc.pageInToDest']);
+    if (placed && sinceDecision === 0) {
+      const problem = cycleBreakProblem(this.ctx, before, after, report);
+      if (problem !== null)
+        throw new ModelImplMismatch('report-differs', `${a.kind}: ${problem}`, { report });
+    }
   }
 
   /** A model page move (remap or page-in to the destination) as implementation steps. */
