@@ -1702,6 +1702,9 @@ export class ModelImplAdapter {
       this.machine.pageTable(vm)[page] === relocationOf(before)!.dest! + page
     )
       return;
+    // The machine's first move, its placement the model's, tries the pages in move order from the
+    // first (highest first when moving up, else lowest first): the page the model moves.
+    const first = !this.placementDiverged.has(vm) && this.reports.at(-1)?.action === 'reloc.startPaging';
     const r = this.active(a);
     for (let i = 0; i < 8; i++) {
       const result = this.stepOf(r);
@@ -1719,6 +1722,12 @@ export class ModelImplAdapter {
           report.page === page &&
           (report.action === 'reloc.movePage') === (a.kind === 'reloc.remapPage') &&
           report.detail === undefined;
+        if (first && !same && report.detail === undefined)
+          throw new ModelImplMismatch(
+            'impl-step-differs',
+            `${a.kind}: the machine's first move is ${JSON.stringify(report)}, the model's page ${page} (its move order)`,
+            { report },
+          );
         if (!same) this.placementDiverged.add(vm);
         if (report.detail === undefined) return;
         continue; // moved out of the way of a cycle: an extra step of the machine's
