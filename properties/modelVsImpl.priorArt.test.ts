@@ -3,7 +3,8 @@
  * resume the host programs with their old frames): seeded paths of the `prior-art` model,
  * restricted to the machine's choices, on generated scenarios that relocate a VM with guest I/O,
  * replayed on the machine of that variant with projections, control state (busy, ready and
- * suspended channels) and reports compared, each path cut at every third step and drained there
+ * suspended channels, the relocation's phase), reports and the refusals the model's state says
+ * (probes) compared, each path cut at every third step and drained there
  * (by `runAll`, or by the event loop, which must run a resumed program on to its end). Paths that
  * misbehave in the model (the prior art's stale writes) are left out: on those the machine
  * misbehaves too (`modelVsImpl.walks.test.ts`); here the two must agree step for step.
@@ -73,7 +74,7 @@ describe('seeded paths of the prior art replayed on its machine, cut and drained
         const result = await replayAndDrainOnImpl(
           model,
           { initial: t.initial, steps },
-          { actions: model.actions },
+          { actions: model.actions, probes: true },
         );
         const where = `${scenario.name} (${scenario.description}): ${steps.map((s) => s.action.kind).join(' ')}`;
         expect(result.mismatch?.error.message ?? null, where).toBeNull();

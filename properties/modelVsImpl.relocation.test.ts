@@ -10,11 +10,14 @@
  * rest; on the way the projections, control state, waits (what the machine waits for, against
  * the pages the model's transfers target) and refusals are compared at every step. And from every
  * cut where the model moves pages, the machine's move steps of up to 64 pages (its batches) are
- * followed page by page in the model and compared after each batch, frames included.
+ * followed page by page in the model and compared after each batch, frames included; each batch
+ * must report a page move at the model's step for it (5085, [0031]) on the VM the model relocates.
+ * Last, two scenarios' paths under `fault-forget-direct-io`, on the machine of that variant.
  */
 import { describe, expect, it } from 'vitest';
 import type { Trace, TraceStep } from '../model/core/trace.ts';
 import type { Action } from '../model/vmm/actions.ts';
+import { ACTION_TABLE } from '../model/vmm/machine.ts';
 import { activeRelocation } from '../model/vmm/queries.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { createCheckModel } from './checkModel.ts';
@@ -131,7 +134,14 @@ function batchedProblem(model: PathModel, trace: Trace<MachineState, Action>): s
     if (result.status === 'waiting')
       return moves.length === 0 ? null : `the machine waits, the model can ${JSON.stringify(moves)}`;
     if (report === null || report.detail !== undefined) return null; // a cycle broken its own way
-    if (report.action !== 'reloc.movePage' && report.action !== 'reloc.pageInToDest') return null;
+    if (report.action === 'reloc.setOrigin') return null; // every page in place: the phase is over
+    if (report.action !== 'reloc.movePage' && report.action !== 'reloc.pageInToDest')
+      return `the machine's move step reports ${JSON.stringify(report)}, not a page move`;
+    // The model's step of such a move (5085 or [0031]), on the VM it relocates.
+    const step =
+      ACTION_TABLE[report.action === 'reloc.movePage' ? 'reloc.copyPage' : 'reloc.pageInToDest'].step;
+    if (report.spec !== step.split(' ')[0] || report.vm !== state.vms[r.vm]!.name)
+      return `the machine's batch ${JSON.stringify(report)}: the model moves ${state.vms[r.vm]!.name}'s pages at ${step}`;
     const pages = report.pages ?? [report.page!];
     const ordered = report.from! < report.to! ? [...pages].reverse() : pages;
     if (report.to !== r.dest! + pages[0]!)
@@ -174,5 +184,41 @@ describe("the machine's batched moves (5085) followed page by page in the model"
         where,
       ).toBeNull();
     }
+  });
+});
+
+/**
+ * Under `fault-forget-direct-io` the model and the machine of that variant forget the same
+ * programs: host programs still count at 5035 and bar their pages at 5085, programs started
+ * directly before 5000 do not, nor does a conversion to pageable wait for them ([0030]). Paths of
+ * the scenarios with intercepted I/O or a conversion to pageable (I/O started first, then the
+ * reconfigurations' steps before any channel's), replayed on the machine of the variant, must
+ * agree step for step (the fault's stale writes are its findings).
+ */
+describe('paths under fault-forget-direct-io replayed on its machine', () => {
+  const prefer = [
+    'guest.startIo',
+    'vmm.translateIo',
+    'vmm.startHostProgram',
+    'request.',
+    'reloc.',
+    'channel.',
+  ];
+  it.each(
+    RELOCATION_SCENARIOS.filter((s) => s.name === 'reloc-intercepted' || s.name === 'pageable-and-back').map(
+      (s) => [s.name, s] as const,
+    ),
+  )('should agree with the model of the variant on %s', (_name, scenario) => {
+    const model = withImplementationChoices(createCheckModel(scenario, 'fault-forget-direct-io'));
+    const path = policyPath(model, prefer);
+    const result = replayOnImpl(model.ctx, path, { actions: model.actions });
+    const where = `${scenario.name}: ${path.steps.map((s) => s.action.kind).join(' ')}`;
+    expect(result.mismatch?.error.message ?? null, where).toBeNull();
+    expect(result.difference, where).toBeNull();
+    expect(result.applied, where).toBe(path.steps.length);
+    expect(
+      path.steps.some((s) => s.action.kind === 'reloc.startPaging' || s.action.kind === 'reloc.dispatch'),
+      where,
+    ).toBe(true);
   });
 });

@@ -123,7 +123,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Variant } from '../scenario/variants.ts';
 import { HandOverScheduler } from './handOverScheduler.ts';
 import { probeKey, probeRefusals } from './modelVsImplProbes.ts';
-import { detailProblem, waitReportProblem } from './modelVsImplRelocationReports.ts';
+import { cycleBreakProblem, detailProblem, waitReportProblem } from './modelVsImplRelocationReports.ts';
 import {
   finishedProblems,
   pageInIsStrict,
@@ -1144,7 +1144,7 @@ export class ModelImplAdapter {
         return;
       }
       case 'reloc.breakCycle':
-        this.breakCycle(before, a);
+        this.breakCycle(before, a, after);
         return;
       case 'reloc.setOrigin': {
         const catchUp = this.placementDiverged.has(this.relocatingVm(before))
@@ -1599,6 +1599,13 @@ export class ModelImplAdapter {
         throw new ModelImplMismatch('impl-step-differs', `${a.kind}: the machine's reconfiguration is over`);
       this.reports.push(report);
       this.checkSpec(a, report);
+      // 5040 copies every page at once: each page of the model's relocation is at its destination.
+      if (report.action === 'reloc.copyAll' && this.before !== null && !this.implPlacedAll(this.before))
+        throw new ModelImplMismatch(
+          'impl-step-differs',
+          `${a.kind}: after the machine's 5040 pages of ${report.vm} are not at the model's destination (${JSON.stringify(this.machine.pageTable(report.vm!))})`,
+          { report },
+        );
       if (wanted.includes(report.action)) return report;
       if (extra.includes(report.action)) {
         if (report.action === 'reloc.copyAll') this.implAhead = true;
@@ -1653,17 +1660,28 @@ export class ModelImplAdapter {
 
   /**
    * The model's cycle break (5085): one machine step that moves a page or pages one out (its own
-   * cycle break, or a move its placement allows); frames are compared again once page-fixed.
+   * cycle break, or a move its placement allows); frames are compared again once page-fixed. Before
+   * the machine's first move it must be the model's break (`cycleBreakProblem`).
    */
-  private breakCycle(before: MachineState, a: Action): void {
+  private breakCycle(before: MachineState, a: Action, after: MachineState): void {
     const vm = this.relocatingVm(before);
+    const placed = !this.placementDiverged.has(vm);
     this.placementDiverged.add(vm);
     if (this.machine.snapshot().reconfiguration?.phase === 'decide') {
       const report = this.stepExpecting(a, ['reloc.startPaging', 'reloc.copyAll']);
       if (report.action === 'reloc.copyAll') this.implAhead = true;
     }
     if (this.implAhead || this.implPlacedAll(before)) return;
-    this.stepExpecting(a, ['reloc.movePage', 'reloc.pageOut', 'reloc.pageInToDest']);
+    // Before its first move, with the model's placement, the machine tries the pages in move
+    // order from the first: it breaks the cycle the model's way (see `cycleBreakProblem`).
+    const sinceDecision =
+      this.reports.length - 1 - this.reports.findLastIndex((x) => x.action === 'reloc.startPaging');
+    const report = this.stepExpecting(a, ['reloc.movePage', 'reloc.pageOut', 'reloc.pageInToDest']);
+    if (placed && sinceDecision === 0) {
+      const problem = cycleBreakProblem(this.ctx, before, after, report);
+      if (problem !== null)
+        throw new ModelImplMismatch('report-differs', `${a.kind}: ${problem}`, { report });
+    }
   }
 
   /** A model page move (remap or page-in to the destination) as implementation steps. */
@@ -1684,6 +1702,9 @@ export class ModelImplAdapter {
       this.machine.pageTable(vm)[page] === relocationOf(before)!.dest! + page
     )
       return;
+    // The machine's first move, its placement the model's, tries the pages in move order from the
+    // first (highest first when moving up, else lowest first): the page the model moves.
+    const first = !this.placementDiverged.has(vm) && this.reports.at(-1)?.action === 'reloc.startPaging';
     const r = this.active(a);
     for (let i = 0; i < 8; i++) {
       const result = this.stepOf(r);
@@ -1701,6 +1722,12 @@ export class ModelImplAdapter {
           report.page === page &&
           (report.action === 'reloc.movePage') === (a.kind === 'reloc.remapPage') &&
           report.detail === undefined;
+        if (first && !same && report.detail === undefined)
+          throw new ModelImplMismatch(
+            'impl-step-differs',
+            `${a.kind}: the machine's first move is ${JSON.stringify(report)}, the model's page ${page} (its move order)`,
+            { report },
+          );
         if (!same) this.placementDiverged.add(vm);
         if (report.detail === undefined) return;
         continue; // moved out of the way of a cycle: an extra step of the machine's
@@ -1946,7 +1973,8 @@ export interface ReplayOnImplOptions {
    * refuse (`probeRefusals`: accesses outside online storage, gone VMs, busy channels, requests
    * during a reconfiguration, destinations that do not fit, events handled twice, units and
    * failures of free channels on the `ManualScheduler`), each refusal's
-   * class, code, details and message checked (default false). For the patent's machine.
+   * class, code, details and message checked (default false). For the patent's machine and the
+   * prior art's.
    */
   readonly probes?: boolean;
 }

@@ -13,7 +13,8 @@
  * the next comparison of the projections catches a refusal that did change something (a pin left,
  * a page paged in, a destination claimed). A probe that the machine accepts is a difference too.
  *
- * Only where the model's state decides the outcome: no probe at a page that is not resident (a
+ * For the patent's machine and the prior art's (whose relocation of a pageable VM is refused in its
+ * own words). Only where the model's state decides the outcome: no probe at a page that is not resident (a
  * start would page it in first), none that the machine could legitimately accept.
  */
 import {
@@ -34,6 +35,7 @@ import {
 import type { VmmContext } from '../model/vmm/context.ts';
 import { frameOf } from '../model/vmm/queries.ts';
 import type { MachineState, VmState } from '../model/vmm/state.ts';
+import { behaviourOf } from '../scenario/behaviour.ts';
 import { probeAccepted, probeArgumentRefusals, probeShrinkingStarts } from './modelVsImplArgProbes.ts';
 import { probeCpuRefusals } from './modelVsImplCpuProbes.ts';
 
@@ -327,7 +329,7 @@ function probeAll(
           () => machine.toPageFixed(name, vm.origin),
           vmState(name, 'toPageFixed', 'pageable'),
         );
-        for (const resident of [0, pages + 1])
+        for (const resident of [0, 1.5, pages + 1])
           probe(`toPageable of ${name} keeping ${resident}`, () => machine.toPageable(name, resident), {
             cls: InvalidRequestError,
             code: 'invalid-request',
@@ -338,7 +340,14 @@ function probeAll(
         probe(
           `relocate of pageable ${name}`,
           () => machine.relocate(name, vmm),
-          vmState(name, 'relocate', 'page-fixed (use toPageFixed for a pageable VM)'),
+          // The prior art's relocation ([0005]) names no conversion: it has none of its own.
+          vmState(
+            name,
+            'relocate',
+            behaviourOf(ctx.variant).priorArt
+              ? 'page-fixed'
+              : 'page-fixed (use toPageFixed for a pageable VM)',
+          ),
         );
         probe(
           `toPageable of pageable ${name}`,

@@ -5,6 +5,7 @@
  * those pages; they follow from its state: the pages in-flight transfers target (every transfer
  * of a running program of the VM, host or direct, as the model's 5020-5085 guards count them)
  * among those the step still has to page out (resident) or move (not at their destination).
+ * Also the reasons some progress steps give, and the page a cycle break moves out of the way.
  *
  * Pure: reads the model state and the scenario only.
  */
@@ -96,4 +97,40 @@ export function detailProblem(ctx: VmmContext, state: MachineState, report: Step
   const pattern = want[report.action];
   if (pattern === undefined || pattern.test(report.detail ?? '')) return null;
   return `the machine's ${report.action} says ${JSON.stringify(report.detail)}, the model's state ${pattern}`;
+}
+
+/**
+ * The problem with `report`, the machine's step where the model breaks a cycle (5085) from
+ * `before` to `after`, or null: the model moves the page that holds the destination frame of the
+ * lowest page left out of the way, to the lowest free frame outside the destination or, with none,
+ * out to the paging device; the machine's step must move that page from that frame (to that frame,
+ * or paged out), saying whose way it was in. Judge it only where the machine tries the pages
+ * lowest first, as its conversions do before their first move.
+ */
+export function cycleBreakProblem(
+  ctx: VmmContext,
+  before: MachineState,
+  after: MachineState,
+  report: StepReport,
+): string | null {
+  const r = activeRelocation(before);
+  if (r === null || r.dest === null) return null;
+  const was = before.vms[r.vm]!;
+  const now = after.vms[r.vm]!;
+  let page = 0;
+  while (page < was.size && frameOf(ctx, was, page) === frameOf(ctx, now, page)) page++;
+  if (page === was.size) return null;
+  const from = frameOf(ctx, was, page)!;
+  const to = frameOf(ctx, now, page);
+  const detail = `out of the way of page ${from - r.dest}`;
+  const want =
+    to === null
+      ? { action: 'reloc.pageOut', page, from, detail }
+      : { action: 'reloc.movePage', page, from, to, detail };
+  const got =
+    to === null
+      ? { action: report.action, page: report.page, from: report.from, detail: report.detail }
+      : { action: report.action, page: report.page, from: report.from, to: report.to, detail: report.detail };
+  if (JSON.stringify(got) === JSON.stringify(want)) return null;
+  return `the machine breaks the cycle with ${JSON.stringify(got)}, the model ${JSON.stringify(want)}`;
 }

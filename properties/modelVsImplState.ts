@@ -10,7 +10,8 @@
  * - the frame table: the VMM's frames below `vmmFrames`, and, with nothing running, every frame no
  *   live page of the model maps is free;
  * - the running resize's phase: the step the model's resize takes next (its step, cursor and
- *   whether the guest was asked), and a queued one's `planned`;
+ *   whether the guest was asked), and a queued one's `planned`; a prior-art relocation's phase:
+ *   the model's step (suspend, copy, resume);
  * - a reconfiguration the model finished: a further `step()` does nothing and gives its result;
  * - the step reports of a resize: the sizes of 7000, the pages of 7010, 7030 and 7040, and the
  *   pages a waiting 7010 waits for (the pages going offline that transfers of the model's
@@ -114,7 +115,7 @@ export function resizePhase(ctx: VmmContext, state: MachineState, r: Resize): st
   return 'reassignCpus';
 }
 
-/** The machine's running resize's phase against the model's, and every queued one's `planned`. */
+/** The machine's running resize's (or prior-art relocation's) phase against the model's, and every queued one's `planned`. */
 export function phaseProblems(ctx: VmmContext, state: MachineState, machine: Machine): string[] {
   const problems: string[] = [];
   const active = machine.reconfiguration;
@@ -124,6 +125,10 @@ export function phaseProblems(ctx: VmmContext, state: MachineState, machine: Mac
     const got = active.snapshot().phase;
     if (got !== want) problems.push(`the model's resize takes ${want} next, the machine's is at ${got}`);
   }
+  if (r?.kind === 'priorArt' && active !== null && active.snapshot().phase !== r.step)
+    problems.push(
+      `the model's prior-art relocation takes ${r.step} next, the machine's is at ${active.snapshot().phase}`,
+    );
   for (const q of machine.queuedReconfigurations)
     if (q.kind === 'resize' && q.snapshot().phase !== 'planned')
       problems.push(`queued ${q.description} shows phase ${q.snapshot().phase}, not planned`);

@@ -4,9 +4,11 @@
  * and clear of it, with direct or intercepted I/O into some of its pages (so the machine's `run()`
  * moves the other pages in batches, cut where a transfer targets a page); pageable VMs made
  * page-fixed over their own frames in a cycle (with a free frame to move a page out of the way, or
- * none, so it is paged out), over frames in order, in reverse order, with page 0 paged out; and a
- * conversion to pageable and back to page-fixed one frame up; and a relocation beside a pageable VM
- * whose page fault finds no frame free but the destination's.
+ * none, so it is paged out), over frames in order, in reverse order, with page 0 paged out, with
+ * two pages in adjacent frames in reverse order or the second's destination taken (a batch of the
+ * machine must stop after the first); a conversion to pageable and back to page-fixed one frame
+ * up; and a relocation beside a pageable VM whose page fault finds no frame free but the
+ * destination's.
  *
  * Pure and deterministic: data only.
  */
@@ -137,6 +139,22 @@ export const RELOCATION_SCENARIOS: readonly Scenario[] = [
     6,
     { size: 3, pageFixed: false, direct: false, frames: [4, 3, 2] },
     [[write(1)]],
+    [{ kind: 'toPageFixed', vm: 'VM-1', to: 1 }],
+  ),
+  scenario(
+    'pageable-run-reversed',
+    'pageable VM-1 [5,4,3] (pages 0 and 1 in frames in reverse order, page 2 in place) made page-fixed at 1, I/O into page 2',
+    7,
+    { size: 3, pageFixed: false, direct: false, frames: [5, 4, 3] },
+    [[write(2)]],
+    [{ kind: 'toPageFixed', vm: 'VM-1', to: 1 }],
+  ),
+  scenario(
+    'pageable-run-blocked',
+    "pageable VM-1 [5,6,2] made page-fixed at 1: pages 0 and 1 in frames in order, page 1's destination holds page 2, which I/O targets",
+    7,
+    { size: 3, pageFixed: false, direct: false, frames: [5, 6, 2] },
+    [[write(2)]],
     [{ kind: 'toPageFixed', vm: 'VM-1', to: 1 }],
   ),
   scenario(
