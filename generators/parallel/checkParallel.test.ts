@@ -76,6 +76,32 @@ describe('SharedFingerprintTable', () => {
     expect(grown.add(1, 700)).toBe(701);
   });
 
+  it('should keep each position in an indexed table, through look-alikes and a larger copy', () => {
+    const table = SharedFingerprintTable.create(1024, true);
+    expect([table.addIndexed(1, 2), table.addIndexed(0, 0), table.addIndexed(1, 2)]).toEqual([1, 2, -1]);
+    // Keys alike in all but a few bits: probe chains run through look-alikes.
+    for (let i = 1; i <= 600; i++) expect(table.addIndexed(7, i << 8)).toBe(i + 2);
+    for (let i = 1; i <= 600; i++) {
+      expect([
+        table.addIndexed(7, i << 8),
+        table.positionOf(7, i << 8),
+        table.storedPosition(7, i << 8),
+      ]).toEqual([-(i + 2), i + 2, i + 2]);
+    }
+    expect([table.positionOf(7, 601 << 8), table.storedPosition(0, 0), table.has(7, 601 << 8)]).toEqual([
+      0,
+      2,
+      false,
+    ]);
+    const seen = new Map<number, number>();
+    table.forEachIndexed((hi, lo, position) => seen.set(position, lo));
+    expect([seen.size, seen.get(3), seen.get(602)]).toEqual([602, 1 << 8, 600 << 8]);
+    const grown = table.grownCopy(4096);
+    expect([grown.size, grown.capacity, grown.bytes]).toEqual([602, 4096, 4096 * 12]);
+    for (let i = 1; i <= 600; i++) expect(grown.addIndexed(7, i << 8)).toBe(-(i + 2));
+    expect([grown.addIndexed(1, 2), grown.addIndexed(9, 9)]).toEqual([-1, 603]);
+  });
+
   it('should say table-full when no slot is left', () => {
     const table = SharedFingerprintTable.create(1024);
     for (let i = 0; i < 1024; i++) table.add(i, i + 1);

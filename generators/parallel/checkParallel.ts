@@ -313,7 +313,7 @@ export async function checkParallel(spec: ModelSpec, options: ParallelOptions = 
   const distinct = Math.min(table.size, maxStates);
   segments = [];
   const edgeLogBytes = [...edgeLogBytesOf.values()].reduce((sum, b) => sum + b, 0);
-  // The positions are a third of an indexed table (4 bytes a slot beside the fingerprint's 8).
+  // The positions are a third of an indexed table (a slot's third word beside the fingerprint's two).
   const graphBytes = progress ? edgeLogBytes + visitedBytes / 3 : 0;
   let graphEdges = 0;
   let graphChecked = false;
@@ -440,7 +440,7 @@ export class WorkerPool {
     this.run = {
       init: {
         type: 'init',
-        table: { slots: new SharedArrayBuffer(8), meta: new SharedArrayBuffer(8) },
+        table: { slots: new SharedArrayBuffer(8), meta: new SharedArrayBuffer(8), indexed: false },
         ...init,
       },
     };

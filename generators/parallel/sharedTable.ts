@@ -13,10 +13,14 @@ export function storedFingerprint(hi: number, lo: number): readonly [number, num
 
 /** The buffers of a shared table, as sent to a worker thread. */
 export interface SharedTableBuffers {
+  /**
+   * The slots: two words a slot (the fingerprint's high and low halves), or three in an indexed
+   * table, whose third word is the slot's position (1-based order of addition), 0 while unset.
+   */
   readonly slots: SharedArrayBuffer;
   readonly meta: SharedArrayBuffer;
-  /** With an indexed table: each slot's position (1-based order of addition), 0 while unset. */
-  readonly positions?: SharedArrayBuffer;
+  /** Three words a slot, with positions. */
+  readonly indexed: boolean;
 }
 
 /**
@@ -32,7 +36,8 @@ export interface SharedTableBuffers {
 export class SharedFingerprintTable {
   private readonly slots: Int32Array;
   private readonly meta: Int32Array;
-  private readonly positions: Int32Array | undefined;
+  /** Words a slot: 2, or 3 with the position in the slot itself (one cache line to read, not two). */
+  private readonly stride: number;
   private readonly mask: number;
   private readonly shift: number;
   /** Number of slots. */
@@ -41,8 +46,8 @@ export class SharedFingerprintTable {
   constructor(readonly buffers: SharedTableBuffers) {
     this.slots = new Int32Array(buffers.slots);
     this.meta = new Int32Array(buffers.meta);
-    this.positions = buffers.positions === undefined ? undefined : new Int32Array(buffers.positions);
-    this.capacity = this.slots.length >>> 1;
+    this.stride = buffers.indexed ? 3 : 2;
+    this.capacity = this.slots.length / this.stride;
     this.mask = this.capacity - 1;
     this.shift = 32 - Math.log2(this.capacity);
   }
@@ -57,9 +62,9 @@ export class SharedFingerprintTable {
       throw new VmcheckError('table-full', `the shared visited-state table cannot hold ${capacity} slots`);
     }
     return new SharedFingerprintTable({
-      slots: new SharedArrayBuffer(slots * 8),
+      slots: new SharedArrayBuffer(slots * (indexed ? 12 : 8)),
       meta: new SharedArrayBuffer(8),
-      ...(indexed ? { positions: new SharedArrayBuffer(slots * 4) } : {}),
+      indexed,
     });
   }
 
@@ -68,9 +73,9 @@ export class SharedFingerprintTable {
     return Atomics.load(this.meta, COUNT);
   }
 
-  /** Bytes held by the slots (and positions). */
+  /** Bytes held by the slots (with positions). */
   get bytes(): number {
-    return this.slots.byteLength + (this.positions?.byteLength ?? 0);
+    return this.slots.byteLength;
   }
 
   /** True when the table is more than `load` full (a fraction of its slots). */
@@ -85,7 +90,7 @@ export class SharedFingerprintTable {
    * slot is free.
    */
   add(hi: number, lo: number): number {
-    return this.insert(hi, lo, undefined);
+    return this.insert(hi, lo, false);
   }
 
   /**
@@ -94,27 +99,28 @@ export class SharedFingerprintTable {
    * it was there already. Safe while other threads add.
    */
   addIndexed(hi: number, lo: number): number {
-    return this.insert(hi, lo, this.positions!);
+    return this.insert(hi, lo, true);
   }
 
   /**
-   * Claim a slot for `hi:lo` (its position, storing it in `positions` when given) or find it (0,
+   * Claim a slot for `hi:lo` (its position, storing it in the slot when `indexed`) or find it (0,
    * or minus its position once the claimer has stored it).
    */
-  private insert(hi: number, lo: number, positions: Int32Array | undefined): number {
+  private insert(hi: number, lo: number, indexed: boolean): number {
     const h = hi === 0 ? ZERO_HI : hi | 0;
     const l = lo === 0 ? ZERO_LO : lo | 0;
     const slots = this.slots;
+    const stride = this.stride;
     let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
     for (let probes = 0; probes <= this.mask; probes++) {
-      const j = i << 1;
+      const j = i * stride;
       let a = Atomics.load(slots, j);
       if (a === 0) {
         a = Atomics.compareExchange(slots, j, 0, h);
         if (a === 0) {
           Atomics.store(slots, j + 1, l);
           const position = Atomics.add(this.meta, COUNT, 1) + 1;
-          if (positions !== undefined) Atomics.store(positions, i, position);
+          if (indexed) Atomics.store(slots, j + 2, position);
           return position;
         }
       }
@@ -122,9 +128,9 @@ export class SharedFingerprintTable {
         let b = Atomics.load(slots, j + 1);
         while (b === 0) b = Atomics.load(slots, j + 1);
         if (b === l) {
-          if (positions === undefined) return 0;
-          let position = Atomics.load(positions, i);
-          while (position === 0) position = Atomics.load(positions, i);
+          if (!indexed) return 0;
+          let position = Atomics.load(slots, j + 2);
+          while (position === 0) position = Atomics.load(slots, j + 2);
           return -position;
         }
       }
@@ -140,10 +146,10 @@ export class SharedFingerprintTable {
     const slots = this.slots;
     let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
     for (let probes = 0; probes <= this.mask; probes++) {
-      const j = i << 1;
+      const j = i * 3;
       const a = slots[j]!;
       if (a === 0) return 0;
-      if (a === h && slots[j + 1] === l) return this.positions![i]!;
+      if (a === h && slots[j + 1] === l) return slots[j + 2]!;
       i = (i + 1) & this.mask;
     }
     return 0;
@@ -152,10 +158,9 @@ export class SharedFingerprintTable {
   /** Call `visit` with every stored fingerprint (stand-ins as stored) and its position. While no thread adds. */
   forEachIndexed(visit: (hi: number, lo: number, position: number) => void): void {
     const slots = this.slots;
-    const positions = this.positions!;
-    for (let i = 0; i < this.capacity; i++) {
-      const h = slots[i << 1]!;
-      if (h !== 0) visit(h, slots[(i << 1) + 1]!, positions[i]!);
+    for (let j = 0; j < slots.length; j += 3) {
+      const h = slots[j]!;
+      if (h !== 0) visit(h, slots[j + 1]!, slots[j + 2]!);
     }
   }
 
@@ -170,13 +175,13 @@ export class SharedFingerprintTable {
     const slots = this.slots;
     let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
     for (let probes = 0; probes <= this.mask; probes++) {
-      const j = i << 1;
+      const j = i * 3;
       const a = Atomics.load(slots, j);
       if (a === 0) return 0;
       if (a === h) {
         let b = Atomics.load(slots, j + 1);
         while (b === 0) b = Atomics.load(slots, j + 1);
-        if (b === l) return Atomics.load(this.positions!, i);
+        if (b === l) return Atomics.load(slots, j + 2);
       }
       i = (i + 1) & this.mask;
     }
@@ -188,9 +193,10 @@ export class SharedFingerprintTable {
     const h = hi === 0 ? ZERO_HI : hi | 0;
     const l = lo === 0 ? ZERO_LO : lo | 0;
     const slots = this.slots;
+    const stride = this.stride;
     let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
     for (let probes = 0; probes <= this.mask; probes++) {
-      const j = i << 1;
+      const j = i * stride;
       const a = Atomics.load(slots, j);
       if (a === 0) return false;
       if (a === h) {
@@ -208,9 +214,9 @@ export class SharedFingerprintTable {
    * Stand-ins are copied as stored, so they keep meaning the same fingerprints.
    */
   grownCopy(capacity: number): SharedFingerprintTable {
-    const grown = SharedFingerprintTable.create(capacity, this.positions !== undefined);
+    const grown = SharedFingerprintTable.create(capacity, this.stride === 3);
     const from = this.slots;
-    if (this.positions === undefined) {
+    if (this.stride === 2) {
       for (let j = 0; j < from.length; j += 2) {
         const h = from[j]!;
         if (h !== 0) grown.add(h, from[j + 1]!);
@@ -225,9 +231,9 @@ export class SharedFingerprintTable {
   /** Store `h:l` (stand-ins already applied) with `position`, when copying an indexed table. */
   private insertAt(h: number, l: number, position: number): void {
     let i = Math.imul(l ^ (h >>> 11), 0x9e3779b1) >>> this.shift;
-    while (this.slots[i << 1] !== 0) i = (i + 1) & this.mask;
-    this.slots[i << 1] = h;
-    this.slots[(i << 1) + 1] = l;
-    this.positions![i] = position;
+    while (this.slots[i * 3] !== 0) i = (i + 1) & this.mask;
+    this.slots[i * 3] = h;
+    this.slots[i * 3 + 1] = l;
+    this.slots[i * 3 + 2] = position;
   }
 }
