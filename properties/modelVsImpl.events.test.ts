@@ -1,0 +1,138 @@
+/**
+ * Model-based tests of events arriving by the machine's clock: Fig. 8's scenario with a second
+ * event, seeded paths of the patent model replayed on the machine (`replayAndDrainOnImpl` with
+ * probes). With two times of day, the second arrives by the clock after the first (set to the
+ * minute before it, where a poll must start nothing; then to it), and whichever comes second finds
+ * its table no longer fitting: the model refuses it (`resize.refuse`), so must the machine, and a
+ * poll again at that minute must start nothing (`ModelImplAdapter.pollAgain`). With a failover
+ * listed before the time of day, the clock must signal the time's event, not the failover's. Small
+ * and seeded, as `modelVsImpl.walks.test.ts` (this set runs under `npm run mutate:mbt` too).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../model/vmm/actions.ts';
+import type { MachineState } from '../model/vmm/state.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { createCheckModel } from './checkModel.ts';
+import { replayAndDrainOnImpl, withImplementationChoices } from './modelVsImpl.ts';
+import { weightedTraceArbitrary } from './weightedWalks.ts';
+
+const FIG8 = loadScenarioFile(new URL('../scenarios/fig8-resize.json', import.meta.url).pathname);
+const TABLE = FIG8.events[0]!.table;
+
+/** Fig. 8's table with VM-2 shrunk to 2 pages at frame 4 instead of 1 at frame 5. */
+const OTHER_TABLE = {
+  ...TABLE,
+  'VM-1': { ...TABLE['VM-1']!, after: { ...TABLE['VM-1']!.after, size: 3 } },
+  'VM-2': { ...TABLE['VM-2']!, after: { ...TABLE['VM-2']!.after, size: 2, origin: 4 } },
+};
+
+const withEvents = (name: string, events: Scenario['events']): Scenario => ({
+  ...FIG8,
+  name,
+  storage: { ...FIG8.storage, pageSize: 64 },
+  events,
+});
+
+const SCENARIOS: readonly Scenario[] = [
+  withEvents('fig8-two-times', [
+    FIG8.events[0]!,
+    { trigger: { kind: 'timeOfDay', at: '23:00' }, table: OTHER_TABLE },
+  ]),
+  withEvents('fig8-failover-then-time', [
+    { trigger: { kind: 'failover', partner: 'HOST-B' }, table: OTHER_TABLE },
+    FIG8.events[0]!,
+  ]),
+];
+
+/** Seeded paths of `scenario`'s patent model (restricted to the machine's choices). */
+function pathsOf(scenario: Scenario, seed: number) {
+  const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
+  return { model, traces: fc.sample(weightedTraceArbitrary(model, 60), { seed, numRuns: 4 }) };
+}
+
+const SEEDS = [1, 2, 3, 4];
+
+/** What the greedy path prefers, first to last: I/O, then the reconfiguration's steps and its guests. */
+const PRIORITY = ['channel.', 'reloc.', 'resize.', 'guest.offline', 'guest.online'];
+
+/**
+ * A path of `scenario`'s patent model where each event arrives with the machine at rest: the
+ * reconfiguration under way run to its end first (dispatching the VM a resize waits for), then
+ * the next event to arrive (the first of the scenario's order, or with `lastFirst` the last).
+ */
+function eventsAtRest(scenario: Scenario, lastFirst: boolean) {
+  const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
+  const initial = model.initialStates()[0]!;
+  const steps: { action: Action; state: MachineState }[] = [];
+  let state = initial;
+  for (let i = 0; i < 200; i++) {
+    const actions = model.actions(state);
+    let chosen = PRIORITY.map((p) => actions.find((a) => a.kind.startsWith(p))).find((a) => a !== undefined);
+    const r = state.reconfig;
+    if (chosen === undefined && r?.kind === 'resize') {
+      const waited = state.vms.findIndex(
+        (vm, v) => vm.shrinkRequest !== null || (r.step === 'grow' && r.asked && r.cursor === v),
+      );
+      chosen = actions.find((a) => a.kind === 'cpu.dispatch' && a.vm === waited);
+    }
+    if (chosen === undefined && r === null) {
+      const arrivals = actions.filter((a) => a.kind === 'event.arrive');
+      chosen = lastFirst ? arrivals.at(-1) : arrivals[0];
+    }
+    if (chosen === undefined) break;
+    state = model.next(state, chosen);
+    steps.push({ action: chosen, state });
+  }
+  return { model, trace: { initial, steps } };
+}
+
+describe('two events of Fig. 8, paths replayed on the machine', () => {
+  it('should reach both arrivals and a refusal on every scenario', () => {
+    for (const scenario of SCENARIOS) {
+      let both = 0;
+      let refused = 0;
+      for (const seed of SEEDS)
+        for (const trace of pathsOf(scenario, seed).traces) {
+          const kinds = trace.steps.map((s) => s.action.kind);
+          if (kinds.filter((k) => k === 'event.arrive').length === 2) both++;
+          if (kinds.includes('resize.refuse')) refused++;
+        }
+      expect({ scenario: scenario.name, both: both > 0, refused: refused > 0 }).toEqual({
+        scenario: scenario.name,
+        both: true,
+        refused: true,
+      });
+    }
+  });
+
+  it.each(SCENARIOS.flatMap((s) => [false, true].map((lastFirst) => [s.name, lastFirst, s] as const)))(
+    'should agree with the model on %s, each event arriving at rest (the last first: %s)',
+    async (_name, lastFirst, scenario) => {
+      const { model, trace } = eventsAtRest(scenario, lastFirst);
+      const kinds = trace.steps.map((s) => s.action.kind);
+      // Both arrive; the second finds its table no longer fitting and the model refuses it.
+      expect(kinds.filter((k) => k === 'event.arrive').length).toBe(2);
+      expect(kinds.at(-1)).toBe('resize.refuse');
+      const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
+      expect(result.mismatch?.error.message ?? null, kinds.join(' ')).toBeNull();
+      expect(result.difference).toBeNull();
+      expect(result.findings).toEqual([]);
+    },
+  );
+
+  it.each(SCENARIOS.flatMap((s) => SEEDS.map((seed) => [s.name, seed, s] as const)))(
+    'should agree with the model on %s, paths of seed %i',
+    async (_name, seed, scenario) => {
+      const { model, traces } = pathsOf(scenario, seed);
+      for (const trace of traces) {
+        const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
+        const where = `${scenario.name}, path of seed ${seed}: ${trace.steps.map((s) => s.action.kind).join(' ')}`;
+        expect(result.mismatch?.error.message ?? null, where).toBeNull();
+        expect(result.difference, where).toBeNull();
+        expect(result.findings, where).toEqual([]);
+      }
+    },
+  );
+});
