@@ -46,6 +46,49 @@ const SCENARIOS: readonly Scenario[] = [
   ]),
 ];
 
+const shared = () => ({ mode: 'shared' as const, cpus: [0, 1] });
+const entry = (before: number, size: number, origin: number) => ({
+  before: { size: before, cpus: shared() },
+  after: { size, origin, cpus: shared() },
+});
+
+/**
+ * One event each, arriving at rest, whose table the model decides by carrying the moves and
+ * growths out in 7020 / 7030's order on the frames as they are then: the machine must decide alike.
+ */
+const TABLES: readonly { scenario: Scenario; refused: boolean }[] = [
+  // VM-2 (moving up first) shrinks to frame 5, then VM-1 would move up to frame 6, still VM-3's
+  // (VM-3 moves down to frame 1 only after): refused, though the areas after do not overlap.
+  {
+    scenario: withEvents('fig8-moves-out-of-order', [
+      {
+        trigger: { kind: 'timeOfDay', at: '22:00' },
+        table: { 'VM-1': entry(1, 1, 6), 'VM-2': entry(4, 1, 5), 'VM-3': entry(1, 1, 1) },
+      },
+    ]),
+    refused: true,
+  },
+  // VM-1 grows into frame 4 (first: 7030 takes the VMs in order), then VM-2 into frame 2, below
+  // VM-1: both fit.
+  {
+    scenario: {
+      ...withEvents('two-growers', [
+        {
+          trigger: { kind: 'timeOfDay', at: '22:00' },
+          table: { 'VM-1': entry(1, 2, 3), 'VM-2': entry(1, 2, 1) },
+        },
+      ]),
+      storage: { ...FIG8.storage, frames: 5, pageSize: 64 },
+      vms: [
+        { ...FIG8.vms[0]!, origin: 3, cpus: shared() },
+        { ...FIG8.vms[1]!, size: 1, origin: 1, cpus: shared() },
+      ],
+      io: [],
+    },
+    refused: false,
+  },
+];
+
 /** Seeded paths of `scenario`'s patent model (restricted to the machine's choices). */
 function pathsOf(scenario: Scenario, seed: number) {
   const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
@@ -115,6 +158,20 @@ describe('two events of Fig. 8, paths replayed on the machine', () => {
       // Both arrive; the second finds its table no longer fitting and the model refuses it.
       expect(kinds.filter((k) => k === 'event.arrive').length).toBe(2);
       expect(kinds.at(-1)).toBe('resize.refuse');
+      const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
+      expect(result.mismatch?.error.message ?? null, kinds.join(' ')).toBeNull();
+      expect(result.difference).toBeNull();
+      expect(result.findings).toEqual([]);
+    },
+  );
+
+  it.each(TABLES.map((t) => [t.scenario.name, t] as const))(
+    'should decide the table as the model does on %s, the event arriving at rest',
+    async (_name, { scenario, refused }) => {
+      const { model, trace } = eventsAtRest(scenario, false);
+      const kinds = trace.steps.map((s) => s.action.kind);
+      expect(kinds.includes('resize.refuse')).toBe(refused);
+      expect(kinds.includes('resize.reassignCpus')).toBe(!refused);
       const result = await replayAndDrainOnImpl(model, trace, { actions: model.actions, probes: true });
       expect(result.mismatch?.error.message ?? null, kinds.join(' ')).toBeNull();
       expect(result.difference).toBeNull();
