@@ -7,7 +7,8 @@
  * probed: a zero-length read and write of each live VM (which page nothing in) must be refused
  * with `NotDispatchedError` (class, code, details, message from the model's VM name) exactly
  * where the model has the VM on no CPU; so must a start-I/O there. Small: a few states per
- * scenario (this set runs under `npm run mutate:mbt` too).
+ * scenario (this set runs under `npm run mutate:mbt` too). Each VM's control block and pins, as
+ * `controlBlock` and `pins` give them, must be the model's there too.
  */
 import { describe, expect, it } from 'vitest';
 import { createMachine, ManualScheduler, NotDispatchedError } from '../impl/index.ts';
@@ -63,6 +64,18 @@ function dispatchProblems(scenario: Scenario, state: MachineState, path: readonl
   state.vms.forEach((vm, v) => {
     if (!vm.alive) return;
     const name = ctx.vmNames[v]!;
+    // The per-VM accessors users read the control block [430] and the pins by, as the model has them.
+    const cb = machine.controlBlock(name);
+    const want = { direct: vm.direct, pageFixed: vm.pageFixed, origin: vm.origin, end: vm.end };
+    const got = { direct: cb.direct, pageFixed: cb.pageFixed, origin: cb.origin, end: cb.end };
+    if (!vm.pageFixed) want.origin = got.origin ?? -1;
+    if (!vm.pageFixed) want.end = got.end ?? -1;
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      problems.push(`${name}: controlBlock ${JSON.stringify(got)}, the model's ${JSON.stringify(want)}`);
+    if (JSON.stringify(machine.pins(name)) !== JSON.stringify(vm.pins))
+      problems.push(
+        `${name}: pins ${JSON.stringify(machine.pins(name))}, the model's ${JSON.stringify(vm.pins)}`,
+      );
     const onCpu = !ctx.dispatch || state.running.includes(v);
     const calls: [string, () => unknown][] = [
       [`${name} CPU read`, () => machine.read(name, 0, 0)],
