@@ -9,7 +9,8 @@
  * and seeded, as `modelVsImpl.walks.test.ts` (this set runs under `npm run mutate:mbt` too).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createMachine, ManualClock, ManualScheduler } from '../impl/index.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
@@ -189,6 +190,42 @@ describe('two events of Fig. 8, paths replayed on the machine', () => {
         expect(result.mismatch?.error.message ?? null, where).toBeNull();
         expect(result.difference, where).toBeNull();
         expect(result.findings, where).toEqual([]);
+      }
+    },
+  );
+});
+
+describe('an event arriving by the watched clock', () => {
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))(
+    'should begin the resize the model begins on %s, at the first timer tick at its time',
+    (_name, scenario) => {
+      const model = createCheckModel(scenario, 'patent');
+      const initial = model.initialStates()[0]!;
+      const e = scenario.events.findIndex((ev) => ev.trigger.kind === 'timeOfDay');
+      const trigger = scenario.events[e]!.trigger;
+      if (trigger.kind !== 'timeOfDay') throw new Error('no time of day');
+      // The model: the event arrives (nothing runs) and its resize begins next.
+      const arrive = model.actions(initial).find((a) => a.kind === 'event.arrive' && a.event === e);
+      expect(arrive).toBeDefined();
+      const after = model.next(initial, arrive!);
+      const begins = model.actions(after).some((a) => a.kind === 'resize.begin' && a.event === e);
+      const clock = new ManualClock('00:00');
+      const machine = createMachine(scenario, { clock, scheduler: new ManualScheduler() });
+      // Fake interval timers: the watch polls when the test advances time, never on the wall clock.
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      try {
+        const stop = machine.watchClock(1000);
+        clock.set(trigger.at);
+        vi.advanceTimersByTime(1000);
+        const r = machine.reconfiguration;
+        expect({ begun: r !== null, description: r?.description ?? null }).toEqual({
+          begun: begins,
+          description: begins ? `resize on time of day ${trigger.at}` : null,
+        });
+        stop();
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        vi.useRealTimers();
       }
     },
   );
