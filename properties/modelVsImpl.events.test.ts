@@ -15,8 +15,9 @@ import type { Action } from '../model/vmm/actions.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { Variant } from '../scenario/variants.ts';
 import { createCheckModel } from './checkModel.ts';
-import { replayAndDrainOnImpl, withImplementationChoices } from './modelVsImpl.ts';
+import { replayAndDrainOnImpl, replayOnImpl, withImplementationChoices } from './modelVsImpl.ts';
 import { weightedTraceArbitrary } from './weightedWalks.ts';
 
 const FIG8 = loadScenarioFile(new URL('../scenarios/fig8-resize.json', import.meta.url).pathname);
@@ -106,8 +107,8 @@ const PRIORITY = ['channel.', 'reloc.', 'resize.', 'guest.offline', 'guest.onlin
  * reconfiguration under way run to its end first (dispatching the VM a resize waits for), then
  * the next event to arrive (the first of the scenario's order, or with `lastFirst` the last).
  */
-function eventsAtRest(scenario: Scenario, lastFirst: boolean) {
-  const model = withImplementationChoices(createCheckModel(scenario, 'patent'));
+function eventsAtRest(scenario: Scenario, lastFirst: boolean, variant: Variant = 'patent') {
+  const model = withImplementationChoices(createCheckModel(scenario, variant));
   const initial = model.initialStates()[0]!;
   const steps: { action: Action; state: MachineState }[] = [];
   let state = initial;
@@ -229,4 +230,36 @@ describe('an event arriving by the watched clock', () => {
       }
     },
   );
+});
+
+describe('a shared VM keeping its CPUs under fault-dedicated-cpu-shared', () => {
+  it('should have the CPUs the model gives it, in order, after 7050', () => {
+    // VM-3 runs on CPU 1 before and on CPU 0 after; under the fault it keeps CPU 1 (now VM-1's,
+    // dedicated) as well: the model's list is CPUs 0 and 1, ascending.
+    const one = { mode: 'shared' as const, cpus: [1] };
+    const only = (cpu: number) => ({ mode: 'shared' as const, cpus: [cpu] });
+    const scenario: Scenario = {
+      ...withEvents('fig8-keeps-cpu', [
+        {
+          trigger: { kind: 'timeOfDay', at: '22:00' },
+          table: {
+            'VM-1': {
+              before: { size: 1, cpus: shared() },
+              after: { size: 4, origin: 1, cpus: { mode: 'dedicated', cpus: [1] } },
+            },
+            'VM-2': { before: { size: 4, cpus: shared() }, after: { size: 1, origin: 5, cpus: only(0) } },
+            'VM-3': { before: { size: 1, cpus: one }, after: { size: 1, origin: 6, cpus: only(0) } },
+          },
+        },
+      ]),
+      vms: FIG8.vms.map((vm) => (vm.name === 'VM-3' ? { ...vm, cpus: one } : vm)),
+    };
+    const { model, trace } = eventsAtRest(scenario, false, 'fault-dedicated-cpu-shared');
+    const last = trace.steps.at(-1)!;
+    expect(last.action.kind).toBe('resize.reassignCpus');
+    expect(last.state.vms[2]!.cpus.cpus).toEqual([0, 1]);
+    const result = replayOnImpl(model.ctx, trace, { actions: model.actions });
+    expect(result.mismatch?.error.message ?? null).toBeNull();
+    expect(result.difference).toBeNull();
+  });
 });
