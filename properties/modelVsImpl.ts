@@ -1231,6 +1231,7 @@ export class ModelImplAdapter {
       if (idle && error instanceof MachineError) {
         this.refusedAtArrival.add(e);
         this.arrivalErrors.set(e, error);
+        this.pollAgain(a, e);
         return;
       }
       throw new ModelImplMismatch(
@@ -1239,6 +1240,25 @@ export class ModelImplAdapter {
         { action: a },
       );
     }
+    this.pollAgain(a, e);
+  }
+
+  /**
+   * The clock polled again at the minute event `e` arrived at: the model has no other event
+   * arrive with it (handled or refused, `e` has arrived once), so the poll must start nothing.
+   */
+  private pollAgain(a: Action, e: number): void {
+    let again: readonly string[];
+    try {
+      again = this.machine.pollClock().map((x) => x.description);
+    } catch (error) {
+      again = [`a refusal: ${String(error)}`];
+    }
+    if (again.length > 0)
+      throw new ModelImplMismatch(
+        'event-differs',
+        `${a.kind} ${e}: the clock polled again at the same minute started ${JSON.stringify(again)}`,
+      );
   }
 
   /** `eventArrives` without its refusal handling; remembers the resize the machine started or queued. */

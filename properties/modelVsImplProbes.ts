@@ -50,7 +50,7 @@ export interface Expected {
 }
 
 /** Run `call`, which must throw as `expected`; a problem in words, or null. */
-function refusal(what: string, call: () => unknown, expected: Expected): string | null {
+export function refusal(what: string, call: () => unknown, expected: Expected): string | null {
   try {
     call();
   } catch (error) {
