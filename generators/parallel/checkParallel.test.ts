@@ -94,7 +94,7 @@ describe('SharedFingerprintTable', () => {
       false,
     ]);
     const seen = new Map<number, number>();
-    table.forEachIndexed((hi, lo, position) => seen.set(position, lo));
+    table.forEachIndexed((_hi, lo, position) => seen.set(position, lo));
     expect([seen.size, seen.get(3), seen.get(602)]).toEqual([602, 1 << 8, 600 << 8]);
     const grown = table.grownCopy(4096);
     expect([grown.size, grown.capacity, grown.bytes]).toEqual([602, 4096, 4096 * 12]);
