@@ -36,6 +36,7 @@ import { frameOf } from '../model/vmm/queries.ts';
 import type { MachineState, VmState } from '../model/vmm/state.ts';
 import { probeAccepted, probeArgumentRefusals, probeShrinkingStarts } from './modelVsImplArgProbes.ts';
 import { probeCpuRefusals } from './modelVsImplCpuProbes.ts';
+import { probeEmptyAccesses, probeTriggerRefusals } from './modelVsImplTriggerProbes.ts';
 
 /** What one probe expects: the error class, and its code, details and message as computed from the model. */
 export interface Expected {
@@ -500,5 +501,10 @@ function probeAll(
   probeCpuRefusals(ctx, state, machine, probe);
   probeArgumentRefusals(ctx, state, machine, probe);
   probeShrinkingStarts(ctx, state, machine, probe);
-  return problems.find((p) => p !== null) ?? probeAccepted(ctx, state, machine);
+  probeTriggerRefusals(ctx, machine, scheduler, probe);
+  return (
+    problems.find((p) => p !== null) ??
+    probeAccepted(ctx, state, machine) ??
+    probeEmptyAccesses(ctx, state, machine)
+  );
 }
