@@ -6,6 +6,8 @@
  * - a VM made pageable with a footprint of one page ([0030]) whose only resident page an
  *   intercepted program has pinned, then a page fault: the model takes a free frame beyond the
  *   footprint (no page of the VM may be stolen), and so must the machine;
+ * - storage full and a pageable VM's only resident page pinned: its page fault has no frame (the
+ *   refusal probes ask for it) until the program ends and the page is stolen;
  * - a transfer of two pages that starts at page 1 (the machine splits it into a piece per page,
  *   the model has a transfer per page), direct and intercepted.
  */
@@ -67,6 +69,39 @@ const CASES: readonly { scenario: Scenario; prefer: readonly string[]; reaches: 
       'channel.',
     ],
     reaches: ['vmm.startHostProgram', 'vmm.pageIn', 'guest.cpuAccess'],
+  },
+  {
+    // Storage full: pageable VM-1's only resident page is pinned by its write in flight, so the
+    // read of page 1 has no frame (refusal probes) until the write ends and page 0 is stolen.
+    scenario: parseScenario(
+      {
+        name: 'full-storage-pinned-fault',
+        description:
+          '4 frames: VM-1 2p pageable (p0@1), VM-2 2p@2; VM-1 ch0 write p0 in flight; VM-1 CPU read p1',
+        storage: { frames: 4, vmmFrames: 1, pageSize: 64, pagesPerSegment: 2 },
+        channels: 1,
+        cpus: 1,
+        vms: [
+          { name: 'VM-1', size: 2, frames: [1, null], pageFixed: false, direct: false, cpus: SHARED },
+          { name: 'VM-2', size: 2, origin: 2, pageFixed: true, direct: true, cpus: SHARED },
+        ],
+        io: [{ vm: 'VM-1', channel: 0, program: [{ op: 'write', page: 0, length: 1 }] }],
+        cpuAccess: [{ vm: 'VM-1', op: 'read', page: 1 }],
+        reconfigurations: [],
+        events: [],
+        bounds: { channelErrors: false, dispatch: false },
+      },
+      'full-storage-pinned-fault',
+    ),
+    prefer: [
+      'guest.startIo',
+      'vmm.translateIo',
+      'vmm.startHostProgram',
+      'guest.cpuAccess',
+      'channel.',
+      'vmm.',
+    ],
+    reaches: ['vmm.startHostProgram', 'channel.end', 'vmm.stealPage', 'guest.cpuAccess'],
   },
   ...[true, false].map((direct) => ({
     scenario: threePages(

@@ -36,7 +36,11 @@ import { frameOf } from '../model/vmm/queries.ts';
 import type { MachineState, VmState } from '../model/vmm/state.ts';
 import { probeAccepted, probeArgumentRefusals, probeShrinkingStarts } from './modelVsImplArgProbes.ts';
 import { probeCpuRefusals } from './modelVsImplCpuProbes.ts';
-import { probeEmptyAccesses, probeTriggerRefusals } from './modelVsImplTriggerProbes.ts';
+import {
+  probeEmptyAccesses,
+  probeFaultsWithoutFrame,
+  probeTriggerRefusals,
+} from './modelVsImplTriggerProbes.ts';
 
 /** What one probe expects: the error class, and its code, details and message as computed from the model. */
 export interface Expected {
@@ -502,6 +506,7 @@ function probeAll(
   probeArgumentRefusals(ctx, state, machine, probe);
   probeShrinkingStarts(ctx, state, machine, probe);
   probeTriggerRefusals(ctx, machine, scheduler, probe);
+  probeFaultsWithoutFrame(ctx, state, machine, probe);
   return (
     problems.find((p) => p !== null) ??
     probeAccepted(ctx, state, machine) ??

@@ -8,6 +8,10 @@
  *   else as an event of no scenario;
  * - the `ManualScheduler` has no unit to run and no program to fail on a channel the model's
  *   scenario does not have (the first past its channels);
+ * - with no reconfiguration running, a guest read of a page of a pageable VM that is not resident,
+ *   where the model's page fault can take no frame (no frame is free and every other resident page
+ *   of the VM is pinned, so none may be stolen: neither `vmm.pageIn` nor `vmm.stealPage` is
+ *   enabled for it), is refused as out of frames;
  * - an access of no bytes touches no page, so it is accepted and changes nothing even inside a
  *   page the model's VM may not access (one byte into the page after its last): `read`, `inspect`
  *   and `write` of every live VM.
@@ -17,9 +21,11 @@ import {
   InvalidRequestError,
   type Machine,
   type ManualScheduler,
+  OutOfFramesError,
   UnknownEventError,
 } from '../impl/index.ts';
 import type { VmmContext } from '../model/vmm/context.ts';
+import { frameHolders, frameOf } from '../model/vmm/queries.ts';
 import type { MachineState } from '../model/vmm/state.ts';
 import type { Expected } from './modelVsImplProbes.ts';
 
@@ -93,4 +99,39 @@ export function probeEmptyAccesses(ctx: VmmContext, state: MachineState, machine
     }
   }
   return null;
+}
+
+/** `probe(what, call, expected)` for each page fault the model's `state` gives no frame (see the module comment). */
+export function probeFaultsWithoutFrame(
+  ctx: VmmContext,
+  state: MachineState,
+  machine: Machine,
+  probe: Probe,
+): void {
+  if (state.reconfig !== null) return;
+  const holders = frameHolders(ctx, state);
+  if (holders.some((h, f) => f >= ctx.scenario.storage.vmmFrames && h.length === 0)) return;
+  const ps = ctx.scenario.storage.pageSize;
+  state.vms.forEach((vm, v) => {
+    if (!vm.alive || vm.pageFixed) return;
+    const resident = (p: number) => frameOf(ctx, vm, p) !== null;
+    const name = ctx.vmNames[v]!;
+    for (let page = 0; page < vm.online; page++) {
+      if (resident(page)) continue;
+      const stealable = Array.from({ length: vm.online }, (_, q) => q).some(
+        (q) => q !== page && resident(q) && vm.pins[q] === 0,
+      );
+      if (stealable) continue;
+      probe(
+        `a page fault of ${name} page ${page} with no frame free and none to steal`,
+        () => machine.read(name, page * ps, 1),
+        {
+          cls: OutOfFramesError,
+          code: 'out-of-frames',
+          details: { vm: name, page },
+          message: `no free frame to page in page ${page} of ${name}, and none of its pages can be stolen`,
+        },
+      );
+    }
+  });
 }
