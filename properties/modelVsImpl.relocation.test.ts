@@ -15,7 +15,7 @@
  * Last, two scenarios' paths under `fault-forget-direct-io`, on the machine of that variant.
  */
 import { describe, expect, it } from 'vitest';
-import type { Trace, TraceStep } from '../model/core/trace.ts';
+import type { Trace } from '../model/core/trace.ts';
 import type { Action } from '../model/vmm/actions.ts';
 import { ACTION_TABLE } from '../model/vmm/machine.ts';
 import { activeRelocation } from '../model/vmm/queries.ts';
@@ -23,6 +23,7 @@ import type { MachineState } from '../model/vmm/state.ts';
 import { createCheckModel } from './checkModel.ts';
 import { projectModel, replayOnImpl, withImplementationChoices } from './modelVsImpl.ts';
 import { expectDrainedAgreement } from './testing/drainedAgreement.ts';
+import { policyPath } from './testing/policyPath.ts';
 import { RELOCATION_SCENARIOS } from './testing/relocationScenarios.ts';
 
 type PathModel = ReturnType<typeof withImplementationChoices<ReturnType<typeof createCheckModel>>>;
@@ -55,29 +56,6 @@ const POLICIES: { readonly [name: string]: readonly string[] } = {
   ],
   'no I/O': ['request.', 'reloc.', 'guest.cpuAccess', 'vmm.', 'cpu.'],
 };
-
-/** The model's path from its initial state taking the first enabled action of the preferred kinds. */
-function policyPath(
-  model: PathModel,
-  prefer: readonly string[],
-  maxLength = 40,
-): Trace<MachineState, Action> {
-  const initial = model.initialStates()[0]!;
-  const steps: TraceStep<MachineState, Action>[] = [];
-  let state = initial;
-  for (let i = 0; i < maxLength; i++) {
-    const actions = model.actions(state);
-    let chosen: Action | undefined;
-    for (const prefix of prefer) {
-      chosen = actions.find((a) => a.kind.startsWith(prefix));
-      if (chosen) break;
-    }
-    if (chosen === undefined) break;
-    state = model.next(state, chosen);
-    steps.push({ action: chosen, state });
-  }
-  return { initial, steps };
-}
 
 describe('the relocation scenarios', () => {
   it('should reach the move phase with I/O in flight, 5040 without, and a cycle break', () => {

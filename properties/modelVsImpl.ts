@@ -390,8 +390,11 @@ export class ModelImplAdapter {
   private readonly ioMode = new Map<number, 'direct' | 'intercepted'>();
   private transit = false;
   private implAhead = false;
-  /** The machine's clock (time-of-day events arrive by it), and the time it was last polled at. */
-  private readonly clock = new ManualClock('00:00');
+  /**
+   * The machine's clock (time-of-day events arrive by it; a `ManualClock` starts at midnight), and
+   * the time it was last polled at.
+   */
+  private readonly clock = new ManualClock();
   private clockMinutes = 0;
   /** The model state before the step being applied (what step reports are checked against). */
   private before: MachineState | null = null;
@@ -428,10 +431,14 @@ export class ModelImplAdapter {
     const behaviour = behaviourOf(variant);
     this.priorArt = behaviour.priorArt;
     this.judgesWaits = !(behaviour.forgetDirectIo || behaviour.moveTargetedPage || behaviour.pageOutPinned);
+    if (this.clock.minutesOfDay() !== this.clockMinutes)
+      throw new Error(`a new ManualClock reads minute ${this.clock.minutesOfDay()}, not midnight`);
     this.machine = createMachine(scenario, {
       variant,
       scheduler: this.channelScheduler,
-      clock: this.clock,
+      // With no time-of-day event, the host's clock, as a machine built without one: no poll can
+      // start anything, whatever the time.
+      clock: scenario.events.some((e) => e.trigger.kind === 'timeOfDay') ? this.clock : undefined,
       // The machine's 5130-5160 dispatches the relocated VM (possibly preempting one the model
       // keeps running), so dispatch is not enforced here; see `compareRunning`.
       requireDispatch: false,
@@ -713,6 +720,12 @@ export class ModelImplAdapter {
     state.channels.forEach((io, c) => {
       if (status[c]?.busy !== (io !== null))
         problems.push(`channel ${c} is ${io === null ? 'free' : 'busy'} in the model, not in the machine`);
+      const program = status[c]?.program;
+      const suspended = io !== null && ctx.io[io]!.vm === suspendedVm;
+      if (program && program.suspended !== suspended)
+        problems.push(
+          `channel ${c}'s program reads as suspended ${program.suspended}, in the model ${suspended}`,
+        );
     });
     if (JSON.stringify(ready) !== JSON.stringify(wantReady))
       problems.push(`ready channels: machine ${JSON.stringify(ready)}, model ${JSON.stringify(wantReady)}`);

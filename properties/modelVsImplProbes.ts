@@ -38,6 +38,11 @@ import type { MachineState, VmState } from '../model/vmm/state.ts';
 import { behaviourOf } from '../scenario/behaviour.ts';
 import { probeAccepted, probeArgumentRefusals, probeShrinkingStarts } from './modelVsImplArgProbes.ts';
 import { probeCpuRefusals } from './modelVsImplCpuProbes.ts';
+import {
+  probeEmptyAccesses,
+  probeFaultsWithoutFrame,
+  probeTriggerRefusals,
+} from './modelVsImplTriggerProbes.ts';
 
 /** What one probe expects: the error class, and its code, details and message as computed from the model. */
 export interface Expected {
@@ -509,5 +514,11 @@ function probeAll(
   probeCpuRefusals(ctx, state, machine, probe);
   probeArgumentRefusals(ctx, state, machine, probe);
   probeShrinkingStarts(ctx, state, machine, probe);
-  return problems.find((p) => p !== null) ?? probeAccepted(ctx, state, machine);
+  probeTriggerRefusals(ctx, machine, scheduler, probe);
+  probeFaultsWithoutFrame(ctx, state, machine, probe);
+  return (
+    problems.find((p) => p !== null) ??
+    probeAccepted(ctx, state, machine) ??
+    probeEmptyAccesses(ctx, state, machine)
+  );
 }
